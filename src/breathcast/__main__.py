@@ -1,0 +1,3 @@
+from breathcast.cli import main
+
+main()

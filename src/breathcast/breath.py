@@ -1,0 +1,92 @@
+"""Breath patterns: `4:6`, `4:7:8`, `4-4-4-4`, fractions allowed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from breathcast.errors import PatternError
+
+MIN_CYCLE_S = 2.0
+MAX_CYCLE_S = 60.0
+
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
+
+
+def _format_seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class BreathPattern:
+    """One breath cycle in seconds: inhale, hold after inhale, exhale, hold after exhale."""
+
+    inhale: float
+    hold_in: float
+    exhale: float
+    hold_out: float = 0.0
+
+    @classmethod
+    def parse(cls, text: str) -> BreathPattern:
+        """Parse `IN:OUT`, `IN:HOLD:OUT` or `IN:HOLD:OUT:HOLD` (`-` works as separator too)."""
+        raw = str(text).strip()
+        parts = re.split(r"\s*[:\-]\s*", raw) if raw else []
+        if len(parts) not in (2, 3, 4):
+            raise PatternError(
+                f"breath pattern {raw!r} must look like IN:OUT, IN:HOLD:OUT or "
+                "IN:HOLD:OUT:HOLD in seconds, e.g. 4:6 or 4:7:8"
+            )
+        for part in parts:
+            if not _NUMBER.match(part):
+                raise PatternError(
+                    f"breath pattern {raw!r}: {part!r} is not a positive number of seconds"
+                )
+        values = [float(p.replace(",", ".")) for p in parts]
+        if any(v <= 0 for v in values):
+            raise PatternError(
+                f"breath pattern {raw!r}: every part must be more than 0 seconds; "
+                "leave a hold out instead of writing 0"
+            )
+        if len(values) == 2:
+            pattern = cls(values[0], 0.0, values[1], 0.0)
+        elif len(values) == 3:
+            pattern = cls(values[0], values[1], values[2], 0.0)
+        else:
+            pattern = cls(*values)
+        cycle = pattern.cycle_s
+        if not MIN_CYCLE_S <= cycle <= MAX_CYCLE_S:
+            raise PatternError(
+                f"breath pattern {raw!r} lasts {cycle:g} s per breath; "
+                f"use between {MIN_CYCLE_S:g} and {MAX_CYCLE_S:g} s"
+            )
+        return pattern
+
+    @property
+    def cycle_s(self) -> float:
+        return self.inhale + self.hold_in + self.exhale + self.hold_out
+
+    @property
+    def phases(self) -> tuple[tuple[str, float], ...]:
+        """The non-empty phases of one cycle, in order, as (kind, seconds)."""
+        all_phases = (
+            ("in", self.inhale),
+            ("hold_in", self.hold_in),
+            ("out", self.exhale),
+            ("hold_out", self.hold_out),
+        )
+        return tuple((kind, s) for kind, s in all_phases if s > 0)
+
+    def _parts(self) -> list[float]:
+        if self.hold_out:
+            return [self.inhale, self.hold_in, self.exhale, self.hold_out]
+        if self.hold_in:
+            return [self.inhale, self.hold_in, self.exhale]
+        return [self.inhale, self.exhale]
+
+    def __str__(self) -> str:
+        return ":".join(_format_seconds(v) for v in self._parts())
+
+    @property
+    def slug(self) -> str:
+        """File-name form: `4-6`, `4.5-5.5`, `4-7-8`."""
+        return "-".join(_format_seconds(v) for v in self._parts())

@@ -1,0 +1,175 @@
+"""The build matrix: every script at every ratio, one engine per build, a report at the end."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from breathcast import RENDER_VERSION, ffmpeg
+from breathcast.breath import BreathPattern
+from breathcast.cache import VoiceCache
+from breathcast.config import Config
+from breathcast.engines import Engine, get_engine
+from breathcast.errors import BreathcastError, EngineError, ScriptError
+from breathcast.files import atomic_write
+from breathcast.render import render
+from breathcast.script import Script, read_script
+from breathcast.timeline import plan
+from breathcast.voice import missing_lines, voice_script
+
+log = logging.getLogger("breathcast")
+
+
+@dataclass(frozen=True)
+class Episode:
+    script: str
+    ratio: str
+    path: str  # relative to the build folder
+    duration_s: float
+    engine: str
+    clips_synthesized: int
+    clips_cached: int
+
+
+@dataclass(frozen=True)
+class Failure:
+    script: str
+    error: str
+
+
+@dataclass
+class BuildReport:
+    engine: str | None = None
+    episodes: list[Episode] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def to_json(self) -> str:
+        data = {
+            "render_version": RENDER_VERSION,
+            "engine": self.engine,
+            "episodes": [asdict(e) for e in self.episodes],
+            "failures": [asdict(f) for f in self.failures],
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def find_scripts(config: Config, names: Sequence[str | Path] = ()) -> list[Path]:
+    """The scripts named, or every `*.md` in the scripts folder."""
+    if names:
+        return [Path(n) for n in names]
+    folder = config.path("scripts")
+    scripts = sorted(folder.glob("*.md"))
+    if not scripts:
+        raise BreathcastError(f"no scripts found in {folder}/; add a .md script there")
+    return scripts
+
+
+def check_scripts(paths: Sequence[Path]) -> tuple[list[Script], list[ScriptError]]:
+    """Parse every script, collecting all errors rather than stopping at the first."""
+    scripts, errors = [], []
+    slugs: dict[str, str] = {}
+    for path in paths:
+        try:
+            script = read_script(path)
+        except ScriptError as exc:
+            errors.append(exc)
+            continue
+        if script.slug in slugs:
+            errors.append(ScriptError(
+                path, 1,
+                f"its file name gives the same slug {script.slug!r} as {slugs[script.slug]}; "
+                "rename one of them",
+            ))
+            continue
+        slugs[script.slug] = str(path)
+        scripts.append(script)
+    return scripts, errors
+
+
+def resolve_engine(name: str, config: Config, scripts: Sequence[Script], cache: VoiceCache) -> Engine:
+    """One engine for the whole build. `auto` asks Google once, not once per clip."""
+    if name != "auto":
+        return get_engine(name, config.voice)
+    gtts = get_engine("gtts", config.voice)
+    if not any(missing_lines(s, gtts, cache) for s in scripts):
+        return gtts  # everything is already voiced by gTTS; no network needed
+    try:
+        gtts.probe()
+        return gtts
+    except EngineError as exc:
+        log.warning(
+            "gTTS is not reachable (%s). Building with the offline espeak voice instead: "
+            "fine for a preview, robotic for listeners. Run `breathcast build --engine gtts` "
+            "online for the final audio.", exc,
+        )
+        return get_engine("espeak", config.voice)
+
+
+def build(
+    config: Config,
+    script_paths: Sequence[str | Path] = (),
+    ratios: Sequence[BreathPattern] = (),
+    engine: str | None = None,
+    out_dir: str | Path | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> BuildReport:
+    """Build every script at every ratio. One failing script never stops the others."""
+    out = Path(out_dir) if out_dir is not None else config.path("build")
+    cache = VoiceCache(config.path("voice"), config.sound.sample_rate)
+    report = BuildReport()
+    scripts, errors = check_scripts(find_scripts(config, script_paths))
+    report.failures += [Failure(e.path, str(e)) for e in errors]
+
+    if scripts:
+        voice_engine = resolve_engine(engine or config.engine, config, scripts, cache)
+        report.engine = voice_engine.name
+        for script in scripts:
+            try:
+                report.episodes += _build_script(script, ratios, voice_engine, cache, config, out, progress)
+            except BreathcastError as exc:
+                report.failures.append(Failure(script.path, str(exc)))
+                progress(f"failed  {script.path}")
+
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write(out / "report.json", report.to_json().encode("utf-8"))
+    return report
+
+
+def _build_script(
+    script: Script,
+    ratios: Sequence[BreathPattern],
+    engine: Engine,
+    cache: VoiceCache,
+    config: Config,
+    out: Path,
+    progress: Callable[[str], None],
+) -> list[Episode]:
+    sound = config.sound
+    voiced = voice_script(script, engine, cache, sound)
+    lengths = {text: pcm.size for text, pcm in voiced.clips.items()}
+    episodes = []
+    for ratio in ratios or script.ratios or config.ratios:
+        timeline = plan(script, lengths, ratio, sound)
+        pcm = render(timeline, voiced.clips, sound)
+        relative = Path(script.slug) / f"{script.slug}-{ratio.slug}.mp3"
+        ffmpeg.encode_mp3([pcm], out / relative, sound.sample_rate, sound.bitrate)
+        episode = Episode(
+            script=script.path,
+            ratio=str(ratio),
+            path=relative.as_posix(),
+            duration_s=round(timeline.duration_s, 3),
+            engine=voiced.engine,
+            clips_synthesized=voiced.synthesized,
+            clips_cached=voiced.cached,
+        )
+        episodes.append(episode)
+        minutes, seconds = divmod(round(timeline.duration_s), 60)
+        progress(f"built   {out / relative}  ({ratio}, {minutes}:{seconds:02d}, {voiced.engine})")
+    return episodes

@@ -1,0 +1,61 @@
+"""The content-addressed voice cache: one WAV per (engine settings, text), written atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import io
+import wave
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from breathcast.files import atomic_write
+from breathcast.script import normalize_text
+
+CACHE_VERSION = 1
+
+
+def clip_key(identity: dict[str, Any], text: str) -> str:
+    """sha256 over everything that changes the sound: engine, its options, and the text."""
+    payload = {"cache": CACHE_VERSION, "voice": identity, "text": normalize_text(text)}
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class VoiceCache:
+    def __init__(self, root: str | Path, sample_rate: int):
+        self.root = Path(root)
+        self.sample_rate = sample_rate
+
+    def path(self, engine: str, key: str) -> Path:
+        return self.root / engine / f"{key}.wav"
+
+    def load(self, engine: str, key: str) -> np.ndarray | None:
+        """The cached clip as float32, or None when missing or unreadable."""
+        path = self.path(engine, key)
+        try:
+            with wave.open(str(path), "rb") as wav:
+                if (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) != (
+                    1, 2, self.sample_rate,
+                ):
+                    return None
+                frames = wav.readframes(wav.getnframes())
+        except (OSError, EOFError, wave.Error):
+            return None
+        if not frames:
+            return None
+        return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
+
+    def store(self, engine: str, key: str, pcm: np.ndarray) -> Path:
+        path = self.path(engine, key)
+        samples = np.clip(np.round(pcm * 32767.0), -32768, 32767).astype("<i2")
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(self.sample_rate)
+            wav.writeframes(samples.tobytes())
+        atomic_write(path, buffer.getvalue())
+        return path

@@ -1,0 +1,102 @@
+"""The `breathcast` command: parses options, calls one library function, reports errors cleanly."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from breathcast import __version__
+from breathcast.breath import BreathPattern
+from breathcast.build import build as build_episodes
+from breathcast.build import check_scripts, find_scripts
+from breathcast.config import ENGINE_CHOICES, load_config
+from breathcast.errors import BreathcastError, PatternError
+
+
+class _Ratio(click.ParamType):
+    name = "ratio"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, BreathPattern):
+            return value
+        try:
+            return BreathPattern.parse(value)
+        except PatternError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class _WarningHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        click.secho(f"warning: {record.getMessage()}", fg="yellow", err=True)
+
+
+def _setup_logging() -> None:
+    logger = logging.getLogger("breathcast")
+    if not any(isinstance(h, _WarningHandler) for h in logger.handlers):
+        logger.addHandler(_WarningHandler(logging.WARNING))
+    logger.propagate = False
+
+
+@click.group()
+@click.version_option(__version__, prog_name="breathcast")
+@click.option(
+    "--project", type=click.Path(file_okay=False, path_type=Path), default=".",
+    show_default=True, help="Project folder holding breathcast.toml and scripts/.",
+)
+@click.pass_context
+def cli(ctx: click.Context, project: Path) -> None:
+    """Turn Dutch guided-meditation scripts into finished MP3s."""
+    _setup_logging()
+    ctx.obj = project
+
+
+@cli.command()
+@click.argument("scripts", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--ratio", "ratios", multiple=True, type=_Ratio(),
+              help="Inhale:exhale ratio such as 4:6, 4:7:8 or 4-4-4-4. Repeat for several; "
+                   "overrides the configured ratios.")
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default=None,
+              help="Speech engine. auto uses gTTS when Google answers, otherwise espeak.  "
+                   "[default: from breathcast.toml, else auto]")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder.  [default: build/]")
+@click.pass_obj
+def build(project: Path, scripts, ratios, engine, out) -> None:
+    """Build every script (or the SCRIPTS given) at every ratio into MP3s."""
+    try:
+        config = load_config(project)
+        report = build_episodes(config, scripts, ratios, engine, out, progress=click.echo)
+    except BreathcastError as exc:
+        raise click.ClickException(str(exc)) from exc
+    built = len(report.episodes)
+    if report.failures:
+        click.secho(f"\n{len(report.failures)} script(s) failed, {built} episode(s) built:", fg="red", err=True)
+        for failure in report.failures:
+            click.echo(f"  {failure.error}", err=True)
+        sys.exit(1)
+    click.secho(f"{built} episode(s) built with {report.engine}.", fg="green")
+
+
+@cli.command()
+@click.argument("scripts", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def check(project: Path, scripts) -> None:
+    """Validate every script (or the SCRIPTS given); exit 1 on any error."""
+    try:
+        paths = find_scripts(load_config(project), scripts)
+    except BreathcastError as exc:
+        raise click.ClickException(str(exc)) from exc
+    parsed, errors = check_scripts(paths)
+    for script in parsed:
+        click.echo(f"ok      {script.path}  ({len(script.speech)} lines, {script.title})")
+    for error in errors:
+        click.secho(f"error   {error}", fg="red", err=True)
+    if errors:
+        sys.exit(1)
+
+
+def main() -> None:
+    cli(prog_name="breathcast")

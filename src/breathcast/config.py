@@ -1,0 +1,121 @@
+"""Project settings from `breathcast.toml`, or `[tool.breathcast]` in `pyproject.toml`."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from breathcast.breath import BreathPattern
+from breathcast.errors import ConfigError, PatternError
+
+DEFAULT_RATIOS = ("4:6", "4:4", "3:6")
+ENGINE_CHOICES = ("auto", "gtts", "espeak")
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    lang: str = "nl"
+    gtts_tld: str = "com"
+    gtts_slow: bool = False
+    gtts_timeout_s: float = 15.0
+    espeak_voice: str = "nl"
+    espeak_wpm: int = 135
+
+
+@dataclass(frozen=True)
+class SoundSettings:
+    sample_rate: int = 44100
+    bitrate: str = "128k"
+    lead_in_s: float = 1.5  # silence before the first sound
+    tail_s: float = 4.0  # silence after the last sound
+    line_gap_s: float = 0.9  # after every spoken line
+    paragraph_pause_s: float = 1.8  # a blank line in the script
+    speech_level_dbfs: float = -20.0  # RMS of every voiced clip
+    tone_level_db: float = -15.0  # pacing tone RMS relative to speech
+    tone_low_hz: float = 196.0  # G3: end of the exhale
+    tone_high_hz: float = 293.7  # D4: top of the inhale
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path = Path(".")
+    source: str = "defaults"
+    ratios: tuple[BreathPattern, ...] = field(
+        default_factory=lambda: tuple(BreathPattern.parse(r) for r in DEFAULT_RATIOS)
+    )
+    engine: str = "auto"
+    scripts_dir: str = "scripts"
+    voice_dir: str = "voice"
+    build_dir: str = "build"
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    sound: SoundSettings = field(default_factory=SoundSettings)
+
+    def path(self, name: str) -> Path:
+        return self.root / getattr(self, f"{name}_dir")
+
+
+def load_config(root: str | Path = ".") -> Config:
+    """Read the project's settings; defaults for everything not given."""
+    root = Path(root)
+    toml_path, pyproject = root / "breathcast.toml", root / "pyproject.toml"
+    if toml_path.is_file():
+        data, source = _read_toml(toml_path), toml_path.name
+    elif pyproject.is_file():
+        data = _read_toml(pyproject).get("tool", {}).get("breathcast", {})
+        source = f"{pyproject.name} [tool.breathcast]"
+    else:
+        data, source = {}, "defaults"
+    return _from_dict(data, root, source)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the settings: {exc}") from exc
+
+
+def _from_dict(data: dict[str, Any], root: Path, source: str) -> Config:
+    data = dict(data)
+    voice = _section(VoiceSettings, data.pop("voice", {}), source, "voice")
+    sound = _section(SoundSettings, data.pop("sound", {}), source, "sound")
+    ratios = data.pop("ratios", None)
+    config = _section(Config, data, source, None, skip=("root", "source", "ratios", "voice", "sound"))
+    config = replace(config, root=root, source=source, voice=voice, sound=sound)
+    if config.engine not in ENGINE_CHOICES:
+        raise ConfigError(f"{source}: engine = {config.engine!r}; choose one of {', '.join(ENGINE_CHOICES)}")
+    if ratios is not None:
+        config = replace(config, ratios=parse_ratios(ratios, source))
+    return config
+
+
+def parse_ratios(values: Any, source: str) -> tuple[BreathPattern, ...]:
+    if isinstance(values, str) or not isinstance(values, list) or not values:
+        raise ConfigError(f'{source}: ratios must be a non-empty list, e.g. ratios = ["4:6", "4:4"]')
+    try:
+        return tuple(BreathPattern.parse(str(v)) for v in values)
+    except PatternError as exc:
+        raise ConfigError(f"{source}: {exc}") from exc
+
+
+def _section(cls, values: Any, source: str, name: str | None, skip: tuple[str, ...] = ()):
+    where = f"[{name}]" if name else "the top level"
+    if not isinstance(values, dict):
+        raise ConfigError(f"{source}: {where} must be a table of settings")
+    known = {f.name: f for f in fields(cls) if f.name not in skip}
+    kwargs = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(
+                f"{source}: unknown setting {key!r} in {where}; known: {', '.join(sorted(known))}"
+            )
+        default = getattr(cls(), key)
+        expected = (int, float) if isinstance(default, float) else type(default)
+        if isinstance(value, bool) != isinstance(default, bool) or not isinstance(value, expected):
+            raise ConfigError(
+                f"{source}: {key} = {value!r} in {where} should be a {type(default).__name__}"
+            )
+        kwargs[key] = float(value) if isinstance(default, float) else value
+    return cls(**kwargs)

@@ -1,0 +1,56 @@
+"""Speech engines: tiny adapters behind one protocol, in one registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from breathcast.config import VoiceSettings
+from breathcast.errors import EngineError
+
+
+@dataclass(frozen=True)
+class SpeechAudio:
+    """Encoded engine output, and the ffmpeg input options that decode it."""
+
+    data: bytes
+    input_args: tuple[str, ...]
+
+
+class Engine(Protocol):
+    name: str
+
+    def identity(self) -> dict[str, Any]:
+        """Everything that changes the sound; part of every cache key."""
+
+    def synthesize(self, text: str) -> SpeechAudio:
+        """Voice one line, or raise `EngineError`."""
+
+    def probe(self) -> None:
+        """Raise `EngineError` (saying what to do) if the engine cannot be used right now."""
+
+
+def _gtts(voice: VoiceSettings) -> Engine:
+    from breathcast.engines.gtts_engine import GTTSEngine
+
+    return GTTSEngine(voice)
+
+
+def _espeak(voice: VoiceSettings) -> Engine:
+    from breathcast.engines.espeak_engine import EspeakEngine
+
+    return EspeakEngine(voice)
+
+
+ENGINES: dict[str, Callable[[VoiceSettings], Engine]] = {"gtts": _gtts, "espeak": _espeak}
+
+
+def get_engine(name: str, voice: VoiceSettings) -> Engine:
+    try:
+        factory = ENGINES[name]
+    except KeyError:
+        raise EngineError(
+            f"unknown engine {name!r}; choose one of: auto, {', '.join(sorted(ENGINES))}"
+        ) from None
+    return factory(voice)

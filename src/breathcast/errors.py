@@ -1,0 +1,35 @@
+"""The one error tree. Every message says what went wrong and what to do next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class BreathcastError(Exception):
+    """Root of every error breathcast raises on purpose."""
+
+
+class ScriptError(BreathcastError):
+    """A script cannot be read or parsed; points at `file:line`."""
+
+    def __init__(self, path: str | Path, line: int, message: str):
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        super().__init__(f"{self.path}:{line}: {message}")
+
+
+class PatternError(BreathcastError, ValueError):
+    """A breath pattern such as `4:6` is malformed or out of range."""
+
+
+class ConfigError(BreathcastError):
+    """`breathcast.toml` or `[tool.breathcast]` holds a bad value."""
+
+
+class EngineError(BreathcastError):
+    """A speech engine is unusable or failed to voice a line."""
+
+
+class AudioError(BreathcastError):
+    """ffmpeg failed to decode or encode audio."""

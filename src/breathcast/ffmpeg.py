@@ -1,0 +1,110 @@
+"""The ffmpeg binary from imageio-ffmpeg, and the two things we ask of it: decode and encode."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import warnings
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from breathcast.errors import AudioError
+from breathcast.files import atomic_path
+
+
+@cache
+def ffmpeg_exe() -> str:
+    """The static ffmpeg shipped by imageio-ffmpeg (BREATHCAST_FFMPEG overrides it)."""
+    override = os.environ.get("BREATHCAST_FFMPEG")
+    if override:
+        return override
+    import imageio_ffmpeg
+
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError as exc:  # pragma: no cover - only on a broken install
+        raise AudioError(f"ffmpeg not found ({exc}); reinstall with `pip install -e .`") from exc
+
+
+def configure_pydub() -> None:
+    """Point pydub at our ffmpeg; without this it warns and searches PATH."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        from pydub import AudioSegment
+    AudioSegment.converter = ffmpeg_exe()
+
+
+def _run(args: Sequence[str], stdin: bytes | None, what: str) -> bytes:
+    try:
+        result = subprocess.run(
+            [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", *args],
+            input=stdin,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise AudioError(f"cannot run ffmpeg to {what}: {exc}") from exc
+    if result.returncode != 0:
+        detail = result.stderr.decode(errors="replace").strip().splitlines()[-3:]
+        raise AudioError(f"ffmpeg could not {what}: {' / '.join(detail) or result.returncode}")
+    return result.stdout
+
+
+def decode(data: bytes, input_args: Sequence[str], sample_rate: int) -> np.ndarray:
+    """Decode any audio bytes to mono float32 at `sample_rate`, resampling once with soxr."""
+    out = _run(
+        [*input_args, "-i", "pipe:0", "-ac", "1", "-af", f"aresample={sample_rate}:resampler=soxr",
+         "-f", "f32le", "-c:a", "pcm_f32le", "pipe:1"],
+        data,
+        "decode a voice clip",
+    )
+    return np.frombuffer(out, dtype="<f4").copy()
+
+
+def decode_file(path: str | Path, sample_rate: int) -> np.ndarray:
+    """Decode an audio file (e.g. an encoded episode) to mono float32."""
+    out = _run(
+        ["-i", str(path), "-ac", "1", "-ar", str(sample_rate), "-f", "f32le", "pipe:1"],
+        None,
+        f"decode {path}",
+    )
+    return np.frombuffer(out, dtype="<f4").copy()
+
+
+def encode_mp3(
+    chunks: Iterable[np.ndarray], dest: str | Path, sample_rate: int, bitrate: str
+) -> Path:
+    """Stream float32 PCM chunks into an MP3 at `dest`, atomically.
+
+    ffmpeg writes a seekable temp file beside `dest` (so the Xing/Info header with the exact
+    length is filled in); only a complete file is renamed into place.
+    """
+    dest = Path(dest)
+    with atomic_path(dest) as tmp:
+        args = [
+            ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+            "-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0",
+            "-c:a", "libmp3lame", "-b:a", bitrate, "-f", "mp3", str(tmp),
+        ]
+        try:
+            proc = subprocess.Popen(args, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as exc:
+            raise AudioError(f"cannot run ffmpeg to encode {dest}: {exc}") from exc
+        try:
+            for chunk in chunks:
+                proc.stdin.write(np.ascontiguousarray(chunk, dtype="<f4").tobytes())
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass  # ffmpeg stopped early; its exit status and stderr say why
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        stderr = proc.stderr.read()
+        if proc.wait() != 0:
+            detail = stderr.decode(errors="replace").strip().splitlines()[-3:]
+            raise AudioError(f"ffmpeg could not encode {dest}: {' / '.join(detail)}")
+    return dest

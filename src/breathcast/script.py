@@ -1,0 +1,265 @@
+"""The script format: front matter, `# Chapter`, one spoken line per text line, directives.
+
+Parsing is pure: text in, an immutable `Script` out, or a `ScriptError` naming `file:line`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from breathcast.breath import BreathPattern
+from breathcast.errors import PatternError, ScriptError
+
+MAX_PAUSE_S = 600.0
+MAX_BREATHE_S = 3600.0
+MAX_BREATHE_CYCLES = 360
+
+FRONT_MATTER_KEYS = ("title", "description", "ratios")
+
+PAUSE_NAMES = ("pauze", "pause")
+BREATHE_NAMES = ("adem", "breathe")
+
+_DIRECTIVE = re.compile(r"^\[\s*([^\]\s]*)\s*([^\]]*?)\s*\]$")
+_DURATION = re.compile(r"^(?:(\d+(?:[.,]\d+)?)m)?(?:(\d+(?:[.,]\d+)?)s)?$")
+_CYCLES = re.compile(r"^(\d+)x$")
+
+
+@dataclass(frozen=True)
+class Speech:
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Pause:
+    seconds: float | None  # None: the project's default paragraph pause
+    line: int
+
+
+@dataclass(frozen=True)
+class Breathe:
+    """A breathing block: either a number of cycles or a target duration in whole cycles."""
+
+    line: int
+    cycles: int | None = None
+    seconds: float | None = None
+
+    def cycle_count(self, pattern: BreathPattern) -> int:
+        if self.cycles is not None:
+            return self.cycles
+        return max(1, round(self.seconds / pattern.cycle_s))
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    line: int
+
+
+Step = Speech | Pause | Breathe | Chapter
+
+
+@dataclass(frozen=True)
+class Script:
+    path: str
+    title: str
+    description: str
+    steps: tuple[Step, ...]
+    ratios: tuple[BreathPattern, ...] = ()  # front-matter override of the project's ratios
+    title_line: int = 1
+    meta: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def speech(self) -> tuple[Speech, ...]:
+        return tuple(s for s in self.steps if isinstance(s, Speech))
+
+    @property
+    def slug(self) -> str:
+        return slugify(Path(self.path).stem)
+
+
+def slugify(text: str) -> str:
+    """ASCII-only, lower-case, dash-separated: `Water & Rust` -> `water-rust`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "script"
+
+
+def normalize_text(text: str) -> str:
+    """The canonical form of a spoken line: NFC, single spaces, no outer whitespace."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def parse_duration(value: str) -> float | None:
+    """`5s`, `1.5s`, `2m`, `1m30s` -> seconds; None when malformed."""
+    match = _DURATION.match(value.strip().lower().replace(" ", ""))
+    if not match or not (match.group(1) or match.group(2)):
+        return None
+    minutes = float((match.group(1) or "0").replace(",", "."))
+    seconds = float((match.group(2) or "0").replace(",", "."))
+    return minutes * 60 + seconds
+
+
+def read_script(path: str | Path) -> Script:
+    """Read and parse one script file."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ScriptError(path, 1, f"cannot read the script: {exc.strerror}") from exc
+    return parse_script(data, path)
+
+
+def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
+    """Parse script text (or UTF-8 bytes) into a `Script`."""
+    text = _decode(data, path) if isinstance(data, bytes) else data
+    lines = text.splitlines()
+    meta, body_start = _front_matter(lines, path)
+    title, title_line = meta.get("title", ("", 1))
+    if not title:
+        raise ScriptError(
+            path, title_line, "the script has no title; start it with front matter:\n"
+            "  ---\n  title: Water & Rust\n  ---"
+        )
+    ratios: tuple[BreathPattern, ...] = ()
+    if "ratios" in meta:
+        value, line = meta["ratios"]
+        try:
+            ratios = tuple(BreathPattern.parse(r) for r in re.split(r"[,\s]+", value) if r)
+        except PatternError as exc:
+            raise ScriptError(path, line, str(exc)) from exc
+        if not ratios:
+            raise ScriptError(path, line, "`ratios:` is empty; write e.g. `ratios: 4:6, 4:4`")
+    steps = _body(lines, body_start, path)
+    if not any(isinstance(s, Speech) for s in steps):
+        raise ScriptError(
+            path, min(body_start + 1, max(len(lines), 1)),
+            "the script has no spoken lines; write at least one line of text",
+        )
+    return Script(
+        path=str(path),
+        title=title,
+        description=meta.get("description", ("", 0))[0],
+        steps=steps,
+        ratios=ratios,
+        title_line=title_line,
+        meta=tuple((k, v) for k, (v, _) in meta.items()),
+    )
+
+
+def _decode(data: bytes, path: str | Path) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ScriptError(
+            path, line, f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8"
+        ) from exc
+    return text.removeprefix("\ufeff")
+
+
+def _front_matter(lines: list[str], path) -> tuple[dict[str, tuple[str, int]], int]:
+    """Returns {key: (value, line)} and the index of the first body line."""
+    if not lines or lines[0].strip() != "---":
+        return {}, 0
+    meta: dict[str, tuple[str, int]] = {}
+    for index in range(1, len(lines)):
+        number, raw = index + 1, lines[index]
+        if raw.strip() == "---":
+            return meta, index + 1
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        key, sep, value = raw.partition(":")
+        key = key.strip().lower()
+        if not sep or not key:
+            raise ScriptError(path, number, f"expected `key: value` in the front matter, got {raw.strip()!r}")
+        if key not in FRONT_MATTER_KEYS:
+            raise ScriptError(
+                path, number,
+                f"unknown front-matter key {key!r}; known keys: {', '.join(FRONT_MATTER_KEYS)}",
+            )
+        if key in meta:
+            raise ScriptError(path, number, f"{key!r} is set twice (first on line {meta[key][1]})")
+        meta[key] = (normalize_text(value), number)
+    raise ScriptError(path, 1, "the front matter opened with `---` is never closed; add a line `---`")
+
+
+def _body(lines: list[str], start: int, path) -> tuple[Step, ...]:
+    steps: list[Step] = []
+    for index in range(start, len(lines)):
+        number, raw = index + 1, lines[index]
+        stripped = raw.strip()
+        if not stripped:
+            # One paragraph pause per run of blank lines; none at the start or under a heading.
+            if steps and not isinstance(steps[-1], Chapter) and not _is_paragraph(steps[-1]):
+                steps.append(Pause(None, number))
+        elif stripped.startswith("#"):
+            title = normalize_text(stripped.lstrip("#"))
+            if not title:
+                raise ScriptError(path, number, "a chapter heading needs a title, e.g. `# Aankomen`")
+            steps.append(Chapter(title, number))
+        elif stripped.startswith("["):
+            steps.append(_directive(stripped, number, path))
+        elif "[" in stripped or "]" in stripped:
+            raise ScriptError(
+                path, number,
+                "a directive like [pauze 3s] must stand on a line of its own; "
+                "put it on the next line",
+            )
+        else:
+            steps.append(Speech(normalize_text(stripped), number))
+    # A paragraph pause at the very end says nothing; the episode has its own tail.
+    while steps and _is_paragraph(steps[-1]):
+        steps.pop()
+    return tuple(steps)
+
+
+def _is_paragraph(step: Step) -> bool:
+    return isinstance(step, Pause) and step.seconds is None
+
+
+def _directive(text: str, number: int, path) -> Step:
+    match = _DIRECTIVE.match(text)
+    if not match:
+        raise ScriptError(path, number, f"malformed directive {text!r}; write e.g. [pauze 5s] or [adem 6x]")
+    name, argument = match.group(1).lower(), match.group(2).strip()
+    if name in PAUSE_NAMES:
+        seconds = parse_duration(argument)
+        if seconds is None or seconds <= 0:
+            raise ScriptError(
+                path, number, f"[{name} {argument}]: expected a duration like 5s, 1.5s or 2m"
+            )
+        if seconds > MAX_PAUSE_S:
+            raise ScriptError(
+                path, number,
+                f"[{name} {argument}] is {seconds:g} s; a pause can be at most "
+                f"{MAX_PAUSE_S / 60:g} minutes",
+            )
+        return Pause(seconds, number)
+    if name in BREATHE_NAMES:
+        cycles = _CYCLES.match(argument.lower())
+        if cycles:
+            count = int(cycles.group(1))
+            if not 1 <= count <= MAX_BREATHE_CYCLES:
+                raise ScriptError(
+                    path, number,
+                    f"[{name} {argument}]: breathe between 1 and {MAX_BREATHE_CYCLES} times",
+                )
+            return Breathe(number, cycles=count)
+        seconds = parse_duration(argument)
+        if seconds is None or seconds <= 0:
+            raise ScriptError(
+                path, number,
+                f"[{name} {argument}]: expected a number of breaths like 6x, "
+                "or a duration like 2m or 90s",
+            )
+        if seconds > MAX_BREATHE_S:
+            raise ScriptError(
+                path, number,
+                f"[{name} {argument}] is {seconds:g} s; breathe at most {MAX_BREATHE_S / 60:g} minutes",
+            )
+        return Breathe(number, seconds=seconds)
+    known = ", ".join(f"[{n} …]" for n in PAUSE_NAMES + BREATHE_NAMES)
+    raise ScriptError(path, number, f"unknown directive [{name}]; known directives: {known}")

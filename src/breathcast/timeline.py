@@ -1,0 +1,123 @@
+"""The plan: every clip, pause and breath phase of one episode at an exact sample offset.
+
+Pure arithmetic on a `Script`, the clip lengths and a `BreathPattern`; no audio is touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from breathcast.breath import BreathPattern
+from breathcast.config import SoundSettings
+from breathcast.script import Breathe, Chapter, Pause, Script, Speech
+
+
+@dataclass(frozen=True)
+class ClipEvent:
+    start: int
+    length: int
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class PauseEvent:
+    start: int
+    length: int
+    line: int
+
+
+@dataclass(frozen=True)
+class PhaseEvent:
+    start: int
+    length: int
+    kind: str  # "in", "hold_in", "out", "hold_out"
+    cycle: int
+
+
+@dataclass(frozen=True)
+class BreathBlock:
+    start: int
+    length: int
+    line: int
+    phases: tuple[PhaseEvent, ...]
+
+    @property
+    def cycles(self) -> int:
+        return self.phases[-1].cycle + 1
+
+
+@dataclass(frozen=True)
+class ChapterEvent:
+    start: int
+    title: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    sample_rate: int
+    length: int
+    pattern: BreathPattern
+    clips: tuple[ClipEvent, ...]
+    pauses: tuple[PauseEvent, ...]
+    blocks: tuple[BreathBlock, ...]
+    chapters: tuple[ChapterEvent, ...]
+
+    @property
+    def duration_s(self) -> float:
+        return self.length / self.sample_rate
+
+
+def plan(
+    script: Script,
+    clip_lengths: Mapping[str, int],
+    pattern: BreathPattern,
+    sound: SoundSettings,
+) -> Timeline:
+    """Lay the script out in time. `clip_lengths` maps each spoken text to its length in samples."""
+    sr = sound.sample_rate
+
+    def samples(seconds: float) -> int:
+        return round(seconds * sr)
+
+    cursor = samples(sound.lead_in_s)
+    started = False  # a chapter before any sound starts at 0, as podcast chapters expect
+    clips, pauses, blocks, chapters = [], [], [], []
+    for step in script.steps:
+        if isinstance(step, Chapter):
+            chapters.append(ChapterEvent(cursor if started else 0, step.title, step.line))
+        elif isinstance(step, Speech):
+            length = clip_lengths[step.text]
+            clips.append(ClipEvent(cursor, length, step.text, step.line))
+            cursor += length + samples(sound.line_gap_s)
+            started = True
+        elif isinstance(step, Pause):
+            seconds = sound.paragraph_pause_s if step.seconds is None else step.seconds
+            pauses.append(PauseEvent(cursor, samples(seconds), step.line))
+            cursor += samples(seconds)
+        elif isinstance(step, Breathe):
+            block = _breath_block(cursor, step, pattern, sr)
+            blocks.append(block)
+            cursor += block.length + samples(sound.line_gap_s)
+            started = True
+    return Timeline(
+        sample_rate=sr,
+        length=cursor + samples(sound.tail_s),
+        pattern=pattern,
+        clips=tuple(clips),
+        pauses=tuple(pauses),
+        blocks=tuple(blocks),
+        chapters=tuple(chapters),
+    )
+
+
+def _breath_block(start: int, step: Breathe, pattern: BreathPattern, sr: int) -> BreathBlock:
+    # Boundaries are rounded from the exact elapsed time, so fractional phases never drift.
+    phases, elapsed = [], 0.0
+    for cycle in range(step.cycle_count(pattern)):
+        for kind, seconds in pattern.phases:
+            begin, elapsed = round(elapsed * sr), elapsed + seconds
+            phases.append(PhaseEvent(start + begin, round(elapsed * sr) - begin, kind, cycle))
+    return BreathBlock(start, round(elapsed * sr), step.line, tuple(phases))
