@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from fake_gtts import FakeGoogle
+
+from breathcast.engines.gtts_engine import ENDPOINT_ENV
+
+REPO = Path(__file__).resolve().parent.parent
+
+SMALL_SCRIPT = """\
+---
+title: Korte test
+description: Een korte test.
+---
+
+# Begin
+Adem rustig in.
+En weer uit.
+
+[pauze 2s]
+# Ademen
+[adem 2x]
+Dank je wel.
+"""
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """No test may reach the internet: proxies off, and gTTS always points at localhost."""
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(ENDPOINT_ENV, f"http://127.0.0.1:{closed_port()}/batchexecute")
+
+
+def closed_port() -> int:
+    """A localhost port with nothing listening: connecting to it is refused at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def fake_google(monkeypatch):
+    with FakeGoogle() as fake:
+        monkeypatch.setenv(ENDPOINT_ENV, fake.url)
+        yield fake
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A small project: one short script, one ratio, its own voice cache."""
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "kort.md").write_text(SMALL_SCRIPT, encoding="utf-8")
+    (tmp_path / "breathcast.toml").write_text('ratios = ["4:6"]\n', encoding="utf-8")
+    return tmp_path

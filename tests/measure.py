@@ -1,0 +1,44 @@
+"""Measurements on rendered audio, used by the tests (numbers with units, never eyeballing)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def dominant_frequency(x: np.ndarray, sr: int, lo_hz: float = 50.0, hi_hz: float = 2000.0) -> float:
+    """The strongest frequency in `x`, in Hz, to well under 1 Hz (Hann, 8x zero-pad, parabola)."""
+    n = x.size * 8
+    spectrum = np.abs(np.fft.rfft(x * np.hanning(x.size), n))
+    freqs = np.fft.rfftfreq(n, 1 / sr)
+    band = (freqs >= lo_hz) & (freqs <= hi_hz)
+    i = int(np.flatnonzero(band)[np.argmax(spectrum[band])])
+    a, b, c = np.log(spectrum[i - 1 : i + 2] + 1e-30)
+    offset = 0.5 * (a - c) / (a - 2 * b + c)
+    return float((i + offset) * sr / n)
+
+
+def active_span(x: np.ndarray, threshold: float) -> tuple[int, int]:
+    """First and one-past-last sample whose magnitude exceeds `threshold`."""
+    idx = np.flatnonzero(np.abs(x) > threshold)
+    return int(idx[0]), int(idx[-1]) + 1
+
+
+def max_jump(x: np.ndarray, at: int, radius: int) -> float:
+    """Largest sample-to-sample step within `radius` samples of `at`."""
+    lo, hi = max(0, at - radius), min(x.size, at + radius)
+    return float(np.max(np.abs(np.diff(x[lo:hi])))) if hi - lo > 1 else 0.0
+
+
+def rms_db(x: np.ndarray) -> float:
+    return float(20 * np.log10(np.sqrt(np.mean(np.square(x, dtype=np.float64))) + 1e-12))
+
+
+def high_band_db(x: np.ndarray, at: int, radius: int, sr: int, cutoff_hz: float = 4000.0) -> float:
+    """Share of the energy above `cutoff_hz` in a Hann window around `at`, in dB.
+
+    A soft tone has nothing up there; a click (a step in level or phase) splatters into it.
+    """
+    segment = x[max(0, at - radius) : at + radius].astype(np.float64)
+    power = np.abs(np.fft.rfft(segment * np.hanning(segment.size))) ** 2
+    freqs = np.fft.rfftfreq(segment.size, 1 / sr)
+    return float(10 * np.log10(power[freqs >= cutoff_hz].sum() / (power.sum() + 1e-30) + 1e-30))

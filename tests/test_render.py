@@ -1,0 +1,120 @@
+"""The rendered pacing tone and mix, measured from the audio itself."""
+
+import numpy as np
+import pytest
+from measure import active_span, dominant_frequency, high_band_db, max_jump, rms_db
+
+from breathcast import tone
+from breathcast.breath import BreathPattern
+from breathcast.config import SoundSettings
+from breathcast.render import render
+from breathcast.script import parse_script
+from breathcast.timeline import plan
+from breathcast.voice import level_clip
+
+SR = 44100
+SOUND = SoundSettings()
+SCRIPT = parse_script("---\ntitle: T\n---\nAdem met me mee.\n[adem 5x]\nMooi zo.\n", "t.md")
+
+
+def speechlike(seconds: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * SR)) / SR
+    raw = (np.sin(2 * np.pi * 150 * t) + 0.5 * rng.standard_normal(t.size)) * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t))
+    return level_clip(raw.astype(np.float32), SOUND)
+
+
+CLIPS = {"Adem met me mee.": speechlike(2.0, 1), "Mooi zo.": speechlike(1.2, 2)}
+
+
+def render_episode(ratio: str):
+    timeline = plan(SCRIPT, {k: v.size for k, v in CLIPS.items()}, BreathPattern.parse(ratio), SOUND)
+    return timeline, render(timeline, CLIPS, SOUND)
+
+
+@pytest.mark.parametrize(("ratio", "seconds"), [("4:6", 50.0), ("3:6", 45.0)])
+def test_tone_block_lasts_five_cycles(ratio, seconds):
+    timeline, audio = render_episode(ratio)
+    first, last = timeline.clips
+    between = audio[first.start + first.length : last.start]
+    start, end = active_span(between, threshold=1e-3 * tone.tone_peak(SOUND))
+    assert (end - start) / SR == pytest.approx(seconds, abs=0.020)
+
+
+@pytest.mark.parametrize("ratio", ["4:6", "3:6", "4:7:8", "4-4-4-4", "4.5:5.5"])
+def test_pitch_rises_on_inhale_falls_on_exhale_and_holds_steady(ratio):
+    timeline, audio = render_episode(ratio)
+    for phase in timeline.blocks[0].phases:
+        window = int(0.25 * SR)
+        early_at = phase.start + int(0.2 * phase.length)
+        late_at = phase.start + int(0.8 * phase.length) - window
+        early = dominant_frequency(audio[early_at : early_at + window], SR)
+        late = dominant_frequency(audio[late_at : late_at + window], SR)
+        if phase.kind == "in":
+            assert late - early > 40, (phase, early, late)
+        elif phase.kind == "out":
+            assert early - late > 40, (phase, early, late)
+        else:
+            assert abs(late - early) < 1.0, (phase, early, late)
+
+
+def test_pitch_turns_at_the_configured_notes():
+    timeline, audio = render_episode("4:6")
+    window = int(0.2 * SR)
+    for phase in timeline.blocks[0].phases[2:-2]:
+        end = phase.start + phase.length
+        measured = dominant_frequency(audio[end - window // 2 : end + window // 2], SR)
+        expected = SOUND.tone_high_hz if phase.kind == "in" else SOUND.tone_low_hz
+        assert measured == pytest.approx(expected, abs=2.0)
+
+
+def test_inhale_swells_and_exhale_fades():
+    timeline, audio = render_episode("4:6")
+    inhale, exhale = timeline.blocks[0].phases[2:4]
+    quarter = int(0.5 * SR)
+    assert rms_db(audio[inhale.start + inhale.length - quarter : inhale.start + inhale.length]) - rms_db(
+        audio[inhale.start : inhale.start + quarter]) > 6
+    assert rms_db(audio[exhale.start : exhale.start + quarter]) - rms_db(
+        audio[exhale.start + exhale.length - quarter : exhale.start + exhale.length]) > 6
+
+
+@pytest.mark.parametrize("ratio", ["4:6", "3:6", "4:7:8", "4-4-4-4", "4.5:5.5"])
+def test_no_clicks_at_phase_and_clip_boundaries(ratio):
+    timeline, audio = render_episode(ratio)
+    # A pure tone of the block's peak level, at the top note, cannot move faster than this.
+    slew = tone.tone_peak(SOUND) * 2 * np.pi * SOUND.tone_high_hz / SR * sum(k * w for k, w in tone.HARMONICS)
+    block = timeline.blocks[0]
+    edges = [p.start for p in block.phases] + [block.start + block.length]
+    radius = int(0.005 * SR)
+    worst = max(max_jump(audio, at, radius) for at in edges)
+    assert worst <= 1.02 * slew, f"largest step at a phase boundary {worst:.2e} > bound {slew:.2e}"
+    # The tone's top harmonic is under 1 kHz; a click would splatter energy above 4 kHz.
+    splatter = max(high_band_db(audio, at, int(0.010 * SR), SR) for at in edges)
+    assert splatter < -80.0, f"{splatter:.1f} dB of the energy above 4 kHz at a phase boundary"
+    for clip in timeline.clips:
+        for at in (clip.start, clip.start + clip.length):
+            # Silence on one side, a 10 ms raised-cosine fade on the other: under -60 dBFS steps.
+            assert max_jump(audio, at, int(0.0005 * SR)) < 1e-3
+
+
+def test_voice_sits_well_above_the_tone():
+    timeline, audio = render_episode("4:6")
+    clip = timeline.clips[0]
+    block = timeline.blocks[0]
+    speech = rms_db(audio[clip.start : clip.start + clip.length])
+    breath = rms_db(audio[block.start : block.start + block.length])
+    assert speech == pytest.approx(SOUND.speech_level_dbfs, abs=1.5)
+    assert speech - breath >= 12.0
+
+
+def test_render_is_linear_in_length():
+    """Ten times the script is ten times the samples and never overlaps events."""
+    long_script = parse_script(
+        "---\ntitle: T\n---\n" + "Adem met me mee.\n[adem 5x]\nMooi zo.\n" * 10, "t.md"
+    )
+    timeline = plan(long_script, {k: v.size for k, v in CLIPS.items()}, BreathPattern.parse("4:6"), SOUND)
+    audio = render(timeline, CLIPS, SOUND)
+    assert audio.size == timeline.length
+    events = sorted([(c.start, c.length) for c in timeline.clips] + [(b.start, b.length) for b in timeline.blocks])
+    for (a_start, a_len), (b_start, _) in zip(events, events[1:]):
+        assert a_start + a_len <= b_start

@@ -1,0 +1,188 @@
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from breathcast.breath import BreathPattern
+from breathcast.errors import ScriptError
+from breathcast.script import (
+    Breathe,
+    Chapter,
+    Pause,
+    Speech,
+    normalize_text,
+    parse_duration,
+    parse_script,
+    read_script,
+    slugify,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED = sorted((REPO / "scripts").glob("*.md"))
+
+HEADER = "---\ntitle: Test\ndescription: Iets rustigs.\n---\n"
+
+
+def body(text: str):
+    return parse_script(HEADER + text, "t.md")
+
+
+def test_every_directive_and_its_line():
+    script = body(
+        "# Aankomen\n"          # line 5
+        "Ga  zitten.\n"         # 6
+        "\n"                    # 7: paragraph pause
+        "\n"                    # 8: same paragraph, no second pause
+        "[pauze 3s]\n"          # 9
+        "[pause 1.5s]\n"        # 10
+        "[PAUZE 1m30s]\n"       # 11
+        "[adem 6x]\n"           # 12
+        "[breathe 2m]\n"        # 13
+        "[adem 90s]\n"          # 14
+        "## Terug\n"            # 15
+        "Dank je wel.\n"        # 16
+    )
+    assert script.title == "Test"
+    assert script.description == "Iets rustigs."
+    assert script.steps == (
+        Chapter("Aankomen", 5),
+        Speech("Ga zitten.", 6),
+        Pause(None, 7),
+        Pause(3.0, 9),
+        Pause(1.5, 10),
+        Pause(90.0, 11),
+        Breathe(12, cycles=6),
+        Breathe(13, seconds=120.0),
+        Breathe(14, seconds=90.0),
+        Chapter("Terug", 15),
+        Speech("Dank je wel.", 16),
+    )
+
+
+def test_values_are_immutable():
+    script = body("Hallo.\n")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        script.title = "Anders"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        script.steps[0].text = "Anders"
+    assert isinstance(script.steps, tuple)
+
+
+def test_no_paragraph_pause_at_start_under_heading_or_at_end():
+    script = body("\n\n# Begin\n\nHallo.\n\n\n")
+    assert script.steps == (Chapter("Begin", 7), Speech("Hallo.", 9))
+
+
+def test_breathe_duration_rounds_to_whole_cycles():
+    pattern = BreathPattern.parse("4:6")
+    assert Breathe(1, seconds=120).cycle_count(pattern) == 12
+    assert Breathe(1, seconds=124).cycle_count(pattern) == 12
+    assert Breathe(1, seconds=126).cycle_count(pattern) == 13
+    assert Breathe(1, seconds=3).cycle_count(pattern) == 1
+    assert Breathe(1, cycles=5).cycle_count(BreathPattern.parse("3:6")) == 5
+
+
+def test_front_matter_ratios_override():
+    script = parse_script("---\ntitle: T\nratios: 4:6, 4.5:5.5\n---\nHallo.\n", "t.md")
+    assert script.ratios == (BreathPattern.parse("4:6"), BreathPattern.parse("4.5:5.5"))
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "needle"),
+    [
+        (HEADER + "Hallo.\n[fluister 3s]\n", 6, "unknown directive [fluister]"),
+        (HEADER + "Hallo.\n[pauze drie]\n", 6, "expected a duration like 5s"),
+        (HEADER + "Hallo.\n[pauze 3]\n", 6, "expected a duration like 5s"),
+        (HEADER + "Hallo.\n[pauze 0s]\n", 6, "expected a duration like 5s"),
+        (HEADER + "Hallo.\n[adem zes]\n", 6, "number of breaths like 6x"),
+        (HEADER + "Hallo.\n[adem 0x]\n", 6, "breathe between 1 and"),
+        (HEADER + "Hallo.\n[adem 2h]\n", 6, "number of breaths like 6x"),
+        (HEADER + "Hallo.\n\n[pauze 11m]\n", 7, "at most 10 minutes"),
+        (HEADER + "Hallo.\n[pauze 601s]\n", 6, "at most 10 minutes"),
+        (HEADER + "Hallo.\n[pauze 5s\n", 6, "malformed directive"),
+        (HEADER + "Hallo [pauze 5s] daar.\n", 5, "on a line of its own"),
+        (HEADER + "#\nHallo.\n", 5, "needs a title"),
+        ("Hallo.\n", 1, "no title"),
+        ("---\ndescription: x\n---\nHallo.\n", 1, "no title"),
+        ("---\ntitle:\n---\nHallo.\n", 2, "no title"),
+        ("---\ntitle: T\nauthor: X\n---\nHallo.\n", 3, "unknown front-matter key 'author'"),
+        ("---\ntitle: T\ntitle: U\n---\nHallo.\n", 3, "set twice (first on line 2)"),
+        ("---\ntitle: T\nzomaar\n---\nHallo.\n", 3, "expected `key: value`"),
+        ("---\ntitle: T\nHallo.\n", 3, "expected `key: value`"),
+        ("---\ntitle: T\n", 1, "never closed"),
+        ("---\ntitle: T\nratios: 4:0\n---\nHallo.\n", 3, "more than 0 seconds"),
+        (HEADER, 4, "no spoken lines"),
+        (HEADER + "# Alleen een kop\n[adem 3x]\n", 5, "no spoken lines"),
+        ("", 1, "no title"),
+    ],
+)
+def test_errors_name_file_and_line(text, line, needle):
+    with pytest.raises(ScriptError) as info:
+        parse_script(text, "scripts/x.md")
+    assert info.value.line == line
+    assert needle in info.value.message
+    assert str(info.value).startswith(f"scripts/x.md:{line}: ")
+
+
+def test_non_utf8_bytes_point_at_their_line():
+    data = (HEADER + "Hallo.\nEen caf\xe9.\n").encode("latin-1")
+    with pytest.raises(ScriptError) as info:
+        parse_script(data, "x.md")
+    assert info.value.line == 6
+    assert "0xe9 is not UTF-8" in info.value.message
+
+
+def test_utf8_bom_and_crlf_are_fine():
+    script = parse_script(("\ufeff" + HEADER + "Hallo.\r\n").replace("\n", "\r\n").encode(), "x.md")
+    assert script.title == "Test"
+    assert script.speech == (Speech("Hallo.", 5),)
+
+
+def test_missing_file_is_a_script_error(tmp_path):
+    with pytest.raises(ScriptError, match="cannot read the script"):
+        read_script(tmp_path / "weg.md")
+
+
+def test_helpers():
+    assert parse_duration("5s") == 5
+    assert parse_duration("1,5s") == 1.5
+    assert parse_duration("2m") == 120
+    assert parse_duration("1m30s") == 90
+    assert parse_duration("5") is None
+    assert parse_duration("m") is None
+    assert normalize_text("  Caf\u0065\u0301   fijn ") == "Caf\u00e9 fijn"
+    assert slugify("Water & Rust") == "water-rust"
+    assert slugify("Één warme plek!") == "een-warme-plek"
+    assert slugify("日本") == "script"
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_shipped_scripts_round_trip_to_their_source_lines(path):
+    """Every body line of the file maps to exactly one step, and every step back to its line."""
+    script = read_script(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for step in script.steps:
+        source = lines[step.line - 1].strip()
+        if isinstance(step, Speech):
+            assert normalize_text(source) == step.text
+        elif isinstance(step, Chapter):
+            assert source == f"# {step.title}"
+        elif isinstance(step, Pause) and step.seconds is None:
+            assert source == ""
+        elif isinstance(step, Pause):
+            assert parse_duration(source.strip("[]").split()[1]) == step.seconds
+        else:
+            assert source.startswith("[adem ")
+    body_start = lines.index("---", 1) + 1
+    meaningful = {n for n in range(body_start + 1, len(lines) + 1) if lines[n - 1].strip()}
+    assert meaningful == {s.line for s in script.steps if not (isinstance(s, Pause) and s.seconds is None)}
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_shipped_scripts_have_chapters_pauses_and_two_breathing_blocks(path):
+    script = read_script(path)
+    assert script.title and script.description
+    assert sum(isinstance(s, Chapter) for s in script.steps) >= 4
+    assert sum(isinstance(s, Breathe) for s in script.steps) >= 2
+    assert sum(isinstance(s, Pause) and s.seconds is not None for s in script.steps) >= 3
+    assert isinstance(script.steps[0], Chapter)

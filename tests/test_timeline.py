@@ -1,0 +1,57 @@
+import pytest
+
+from breathcast.breath import BreathPattern
+from breathcast.config import SoundSettings
+from breathcast.script import parse_script
+from breathcast.timeline import plan
+
+SR = 44100
+SOUND = SoundSettings()
+SCRIPT = parse_script(
+    "---\ntitle: T\n---\n# Een\nHallo.\n\nNog een.\n[pauze 3s]\n# Twee\n[adem 3x]\nKlaar.\n", "t.md"
+)
+LENGTHS = {"Hallo.": 40000, "Nog een.": 50000, "Klaar.": 30000}
+
+
+def test_offsets_are_exact_sums():
+    t = plan(SCRIPT, LENGTHS, BreathPattern.parse("4:6"), SOUND)
+    gap, para = round(SOUND.line_gap_s * SR), round(SOUND.paragraph_pause_s * SR)
+    lead = round(SOUND.lead_in_s * SR)
+    starts = [c.start for c in t.clips]
+    assert starts[0] == lead
+    assert starts[1] == lead + 40000 + gap + para
+    block = t.blocks[0]
+    assert block.start == starts[1] + 50000 + gap + 3 * SR
+    assert block.length == 30 * SR
+    assert starts[2] == block.start + block.length + gap
+    assert t.length == starts[2] + 30000 + gap + round(SOUND.tail_s * SR)
+    assert [c.line for c in t.clips] == [5, 7, 11]
+
+
+def test_first_chapter_starts_at_zero_and_later_ones_at_their_sound():
+    t = plan(SCRIPT, LENGTHS, BreathPattern.parse("4:6"), SOUND)
+    assert [(c.title, c.start) for c in t.chapters] == [("Een", 0), ("Twee", t.blocks[0].start)]
+
+
+@pytest.mark.parametrize("ratio", ["4:6", "3:6", "4.5:5.5", "4:7:8", "4-4-4-4", "3.3:4.7"])
+def test_phases_tile_the_block_without_drift(ratio):
+    pattern = BreathPattern.parse(ratio)
+    script = parse_script("---\ntitle: T\n---\nHallo.\n[adem 40x]\n", "t.md")
+    block = plan(script, {"Hallo.": 1000}, pattern, SOUND).blocks[0]
+    assert block.cycles == 40
+    assert len(block.phases) == 40 * len(pattern.phases)
+    cursor = block.start
+    for phase in block.phases:
+        assert phase.start == cursor
+        cursor += phase.length
+    assert cursor == block.start + block.length
+    assert block.length == round(40 * pattern.cycle_s * SR)
+    for phase, (kind, seconds) in zip(block.phases, pattern.phases * 40, strict=True):
+        assert phase.kind == kind
+        assert abs(phase.length - seconds * SR) <= 1  # rounding never accumulates
+
+
+def test_breathing_by_duration_depends_on_the_ratio():
+    script = parse_script("---\ntitle: T\n---\nHallo.\n[adem 2m]\n", "t.md")
+    blocks = {r: plan(script, {"Hallo.": 10}, BreathPattern.parse(r), SOUND).blocks[0] for r in ("4:6", "3:6", "4:4")}
+    assert {r: b.cycles for r, b in blocks.items()} == {"4:6": 12, "3:6": 13, "4:4": 15}
