@@ -30,7 +30,14 @@ Dank je wel.
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch):
     """No test may reach the internet: proxies off, and gTTS always points at localhost."""
-    for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "ALL_PROXY", "all_proxy"):
+    for name in (
+        "HTTPS_PROXY",
+        "HTTP_PROXY",
+        "https_proxy",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv(ENDPOINT_ENV, f"http://127.0.0.1:{closed_port()}/batchexecute")
 

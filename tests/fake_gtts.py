@@ -38,17 +38,39 @@ def speech_like(text: str) -> np.ndarray:
 
 def mp3_bytes(pcm: np.ndarray) -> bytes:
     return subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "f32le", "-ar", str(RATE),
-         "-ac", "1", "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", "32k", "-f", "mp3", "pipe:1"],
-        input=pcm.tobytes(), capture_output=True, check=True,
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "f32le",
+            "-ar",
+            str(RATE),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "32k",
+            "-f",
+            "mp3",
+            "pipe:1",
+        ],
+        input=pcm.tobytes(),
+        capture_output=True,
+        check=True,
     ).stdout
 
 
 class FakeGoogle:
     """Run with `with FakeGoogle() as fake:`; point gTTS at `fake.url`."""
 
-    def __init__(self, status: int = 200, delay_s: float = 0.0):
+    def __init__(self, status: int = 200, delay_s: float = 0.0, fail_texts: tuple[str, ...] = ()):
         self.status = status
+        self.fail_texts = fail_texts  # these texts always get a 500
         self.delay_s = delay_s
         self.requests: list[str] = []  # the text of every request, in order
         self._mp3: dict[str, bytes] = {}
@@ -75,8 +97,8 @@ class FakeGoogle:
                     fake.requests.append(text)
                 if fake.delay_s:
                     time.sleep(fake.delay_s)
-                if fake.status != 200:
-                    self.send_response(fake.status)
+                if fake.status != 200 or text in fake.fail_texts:
+                    self.send_response(500 if text in fake.fail_texts else fake.status)
                     self.end_headers()
                     return
                 b64 = base64.b64encode(fake.audio_for(text)).decode()

@@ -48,13 +48,22 @@ def test_rejects_with_a_clear_message(text, needle):
 def test_phases_skip_missing_holds_and_keep_order():
     assert BreathPattern.parse("4:6").phases == (("in", 4), ("out", 6))
     assert BreathPattern.parse("4:7:8").phases == (("in", 4), ("hold_in", 7), ("out", 8))
-    assert [k for k, _ in BreathPattern.parse("4-4-4-4").phases] == ["in", "hold_in", "out", "hold_out"]
+    assert [k for k, _ in BreathPattern.parse("4-4-4-4").phases] == [
+        "in",
+        "hold_in",
+        "out",
+        "hold_out",
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "label", "slug"),
-    [("4:6", "4:6", "4-6"), ("4.5-5.5", "4.5:5.5", "4.5-5.5"), ("4:7:8", "4:7:8", "4-7-8"),
-     ("4:4:4:4", "4:4:4:4", "4-4-4-4")],
+    [
+        ("4:6", "4:6", "4-6"),
+        ("4.5-5.5", "4.5:5.5", "4.5-5.5"),
+        ("4:7:8", "4:7:8", "4-7-8"),
+        ("4:4:4:4", "4:4:4:4", "4-4-4-4"),
+    ],
 )
 def test_label_and_slug_round_trip(text, label, slug):
     pattern = BreathPattern.parse(text)

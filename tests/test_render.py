@@ -20,7 +20,9 @@ SCRIPT = parse_script("---\ntitle: T\n---\nAdem met me mee.\n[adem 5x]\nMooi zo.
 def speechlike(seconds: float, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     t = np.arange(int(seconds * SR)) / SR
-    raw = (np.sin(2 * np.pi * 150 * t) + 0.5 * rng.standard_normal(t.size)) * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t))
+    raw = (np.sin(2 * np.pi * 150 * t) + 0.5 * rng.standard_normal(t.size)) * (
+        0.6 + 0.4 * np.sin(2 * np.pi * 4 * t)
+    )
     return level_clip(raw.astype(np.float32), SOUND)
 
 
@@ -28,7 +30,9 @@ CLIPS = {"Adem met me mee.": speechlike(2.0, 1), "Mooi zo.": speechlike(1.2, 2)}
 
 
 def render_episode(ratio: str):
-    timeline = plan(SCRIPT, {k: v.size for k, v in CLIPS.items()}, BreathPattern.parse(ratio), SOUND)
+    timeline = plan(
+        SCRIPT, {k: v.size for k, v in CLIPS.items()}, BreathPattern.parse(ratio), SOUND
+    )
     return timeline, render(timeline, CLIPS, SOUND)
 
 
@@ -72,17 +76,30 @@ def test_inhale_swells_and_exhale_fades():
     timeline, audio = render_episode("4:6")
     inhale, exhale = timeline.blocks[0].phases[2:4]
     quarter = int(0.5 * SR)
-    assert rms_db(audio[inhale.start + inhale.length - quarter : inhale.start + inhale.length]) - rms_db(
-        audio[inhale.start : inhale.start + quarter]) > 6
-    assert rms_db(audio[exhale.start : exhale.start + quarter]) - rms_db(
-        audio[exhale.start + exhale.length - quarter : exhale.start + exhale.length]) > 6
+    assert (
+        rms_db(audio[inhale.start + inhale.length - quarter : inhale.start + inhale.length])
+        - rms_db(audio[inhale.start : inhale.start + quarter])
+        > 6
+    )
+    assert (
+        rms_db(audio[exhale.start : exhale.start + quarter])
+        - rms_db(audio[exhale.start + exhale.length - quarter : exhale.start + exhale.length])
+        > 6
+    )
 
 
 @pytest.mark.parametrize("ratio", ["4:6", "3:6", "4:7:8", "4-4-4-4", "4.5:5.5"])
 def test_no_clicks_at_phase_and_clip_boundaries(ratio):
     timeline, audio = render_episode(ratio)
     # A pure tone of the block's peak level, at the top note, cannot move faster than this.
-    slew = tone.tone_peak(SOUND) * 2 * np.pi * SOUND.tone_high_hz / SR * sum(k * w for k, w in tone.HARMONICS)
+    slew = (
+        tone.tone_peak(SOUND)
+        * 2
+        * np.pi
+        * SOUND.tone_high_hz
+        / SR
+        * sum(k * w for k, w in tone.HARMONICS)
+    )
     block = timeline.blocks[0]
     edges = [p.start for p in block.phases] + [block.start + block.length]
     radius = int(0.005 * SR)
@@ -112,9 +129,14 @@ def test_render_is_linear_in_length():
     long_script = parse_script(
         "---\ntitle: T\n---\n" + "Adem met me mee.\n[adem 5x]\nMooi zo.\n" * 10, "t.md"
     )
-    timeline = plan(long_script, {k: v.size for k, v in CLIPS.items()}, BreathPattern.parse("4:6"), SOUND)
+    timeline = plan(
+        long_script, {k: v.size for k, v in CLIPS.items()}, BreathPattern.parse("4:6"), SOUND
+    )
     audio = render(timeline, CLIPS, SOUND)
     assert audio.size == timeline.length
-    events = sorted([(c.start, c.length) for c in timeline.clips] + [(b.start, b.length) for b in timeline.blocks])
-    for (a_start, a_len), (b_start, _) in zip(events, events[1:]):
+    events = sorted(
+        [(c.start, c.length) for c in timeline.clips]
+        + [(b.start, b.length) for b in timeline.blocks]
+    )
+    for (a_start, a_len), (b_start, _) in zip(events, events[1:], strict=False):
         assert a_start + a_len <= b_start

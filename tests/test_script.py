@@ -29,18 +29,18 @@ def body(text: str):
 
 def test_every_directive_and_its_line():
     script = body(
-        "# Aankomen\n"          # line 5
-        "Ga  zitten.\n"         # 6
-        "\n"                    # 7: paragraph pause
-        "\n"                    # 8: same paragraph, no second pause
-        "[pauze 3s]\n"          # 9
-        "[pause 1.5s]\n"        # 10
-        "[PAUZE 1m30s]\n"       # 11
-        "[adem 6x]\n"           # 12
-        "[breathe 2m]\n"        # 13
-        "[adem 90s]\n"          # 14
-        "## Terug\n"            # 15
-        "Dank je wel.\n"        # 16
+        "# Aankomen\n"  # line 5
+        "Ga  zitten.\n"  # 6
+        "\n"  # 7: paragraph pause
+        "\n"  # 8: same paragraph, no second pause
+        "[pauze 3s]\n"  # 9
+        "[pause 1.5s]\n"  # 10
+        "[PAUZE 1m30s]\n"  # 11
+        "[adem 6x]\n"  # 12
+        "[breathe 2m]\n"  # 13
+        "[adem 90s]\n"  # 14
+        "## Terug\n"  # 15
+        "Dank je wel.\n"  # 16
     )
     assert script.title == "Test"
     assert script.description == "Iets rustigs."
@@ -175,7 +175,9 @@ def test_shipped_scripts_round_trip_to_their_source_lines(path):
             assert source.startswith("[adem ")
     body_start = lines.index("---", 1) + 1
     meaningful = {n for n in range(body_start + 1, len(lines) + 1) if lines[n - 1].strip()}
-    assert meaningful == {s.line for s in script.steps if not (isinstance(s, Pause) and s.seconds is None)}
+    assert meaningful == {
+        s.line for s in script.steps if not (isinstance(s, Pause) and s.seconds is None)
+    }
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])

@@ -53,5 +53,8 @@ def test_phases_tile_the_block_without_drift(ratio):
 
 def test_breathing_by_duration_depends_on_the_ratio():
     script = parse_script("---\ntitle: T\n---\nHallo.\n[adem 2m]\n", "t.md")
-    blocks = {r: plan(script, {"Hallo.": 10}, BreathPattern.parse(r), SOUND).blocks[0] for r in ("4:6", "3:6", "4:4")}
+    blocks = {
+        r: plan(script, {"Hallo.": 10}, BreathPattern.parse(r), SOUND).blocks[0]
+        for r in ("4:6", "3:6", "4:4")
+    }
     assert {r: b.cycles for r, b in blocks.items()} == {"4:6": 12, "3:6": 13, "4:4": 15}

@@ -82,18 +82,23 @@ def check_scripts(paths: Sequence[Path]) -> tuple[list[Script], list[ScriptError
             errors.append(exc)
             continue
         if script.slug in slugs:
-            errors.append(ScriptError(
-                path, 1,
-                f"its file name gives the same slug {script.slug!r} as {slugs[script.slug]}; "
-                "rename one of them",
-            ))
+            errors.append(
+                ScriptError(
+                    path,
+                    1,
+                    f"its file name gives the same slug {script.slug!r} as {slugs[script.slug]}; "
+                    "rename one of them",
+                )
+            )
             continue
         slugs[script.slug] = str(path)
         scripts.append(script)
     return scripts, errors
 
 
-def resolve_engine(name: str, config: Config, scripts: Sequence[Script], cache: VoiceCache) -> Engine:
+def resolve_engine(
+    name: str, config: Config, scripts: Sequence[Script], cache: VoiceCache
+) -> Engine:
     """One engine for the whole build. `auto` asks Google once, not once per clip."""
     if name != "auto":
         return get_engine(name, config.voice)
@@ -107,7 +112,8 @@ def resolve_engine(name: str, config: Config, scripts: Sequence[Script], cache: 
         log.warning(
             "gTTS is not reachable (%s). Building with the offline espeak voice instead: "
             "fine for a preview, robotic for listeners. Run `breathcast build --engine gtts` "
-            "online for the final audio.", exc,
+            "online for the final audio.",
+            exc,
         )
         return get_engine("espeak", config.voice)
 
@@ -132,7 +138,9 @@ def build(
         report.engine = voice_engine.name
         for script in scripts:
             try:
-                report.episodes += _build_script(script, ratios, voice_engine, cache, config, out, progress)
+                report.episodes += _build_script(
+                    script, ratios, voice_engine, cache, config, out, progress
+                )
             except BreathcastError as exc:
                 report.failures.append(Failure(script.path, str(exc)))
                 progress(f"failed  {script.path}")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import io
+import json
 import wave
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,9 @@ class VoiceCache:
         try:
             with wave.open(str(path), "rb") as wav:
                 if (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) != (
-                    1, 2, self.sample_rate,
+                    1,
+                    2,
+                    self.sample_rate,
                 ):
                     return None
                 frames = wav.readframes(wav.getnframes())

@@ -43,8 +43,11 @@ def _setup_logging() -> None:
 @click.group()
 @click.version_option(__version__, prog_name="breathcast")
 @click.option(
-    "--project", type=click.Path(file_okay=False, path_type=Path), default=".",
-    show_default=True, help="Project folder holding breathcast.toml and scripts/.",
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Project folder holding breathcast.toml and scripts/.",
 )
 @click.pass_context
 def cli(ctx: click.Context, project: Path) -> None:
@@ -55,14 +58,27 @@ def cli(ctx: click.Context, project: Path) -> None:
 
 @cli.command()
 @click.argument("scripts", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--ratio", "ratios", multiple=True, type=_Ratio(),
-              help="Inhale:exhale ratio such as 4:6, 4:7:8 or 4-4-4-4. Repeat for several; "
-                   "overrides the configured ratios.")
-@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default=None,
-              help="Speech engine. auto uses gTTS when Google answers, otherwise espeak.  "
-                   "[default: from breathcast.toml, else auto]")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder.  [default: build/]")
+@click.option(
+    "--ratio",
+    "ratios",
+    multiple=True,
+    type=_Ratio(),
+    help="Inhale:exhale ratio such as 4:6, 4:7:8 or 4-4-4-4. Repeat for several; "
+    "overrides the configured ratios.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINE_CHOICES),
+    default=None,
+    help="Speech engine. auto uses gTTS when Google answers, otherwise espeak.  "
+    "[default: from breathcast.toml, else auto]",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder.  [default: build/]",
+)
 @click.pass_obj
 def build(project: Path, scripts, ratios, engine, out) -> None:
     """Build every script (or the SCRIPTS given) at every ratio into MP3s."""
@@ -73,7 +89,11 @@ def build(project: Path, scripts, ratios, engine, out) -> None:
         raise click.ClickException(str(exc)) from exc
     built = len(report.episodes)
     if report.failures:
-        click.secho(f"\n{len(report.failures)} script(s) failed, {built} episode(s) built:", fg="red", err=True)
+        click.secho(
+            f"\n{len(report.failures)} script(s) failed, {built} episode(s) built:",
+            fg="red",
+            err=True,
+        )
         for failure in report.failures:
             click.echo(f"  {failure.error}", err=True)
         sys.exit(1)

@@ -82,10 +82,14 @@ def _from_dict(data: dict[str, Any], root: Path, source: str) -> Config:
     voice = _section(VoiceSettings, data.pop("voice", {}), source, "voice")
     sound = _section(SoundSettings, data.pop("sound", {}), source, "sound")
     ratios = data.pop("ratios", None)
-    config = _section(Config, data, source, None, skip=("root", "source", "ratios", "voice", "sound"))
+    config = _section(
+        Config, data, source, None, skip=("root", "source", "ratios", "voice", "sound")
+    )
     config = replace(config, root=root, source=source, voice=voice, sound=sound)
     if config.engine not in ENGINE_CHOICES:
-        raise ConfigError(f"{source}: engine = {config.engine!r}; choose one of {', '.join(ENGINE_CHOICES)}")
+        raise ConfigError(
+            f"{source}: engine = {config.engine!r}; choose one of {', '.join(ENGINE_CHOICES)}"
+        )
     if ratios is not None:
         config = replace(config, ratios=parse_ratios(ratios, source))
     return config
@@ -93,7 +97,9 @@ def _from_dict(data: dict[str, Any], root: Path, source: str) -> Config:
 
 def parse_ratios(values: Any, source: str) -> tuple[BreathPattern, ...]:
     if isinstance(values, str) or not isinstance(values, list) or not values:
-        raise ConfigError(f'{source}: ratios must be a non-empty list, e.g. ratios = ["4:6", "4:4"]')
+        raise ConfigError(
+            f'{source}: ratios must be a non-empty list, e.g. ratios = ["4:6", "4:4"]'
+        )
     try:
         return tuple(BreathPattern.parse(str(v)) for v in values)
     except PatternError as exc:

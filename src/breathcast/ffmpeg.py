@@ -56,8 +56,20 @@ def _run(args: Sequence[str], stdin: bytes | None, what: str) -> bytes:
 def decode(data: bytes, input_args: Sequence[str], sample_rate: int) -> np.ndarray:
     """Decode any audio bytes to mono float32 at `sample_rate`, resampling once with soxr."""
     out = _run(
-        [*input_args, "-i", "pipe:0", "-ac", "1", "-af", f"aresample={sample_rate}:resampler=soxr",
-         "-f", "f32le", "-c:a", "pcm_f32le", "pipe:1"],
+        [
+            *input_args,
+            "-i",
+            "pipe:0",
+            "-ac",
+            "1",
+            "-af",
+            f"aresample={sample_rate}:resampler=soxr",
+            "-f",
+            "f32le",
+            "-c:a",
+            "pcm_f32le",
+            "pipe:1",
+        ],
         data,
         "decode a voice clip",
     )
@@ -85,9 +97,27 @@ def encode_mp3(
     dest = Path(dest)
     with atomic_path(dest) as tmp:
         args = [
-            ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-            "-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0",
-            "-c:a", "libmp3lame", "-b:a", bitrate, "-f", "mp3", str(tmp),
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-nostdin",
+            "-y",
+            "-f",
+            "f32le",
+            "-ar",
+            str(sample_rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            bitrate,
+            "-f",
+            "mp3",
+            str(tmp),
         ]
         try:
             proc = subprocess.Popen(args, stdin=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -16,9 +16,9 @@ PEAK_CEILING = 10 ** (-1.0 / 20)  # -1 dBFS; loudness normalization comes later 
 def render(timeline: Timeline, clips: Mapping[str, np.ndarray], sound: SoundSettings) -> np.ndarray:
     out = np.zeros(timeline.length, dtype=np.float32)
     for clip in timeline.clips:
-        out[clip.start:clip.start + clip.length] += clips[clip.text]
+        out[clip.start : clip.start + clip.length] += clips[clip.text]
     for block in timeline.blocks:
-        out[block.start:block.start + block.length] += tone.render_block(block, sound)
+        out[block.start : block.start + block.length] += tone.render_block(block, sound)
     peak = float(np.max(np.abs(out))) if out.size else 0.0
     if peak > PEAK_CEILING:
         out *= PEAK_CEILING / peak

@@ -120,8 +120,10 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
     title, title_line = meta.get("title", ("", 1))
     if not title:
         raise ScriptError(
-            path, title_line, "the script has no title; start it with front matter:\n"
-            "  ---\n  title: Water & Rust\n  ---"
+            path,
+            title_line,
+            "the script has no title; start it with front matter:\n"
+            "  ---\n  title: Water & Rust\n  ---",
         )
     ratios: tuple[BreathPattern, ...] = ()
     if "ratios" in meta:
@@ -135,7 +137,8 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
     steps = _body(lines, body_start, path)
     if not any(isinstance(s, Speech) for s in steps):
         raise ScriptError(
-            path, min(body_start + 1, max(len(lines), 1)),
+            path,
+            min(body_start + 1, max(len(lines), 1)),
             "the script has no spoken lines; write at least one line of text",
         )
     return Script(
@@ -174,16 +177,21 @@ def _front_matter(lines: list[str], path) -> tuple[dict[str, tuple[str, int]], i
         key, sep, value = raw.partition(":")
         key = key.strip().lower()
         if not sep or not key:
-            raise ScriptError(path, number, f"expected `key: value` in the front matter, got {raw.strip()!r}")
+            raise ScriptError(
+                path, number, f"expected `key: value` in the front matter, got {raw.strip()!r}"
+            )
         if key not in FRONT_MATTER_KEYS:
             raise ScriptError(
-                path, number,
+                path,
+                number,
                 f"unknown front-matter key {key!r}; known keys: {', '.join(FRONT_MATTER_KEYS)}",
             )
         if key in meta:
             raise ScriptError(path, number, f"{key!r} is set twice (first on line {meta[key][1]})")
         meta[key] = (normalize_text(value), number)
-    raise ScriptError(path, 1, "the front matter opened with `---` is never closed; add a line `---`")
+    raise ScriptError(
+        path, 1, "the front matter opened with `---` is never closed; add a line `---`"
+    )
 
 
 def _body(lines: list[str], start: int, path) -> tuple[Step, ...]:
@@ -198,13 +206,16 @@ def _body(lines: list[str], start: int, path) -> tuple[Step, ...]:
         elif stripped.startswith("#"):
             title = normalize_text(stripped.lstrip("#"))
             if not title:
-                raise ScriptError(path, number, "a chapter heading needs a title, e.g. `# Aankomen`")
+                raise ScriptError(
+                    path, number, "a chapter heading needs a title, e.g. `# Aankomen`"
+                )
             steps.append(Chapter(title, number))
         elif stripped.startswith("["):
             steps.append(_directive(stripped, number, path))
         elif "[" in stripped or "]" in stripped:
             raise ScriptError(
-                path, number,
+                path,
+                number,
                 "a directive like [pauze 3s] must stand on a line of its own; "
                 "put it on the next line",
             )
@@ -223,7 +234,9 @@ def _is_paragraph(step: Step) -> bool:
 def _directive(text: str, number: int, path) -> Step:
     match = _DIRECTIVE.match(text)
     if not match:
-        raise ScriptError(path, number, f"malformed directive {text!r}; write e.g. [pauze 5s] or [adem 6x]")
+        raise ScriptError(
+            path, number, f"malformed directive {text!r}; write e.g. [pauze 5s] or [adem 6x]"
+        )
     name, argument = match.group(1).lower(), match.group(2).strip()
     if name in PAUSE_NAMES:
         seconds = parse_duration(argument)
@@ -233,7 +246,8 @@ def _directive(text: str, number: int, path) -> Step:
             )
         if seconds > MAX_PAUSE_S:
             raise ScriptError(
-                path, number,
+                path,
+                number,
                 f"[{name} {argument}] is {seconds:g} s; a pause can be at most "
                 f"{MAX_PAUSE_S / 60:g} minutes",
             )
@@ -244,21 +258,25 @@ def _directive(text: str, number: int, path) -> Step:
             count = int(cycles.group(1))
             if not 1 <= count <= MAX_BREATHE_CYCLES:
                 raise ScriptError(
-                    path, number,
+                    path,
+                    number,
                     f"[{name} {argument}]: breathe between 1 and {MAX_BREATHE_CYCLES} times",
                 )
             return Breathe(number, cycles=count)
         seconds = parse_duration(argument)
         if seconds is None or seconds <= 0:
             raise ScriptError(
-                path, number,
+                path,
+                number,
                 f"[{name} {argument}]: expected a number of breaths like 6x, "
                 "or a duration like 2m or 90s",
             )
         if seconds > MAX_BREATHE_S:
             raise ScriptError(
-                path, number,
-                f"[{name} {argument}] is {seconds:g} s; breathe at most {MAX_BREATHE_S / 60:g} minutes",
+                path,
+                number,
+                f"[{name} {argument}] is {seconds:g} s; "
+                f"breathe at most {MAX_BREATHE_S / 60:g} minutes",
             )
         return Breathe(number, seconds=seconds)
     known = ", ".join(f"[{n} …]" for n in PAUSE_NAMES + BREATHE_NAMES)

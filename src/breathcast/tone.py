@@ -45,8 +45,10 @@ def render_block(block: BreathBlock, sound: SoundSettings) -> np.ndarray:
     """The pacing tone for one breathing block, `block.length` samples of float32."""
     sr = sound.sample_rate
     pitch_end = {
-        "in": sound.tone_high_hz, "hold_in": sound.tone_high_hz,
-        "out": sound.tone_low_hz, "hold_out": sound.tone_low_hz,
+        "in": sound.tone_high_hz,
+        "hold_in": sound.tone_high_hz,
+        "out": sound.tone_low_hz,
+        "hold_out": sound.tone_low_hz,
     }
     freq = np.empty(block.length)
     level = np.empty(block.length)
@@ -62,7 +64,7 @@ def render_block(block: BreathBlock, sound: SoundSettings) -> np.ndarray:
     fade_in = min(round(EDGE_FADE_IN_S * sr), block.length // 2)
     fade_out = min(round(EDGE_FADE_OUT_S * sr), block.length // 2)
     level[:fade_in] *= raised_cosine(fade_in)
-    level[block.length - fade_out:] *= raised_cosine(fade_out)[::-1]
+    level[block.length - fade_out :] *= raised_cosine(fade_out)[::-1]
 
     theta = 2 * np.pi * np.cumsum(freq) / sr
     wave = sum(weight * np.sin(k * theta) for k, weight in HARMONICS)

@@ -28,7 +28,8 @@ def missing_lines(script: Script, engine: Engine, cache: VoiceCache) -> list[str
     """The spoken lines of `script` that `engine` has not voiced yet."""
     identity = engine.identity()
     return [
-        s.text for s in script.speech
+        s.text
+        for s in script.speech
         if not cache.path(engine.name, clip_key(identity, s.text)).is_file()
     ]
 
@@ -39,6 +40,7 @@ def voice_script(
     """Every line of one script in one engine's voice; never a mix, never a silent stand-in."""
     identity = engine.identity()
     clips: dict[str, np.ndarray] = {}
+    failures: list[str] = []
     synthesized = cached = 0
     for speech in script.speech:
         if speech.text in clips:
@@ -47,21 +49,29 @@ def voice_script(
         pcm = cache.load(engine.name, key)
         if pcm is None:
             try:
-                audio = engine.synthesize(speech.text)
-                pcm = ffmpeg.decode(audio.data, audio.input_args, sound.sample_rate)
+                pcm = _synthesize(engine, speech.text, sound.sample_rate)
             except (EngineError, AudioError) as exc:
-                raise EngineError(f"{script.path}:{speech.line}: {exc}") from exc
-            if pcm.size < sound.sample_rate // 20 or not np.any(pcm):
-                raise EngineError(
-                    f"{script.path}:{speech.line}: {engine.name} returned no audible speech "
-                    f"for {speech.text!r}; check the line or try another engine"
-                )
+                # Keep voicing the other lines: they get cached, so a rerun fetches only these.
+                failures.append(f"{script.path}:{speech.line}: {exc}")
+                continue
             cache.store(engine.name, key, pcm)
             synthesized += 1
         else:
             cached += 1
         clips[speech.text] = level_clip(pcm, sound)
+    if failures:
+        raise EngineError("\n".join(failures))
     return VoicedScript(engine.name, clips, synthesized, cached)
+
+
+def _synthesize(engine: Engine, text: str, sample_rate: int) -> np.ndarray:
+    audio = engine.synthesize(text)
+    pcm = ffmpeg.decode(audio.data, audio.input_args, sample_rate)
+    if pcm.size < sample_rate // 20 or not np.any(pcm):
+        raise EngineError(
+            f"{engine.name} returned no audible speech; check the line or try another engine"
+        )
+    return pcm
 
 
 def level_clip(pcm: np.ndarray, sound: SoundSettings) -> np.ndarray:
@@ -75,7 +85,9 @@ def level_clip(pcm: np.ndarray, sound: SoundSettings) -> np.ndarray:
     out = (pcm * gain).astype(np.float32)
     fade = min(int(EDGE_FADE_S * sound.sample_rate), out.size // 2)
     if fade:
-        ramp = (0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, fade, dtype=np.float64))).astype(np.float32)
+        ramp = (0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, fade, dtype=np.float64))).astype(
+            np.float32
+        )
         out[:fade] *= ramp
         out[-fade:] *= ramp[::-1]
     return out

@@ -50,7 +50,9 @@ class _Espeak:
     def synthesize(self, text: str, voice: str, wpm: int) -> bytes:
         with self.lock:
             if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
-                raise EngineError(f"espeak-ng has no voice {voice!r}; set [voice] espeak_voice = \"nl\"")
+                raise EngineError(
+                    f'espeak-ng has no voice {voice!r}; set [voice] espeak_voice = "nl"'
+                )
             self.lib.espeak_SetParameter(_ESPEAK_RATE, wpm, 0)
             self._chunks = []
             encoded = text.encode("utf-8")

@@ -1,0 +1,202 @@
+"""The whole pipeline through the CLI: scripts in, MP3s and report.json out."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO
+from fake_gtts import FakeGoogle
+from mutagen.mp3 import MP3
+
+from breathcast import ffmpeg
+from breathcast.cli import cli
+from breathcast.engines.gtts_engine import ENDPOINT_ENV
+
+SR = 44100
+
+
+def run(project: Path, *args: str):
+    return CliRunner().invoke(cli, ["--project", str(project), *args], catch_exceptions=False)
+
+
+def report(project: Path) -> dict:
+    return json.loads((project / "build" / "report.json").read_text(encoding="utf-8"))
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_espeak_build_end_to_end(project):
+    result = run(project, "build", "--engine", "espeak", "--ratio", "4:6", "--ratio", "3:6")
+    assert result.exit_code == 0, result.output
+    data = report(project)
+    assert data["engine"] == "espeak"
+    assert [e["ratio"] for e in data["episodes"]] == ["4:6", "3:6"]
+    for entry in data["episodes"]:
+        path = project / "build" / entry["path"]
+        assert path.parent.name == "kort"
+        assert path.name == f"kort-{entry['ratio'].replace(':', '-')}.mp3"
+        audio = ffmpeg.decode_file(path, SR)
+        assert audio.size / SR == pytest.approx(entry["duration_s"], abs=0.100)
+        info = MP3(path).info
+        assert (info.channels, info.sample_rate) == (1, SR)
+        assert info.bitrate >= 96000
+        assert entry["engine"] == "espeak"
+        assert entry["clips_synthesized"] + entry["clips_cached"] == 3
+    # 2 cycles of 10 s vs 9 s is the only difference between the two ratios.
+    durations = [e["duration_s"] for e in data["episodes"]]
+    assert durations[0] - durations[1] == pytest.approx(2.0, abs=0.001)
+    assert leftovers(project) == []
+
+
+def test_second_build_makes_no_engine_calls_and_an_edit_makes_one(project, fake_google):
+    assert run(project, "build", "--engine", "gtts").exit_code == 0
+    assert sorted(fake_google.requests) == sorted(
+        ["Adem rustig in.", "En weer uit.", "Dank je wel."]
+    )
+    first = report(project)["episodes"][0]
+    assert (first["clips_synthesized"], first["clips_cached"]) == (3, 0)
+
+    fake_google.requests.clear()
+    assert run(project, "build", "--engine", "gtts").exit_code == 0
+    assert fake_google.requests == []
+    second = report(project)["episodes"][0]
+    assert (second["clips_synthesized"], second["clips_cached"]) == (0, 3)
+
+    script = project / "scripts" / "kort.md"
+    script.write_text(script.read_text().replace("En weer uit.", "En nog rustiger uit."))
+    assert run(project, "build", "--engine", "gtts").exit_code == 0
+    assert fake_google.requests == ["En nog rustiger uit."]
+    assert (report(project)["episodes"][0]["clips_synthesized"]) == 1
+
+
+def test_auto_uses_gtts_when_google_answers(project, fake_google):
+    result = run(project, "build")
+    assert result.exit_code == 0, result.output
+    assert report(project)["engine"] == "gtts"
+    assert "warning" not in result.output
+
+
+def test_auto_falls_back_to_espeak_with_one_warning(project):
+    result = run(project, "build")  # the autouse fixture points gTTS at a closed port
+    assert result.exit_code == 0, result.output
+    assert result.output.count("warning: gTTS is not reachable") == 1
+    assert "--engine gtts" in result.output
+    assert {e["engine"] for e in report(project)["episodes"]} == {"espeak"}
+
+
+def test_auto_needs_no_network_when_gtts_has_voiced_everything(project, fake_google, monkeypatch):
+    assert run(project, "build", "--engine", "gtts").exit_code == 0
+    fake_google.requests.clear()
+    fake_google.status = 503  # Google is gone now
+    result = run(project, "build")
+    assert result.exit_code == 0, result.output
+    assert report(project)["engine"] == "gtts"
+    assert fake_google.requests == []
+
+
+def test_a_failed_clip_fails_its_episode_and_never_becomes_silence(project, monkeypatch):
+    other = project / "scripts" / "ander.md"
+    other.write_text("---\ntitle: Ander\n---\nHallo daar.\n[adem 1x]\n", encoding="utf-8")
+    with FakeGoogle(fail_texts=("En weer uit.",)) as fake:
+        monkeypatch.setenv(ENDPOINT_ENV, fake.url)
+        result = run(project, "build", "--engine", "gtts")
+    assert result.exit_code == 1
+    assert "scripts/kort.md:8: gTTS could not voice the line" in result.output
+    assert "Traceback" not in result.output
+    assert not (project / "build" / "kort").exists()
+    assert (project / "build" / "ander" / "ander-4-6.mp3").is_file()
+    data = report(project)
+    assert [e["script"] for e in data["episodes"]] == [str(other)]
+    assert data["failures"][0]["script"].endswith("kort.md")
+    # The lines that did succeed stay cached, so the rerun only fetches the rest.
+    assert len(list((project / "voice" / "gtts").glob("*.wav"))) == 3
+
+
+def test_broken_script_is_reported_and_the_others_still_build(project):
+    broken = project / "scripts" / "kapot.md"
+    broken.write_text("---\ntitle: Kapot\n---\nHallo.\n[adem zes]\n", encoding="utf-8")
+    result = run(project, "build", "--engine", "espeak")
+    assert result.exit_code == 1
+    assert f"{broken}:5: [adem zes]: expected a number of breaths like 6x" in result.output
+    assert "Traceback" not in result.output
+    assert "1 script(s) failed, 1 episode(s) built" in result.output
+    assert (project / "build" / "kort" / "kort-4-6.mp3").is_file()
+
+
+def test_failed_encode_leaves_the_previous_episode_untouched(project, monkeypatch):
+    assert run(project, "build", "--engine", "espeak").exit_code == 0
+    mp3 = project / "build" / "kort" / "kort-4-6.mp3"
+    before = mp3.read_bytes()
+    ffmpeg.ffmpeg_exe.cache_clear()
+    monkeypatch.setenv("BREATHCAST_FFMPEG", shutil.which("false"))
+    try:
+        result = run(project, "build", "--engine", "espeak", "--ratio", "4:6")
+    finally:
+        monkeypatch.delenv("BREATHCAST_FFMPEG")
+        ffmpeg.ffmpeg_exe.cache_clear()
+    assert result.exit_code == 1
+    assert "ffmpeg could not encode" in result.output
+    assert mp3.read_bytes() == before
+    assert leftovers(project) == []
+
+
+def test_check_passes_shipped_scripts_and_fails_with_file_line(project):
+    result = run(REPO, "check")
+    assert result.exit_code == 0, result.output
+    assert "water-en-rust.md" in result.output and "warme-plek.md" in result.output
+    (project / "scripts" / "kapot.md").write_text("---\ntitle: K\n---\nHallo.\n[pauze 20m]\n")
+    result = run(project, "check")
+    assert result.exit_code == 1
+    assert "kapot.md:5: [pauze 20m] is 1200 s; a pause can be at most 10 minutes" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_ratios_from_config_front_matter_and_flags(project):
+    (project / "breathcast.toml").unlink()
+    (project / "pyproject.toml").write_text(
+        '[tool.breathcast]\nratios = ["4:4", "5:5"]\nengine = "espeak"\n'
+    )
+    assert run(project, "build").exit_code == 0
+    assert [e["ratio"] for e in report(project)["episodes"]] == ["4:4", "5:5"]
+    script = project / "scripts" / "kort.md"
+    script.write_text(
+        script.read_text().replace("title: Korte test", "title: Korte test\nratios: 3:6")
+    )
+    assert run(project, "build").exit_code == 0
+    assert [e["ratio"] for e in report(project)["episodes"]] == ["3:6"]
+    assert run(project, "build", "--ratio", "4.5:5.5").exit_code == 0
+    assert [e["path"] for e in report(project)["episodes"]] == ["kort/kort-4.5-5.5.mp3"]
+
+
+def test_bad_ratio_and_bad_config_are_clean_errors(project):
+    result = run(project, "build", "--ratio", "4:0")
+    assert result.exit_code == 2 and "every part must be more than 0 seconds" in result.output
+    (project / "breathcast.toml").write_text('ratios = ["4:6"]\nengine = "piper"\n')
+    result = run(project, "build")
+    assert (
+        result.exit_code == 1
+        and "engine = 'piper'; choose one of auto, gtts, espeak" in result.output
+    )
+    (project / "breathcast.toml").write_text("[sound]\nbitrate = 128\n")
+    result = run(project, "build")
+    assert result.exit_code == 1 and "bitrate = 128 in [sound] should be a str" in result.output
+    (project / "breathcast.toml").write_text("[sound]\nloudness = -16\n")
+    result = run(project, "build")
+    assert result.exit_code == 1 and "unknown setting 'loudness' in [sound]" in result.output
+
+
+def test_shipped_scripts_have_their_intended_lengths(tmp_path):
+    """The full main job, offline: both scripts at 4:6 with the espeak voice."""
+    project = tmp_path / "p"
+    shutil.copytree(REPO / "scripts", project / "scripts")
+    result = run(project, "build", "--engine", "espeak", "--ratio", "4:6")
+    assert result.exit_code == 0, result.output
+    minutes = {
+        Path(e["path"]).parent.name: e["duration_s"] / 60 for e in report(project)["episodes"]
+    }
+    assert 5.0 <= minutes["water-en-rust"] <= 8.0
+    assert 8.0 <= minutes["warme-plek"] <= 12.0

@@ -1,0 +1,113 @@
+"""Both speech engines for real: espeak-ng via ctypes, gTTS against a local fake of Google."""
+
+import numpy as np
+import pytest
+from conftest import closed_port
+from fake_gtts import SECONDS_PER_CHAR, FakeGoogle
+
+from breathcast import ffmpeg
+from breathcast.cache import VoiceCache, clip_key
+from breathcast.config import VoiceSettings
+from breathcast.engines import ENGINES, get_engine
+from breathcast.engines.gtts_engine import ENDPOINT_ENV
+from breathcast.errors import EngineError
+
+SR = 44100
+VOICE = VoiceSettings()
+
+
+def decoded(engine, text):
+    audio = engine.synthesize(text)
+    return ffmpeg.decode(audio.data, audio.input_args, SR)
+
+
+def test_espeak_speaks_dutch_offline():
+    engine = get_engine("espeak", VOICE)
+    short = decoded(engine, "Ik ben hier.")
+    long = decoded(engine, "Ik ben hier. Je bent welkom. Adem rustig in, en nog rustiger uit.")
+    assert 0.5 < short.size / SR < 3.0
+    assert long.size > 3 * short.size
+    assert 20 * np.log10(np.sqrt(np.mean(short**2))) > -40  # audible, not silence
+    assert engine.identity()["espeak"].startswith("1.")
+
+
+def test_espeak_speed_follows_words_per_minute():
+    text = "Leg je hand op je buik en voel hoe je adem beweegt."
+    slow = decoded(get_engine("espeak", VoiceSettings(espeak_wpm=100)), text).size
+    fast = decoded(get_engine("espeak", VoiceSettings(espeak_wpm=200)), text).size
+    assert 1.6 < slow / fast < 2.4
+
+
+def test_espeak_unknown_voice_is_a_clear_error():
+    with pytest.raises(EngineError, match="no voice 'xx-nope'"):
+        get_engine("espeak", VoiceSettings(espeak_voice="xx-nope")).synthesize("Hallo.")
+
+
+def test_gtts_voice_comes_through_the_real_gtts_code_path(fake_google):
+    pcm = decoded(get_engine("gtts", VOICE), "Je bent welkom.")
+    assert fake_google.requests == ["Je bent welkom."]
+    expected = 0.3 + SECONDS_PER_CHAR * len("Je bent welkom.")  # the fake's padding + speech
+    assert pcm.size / SR == pytest.approx(expected, abs=0.08)  # 24 kHz MP3 resampled to 44.1 kHz
+
+
+def test_gtts_long_lines_arrive_in_pieces_and_decode_as_one(fake_google):
+    text = (
+        "Stel je voor dat je adem beweegt als water, als een zachte golf die aan komt rollen, "
+        "en weer terugstroomt, rustig en zacht, zonder haast, precies zoals jij het nodig hebt."
+    )
+    pcm = decoded(get_engine("gtts", VOICE), text)
+    assert len(fake_google.requests) >= 2
+    assert " ".join(fake_google.requests).replace(",", "").split() == text.replace(",", "").split()
+    expected = sum(0.3 + SECONDS_PER_CHAR * len(t) for t in fake_google.requests)
+    # Nothing is lost; each join may add one MP3 frame pair of encoder padding (~0.1 s at 24 kHz).
+    joins = len(fake_google.requests) - 1
+    assert expected - 0.03 <= pcm.size / SR <= expected + 0.12 * joins + 0.03
+
+
+def test_gtts_unreachable_is_a_clear_engine_error(monkeypatch):
+    monkeypatch.setenv(ENDPOINT_ENV, f"http://127.0.0.1:{closed_port()}/x")
+    with pytest.raises(EngineError, match="gTTS could not voice the line.*--engine espeak"):
+        get_engine("gtts", VOICE).synthesize("Hallo.")
+
+
+def test_gtts_server_error_is_a_clear_engine_error(monkeypatch):
+    with FakeGoogle(status=500) as fake:
+        monkeypatch.setenv(ENDPOINT_ENV, fake.url)
+        with pytest.raises(EngineError, match="500"):
+            get_engine("gtts", VOICE).synthesize("Hallo.")
+        assert fake.requests == ["Hallo."]
+
+
+def test_unknown_engine_lists_the_valid_ones():
+    with pytest.raises(EngineError, match="choose one of: auto, espeak, gtts"):
+        get_engine("piper", VOICE)
+    assert sorted(ENGINES) == ["espeak", "gtts"]
+
+
+def test_cache_key_covers_engine_options_and_text():
+    gtts = get_engine("gtts", VOICE).identity()
+    espeak = get_engine("espeak", VOICE).identity()
+    keys = {
+        clip_key(gtts, "Hallo."),
+        clip_key(gtts, "Hallo!"),
+        clip_key({**gtts, "lang": "en"}, "Hallo."),
+        clip_key({**gtts, "slow": True}, "Hallo."),
+        clip_key({**gtts, "tld": "nl"}, "Hallo."),
+        clip_key(espeak, "Hallo."),
+        clip_key({**espeak, "wpm": 150}, "Hallo."),
+        clip_key({**espeak, "voice": "nl+f3"}, "Hallo."),
+    }
+    assert len(keys) == 8
+    assert clip_key(gtts, "  Hallo. ") == clip_key(gtts, "Hallo.")  # normalized text
+
+
+def test_cache_round_trips_and_rejects_damaged_files(tmp_path):
+    cache = VoiceCache(tmp_path, SR)
+    pcm = (0.5 * np.sin(np.arange(SR) / 10)).astype(np.float32)
+    path = cache.store("espeak", "k" * 64, pcm)
+    loaded = cache.load("espeak", "k" * 64)
+    assert np.max(np.abs(loaded - pcm)) < 1 / 32767 + 1e-6
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp files left
+    path.write_bytes(path.read_bytes()[:30])
+    assert cache.load("espeak", "k" * 64) is None
+    assert cache.load("espeak", "missing") is None
