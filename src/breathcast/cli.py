@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import textwrap
 from pathlib import Path
 
 import click
@@ -95,7 +96,7 @@ def build(project: Path, scripts, ratios, engine, out) -> None:
             err=True,
         )
         for failure in report.failures:
-            click.echo(f"  {failure.error}", err=True)
+            click.echo(textwrap.indent(failure.error, "  "), err=True)
         sys.exit(1)
     click.secho(f"{built} episode(s) built with {report.engine}.", fg="green")
 
