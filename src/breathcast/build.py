@@ -110,9 +110,9 @@ def resolve_engine(
         return gtts
     except EngineError as exc:
         log.warning(
-            "gTTS is not reachable (%s). Building with the offline espeak voice instead: "
-            "fine for a preview, robotic for listeners. Run `breathcast build --engine gtts` "
-            "online for the final audio.",
+            "gTTS is not reachable (%s), so this build uses the offline espeak voice: fine "
+            "for a preview, robotic for listeners. For the final audio, run "
+            "`breathcast build --engine gtts` online.",
             exc,
         )
         return get_engine("espeak", config.voice)

@@ -45,7 +45,7 @@ class GTTSEngine:
             "slow": self.voice.gtts_slow,
         }
 
-    def synthesize(self, text: str) -> SpeechAudio:
+    def _fetch(self, text: str) -> bytes:
         tts = _RoutedGTTS(
             text,
             lang=self.voice.lang,
@@ -55,9 +55,12 @@ class GTTSEngine:
             timeout=self.voice.gtts_timeout_s,
             endpoint=self.endpoint,
         )
+        # Long lines come back as several MP3 pieces, frame-aligned; joined they decode as one.
+        return b"".join(tts.stream())
+
+    def synthesize(self, text: str) -> SpeechAudio:
         try:
-            # Long lines come back as several MP3 pieces, frame-aligned; joined they decode as one.
-            data = b"".join(tts.stream())
+            data = self._fetch(text)
         except gTTSError as exc:
             raise EngineError(
                 f"gTTS could not voice the line ({exc}); check the connection, "
@@ -68,4 +71,7 @@ class GTTSEngine:
         return SpeechAudio(data, ("-f", "mp3"))
 
     def probe(self) -> None:
-        self.synthesize("Hallo.")
+        try:
+            self._fetch("Hallo.")
+        except gTTSError as exc:
+            raise EngineError(str(exc)) from exc
