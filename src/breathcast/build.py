@@ -46,10 +46,6 @@ class BuildReport:
     episodes: list[Episode] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.failures
-
     def to_json(self) -> str:
         data = {
             "render_version": RENDER_VERSION,

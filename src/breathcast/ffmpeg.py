@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import warnings
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
@@ -27,14 +26,6 @@ def ffmpeg_exe() -> str:
         return imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError as exc:  # pragma: no cover - only on a broken install
         raise AudioError(f"ffmpeg not found ({exc}); reinstall with `pip install -e .`") from exc
-
-
-def configure_pydub() -> None:
-    """Point pydub at our ffmpeg; without this it warns and searches PATH."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        from pydub import AudioSegment
-    AudioSegment.converter = ffmpeg_exe()
 
 
 def _run(args: Sequence[str], stdin: bytes | None, what: str) -> bytes:

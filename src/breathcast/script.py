@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from breathcast.breath import BreathPattern
@@ -70,7 +70,6 @@ class Script:
     steps: tuple[Step, ...]
     ratios: tuple[BreathPattern, ...] = ()  # front-matter override of the project's ratios
     title_line: int = 1
-    meta: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def speech(self) -> tuple[Speech, ...]:
@@ -148,7 +147,6 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
         steps=steps,
         ratios=ratios,
         title_line=title_line,
-        meta=tuple((k, v) for k, (v, _) in meta.items()),
     )
 
 
