@@ -42,3 +42,26 @@ def high_band_db(x: np.ndarray, at: int, radius: int, sr: int, cutoff_hz: float 
     power = np.abs(np.fft.rfft(segment * np.hanning(segment.size))) ** 2
     freqs = np.fft.rfftfreq(segment.size, 1 / sr)
     return float(10 * np.log10(power[freqs >= cutoff_hz].sum() / (power.sum() + 1e-30) + 1e-30))
+
+
+def band(x: np.ndarray, sr: int, center_hz: float, width_hz: float = 40.0) -> np.ndarray:
+    """`x` through a Gaussian band-pass around `center_hz` (zero phase, so no time shift)."""
+    spectrum = np.fft.rfft(x.astype(np.float64))
+    freqs = np.fft.rfftfreq(x.size, 1 / sr)
+    return np.fft.irfft(spectrum * np.exp(-(((freqs - center_hz) / width_hz) ** 2)), x.size)
+
+
+def onsets(
+    x: np.ndarray, sr: int, center_hz: float, level: float, refractory_s: float = 0.5
+) -> np.ndarray:
+    """Times (s) where a burst at `center_hz` with peak `level` starts (crosses half of it)."""
+    envelope = np.abs(band(x, sr, center_hz))
+    hop = int(0.001 * sr)  # 1 ms envelope: the max over each hop
+    frames = envelope[: envelope.size // hop * hop].reshape(-1, hop).max(axis=1)
+    above = frames > 0.5 * level
+    rising = np.flatnonzero(above[1:] & ~above[:-1]) + 1
+    kept: list[int] = []
+    for frame in rising:
+        if not kept or frame - kept[-1] > refractory_s * 1000:
+            kept.append(int(frame))
+    return np.array(kept) * hop / sr

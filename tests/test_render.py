@@ -1,8 +1,18 @@
 """The rendered pacing tone and mix, measured from the audio itself."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
-from measure import active_span, dominant_frequency, high_band_db, max_jump, rms_db
+from measure import (
+    active_span,
+    band,
+    dominant_frequency,
+    high_band_db,
+    max_jump,
+    onsets,
+    rms_db,
+)
 
 from breathcast import tone
 from breathcast.breath import BreathPattern
@@ -91,23 +101,20 @@ def test_inhale_swells_and_exhale_fades():
 @pytest.mark.parametrize("ratio", ["4:6", "3:6", "4:7:8", "4-4-4-4", "4.5:5.5"])
 def test_no_clicks_at_phase_and_clip_boundaries(ratio):
     timeline, audio = render_episode(ratio)
-    # A pure tone of the block's peak level, at the top note, cannot move faster than this.
-    slew = (
-        tone.tone_peak(SOUND)
-        * 2
-        * np.pi
-        * SOUND.tone_high_hz
-        / SR
-        * sum(k * w for k, w in tone.HARMONICS)
-    )
+    # The tone at full level on its top note, plus the brightest chime at its peak, cannot
+    # move faster than this from one sample to the next; a click would.
+    tone_slew = tone.tone_peak(SOUND) * 2 * np.pi * SOUND.tone_high_hz / SR
+    tone_slew *= sum(k * w for k, w in tone.HARMONICS)
+    chime_slew = float(np.max(np.abs(np.diff(tone.chime("in", SOUND, SR)))))
+    slew = tone_slew + chime_slew
     block = timeline.blocks[0]
     edges = [p.start for p in block.phases] + [block.start + block.length]
     radius = int(0.005 * SR)
     worst = max(max_jump(audio, at, radius) for at in edges)
     assert worst <= 1.02 * slew, f"largest step at a phase boundary {worst:.2e} > bound {slew:.2e}"
-    # The tone's top harmonic is under 1 kHz; a click would splatter energy above 4 kHz.
-    splatter = max(high_band_db(audio, at, int(0.010 * SR), SR) for at in edges)
-    assert splatter < -80.0, f"{splatter:.1f} dB of the energy above 4 kHz at a phase boundary"
+    # Tone and chimes stay under 5 kHz; a click would splatter energy above 8 kHz.
+    splatter = max(high_band_db(audio, at, int(0.010 * SR), SR, 8000.0) for at in edges)
+    assert splatter < -80.0, f"{splatter:.1f} dB of the energy above 8 kHz at a phase boundary"
     for clip in timeline.clips:
         for at in (clip.start, clip.start + clip.length):
             # Silence on one side, a 10 ms raised-cosine fade on the other: under -60 dBFS steps.
@@ -140,3 +147,50 @@ def test_render_is_linear_in_length():
     )
     for (a_start, a_len), (b_start, _) in zip(events, events[1:], strict=False):
         assert a_start + a_len <= b_start
+
+
+def chime_peak(kind: str) -> float:
+    return float(np.max(np.abs(band(tone.chime(kind, SOUND, SR), SR, tone.CHIME_HZ[kind]))))
+
+
+PATTERNS = ["4:6", "3:6", "4.5:5.5", "4:7:8", "4-4-4-4", "3.3:4.7", "5:2:7:3"]
+
+
+@pytest.mark.parametrize("ratio", PATTERNS)
+def test_every_phase_length_measured_from_the_chimes(ratio):
+    """The chime that opens each phase, found in the audio, marks every phase to within 20 ms."""
+    pattern = BreathPattern.parse(ratio)
+    script = parse_script("---\ntitle: T\n---\nAdem met me mee.\n[adem 3x]\nMooi zo.\n", "t.md")
+    timeline = plan(script, {k: v.size for k, v in CLIPS.items()}, pattern, SOUND)
+    block = timeline.blocks[0]
+    audio = render(timeline, CLIPS, SOUND)[block.start : block.start + block.length]
+    found = sorted(
+        (t, kind)
+        for kind in ("in", "hold_in", "out")
+        for t in onsets(audio, SR, tone.CHIME_HZ[kind], chime_peak(kind))
+    )
+    expected = [kind if kind != "hold_out" else "hold_in" for kind, _ in pattern.phases] * 3
+    assert [kind for _, kind in found] == expected  # same chime for both holds
+    measured = np.diff([t for t, _ in found])
+    planned = [seconds for _, seconds in pattern.phases] * 3
+    assert measured == pytest.approx(planned[:-1], abs=0.020)
+
+
+def test_holds_can_be_near_silent_and_chimes_can_be_switched_off():
+    script = parse_script("---\ntitle: T\n---\nHallo.\n[adem 2x]\n", "t.md")
+    silence = {"Hallo.": np.zeros(100, np.float32)}
+
+    def render_with(**changes):
+        sound = replace(SOUND, **changes)
+        timeline = plan(script, {"Hallo.": 100}, BreathPattern.parse("4:4:4:4"), sound)
+        return timeline.blocks[0], render(timeline, silence, sound)
+
+    block, quiet = render_with(tone_hold_level=0.0, chimes=False)
+    inhale, hold = block.phases[:2]
+    settled = quiet[hold.start + int(0.5 * SR) : hold.start + hold.length]
+    assert rms_db(settled) < rms_db(quiet[inhale.start : inhale.start + inhale.length]) - 50
+    _, chiming = render_with(tone_hold_level=0.0, chimes=True)
+    for kind in ("in", "hold_in", "out"):
+        off = rms_db(band(quiet, SR, tone.CHIME_HZ[kind]))
+        on = rms_db(band(chiming, SR, tone.CHIME_HZ[kind]))
+        assert on - off > 40, (kind, on, off)

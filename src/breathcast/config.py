@@ -36,6 +36,9 @@ class SoundSettings:
     tone_level_db: float = -15.0  # pacing tone RMS relative to speech
     tone_low_hz: float = 196.0  # G3: end of the exhale
     tone_high_hz: float = 293.7  # D4: top of the inhale
+    tone_hold_level: float = 0.5  # tone level on holds, as a share of its full level; 0 = silent
+    chimes: bool = True  # a soft chime at the start of every phase
+    chime_level_db: float = -3.0  # chime peak relative to the tone's full level
 
 
 @dataclass(frozen=True)
