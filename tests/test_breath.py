@@ -70,3 +70,24 @@ def test_label_and_slug_round_trip(text, label, slug):
     assert str(pattern) == label
     assert pattern.slug == slug
     assert BreathPattern.parse(str(pattern)) == pattern
+
+
+@pytest.mark.parametrize(
+    ("text", "needles"),
+    [
+        ("4:6", []),
+        ("4:4", []),
+        ("4:7:8", []),
+        ("4-4-4-4", []),
+        ("2:3", ["12.0 breaths/min; slow breathing is < 10/min"]),
+        ("5:4", ["shorter than in (5 s); a longer exhale is what calms"]),
+        ("4:8:8", ["holds the breath for 8 s"]),
+        ("3:1:1:1", ["shorter than in"]),
+        ("2:1:1", ["15.0 breaths/min", "shorter than in"]),
+    ],
+)
+def test_warnings_explain_what_is_less_calming(text, needles):
+    notes = BreathPattern.parse(text).warnings()
+    assert len(notes) == len(needles)
+    for note, needle in zip(notes, needles, strict=True):
+        assert needle in note

@@ -200,3 +200,15 @@ def test_shipped_scripts_have_their_intended_lengths(tmp_path):
     }
     assert 5.0 <= minutes["water-en-rust"] <= 8.0
     assert 8.0 <= minutes["warme-plek"] <= 12.0
+
+
+def test_fast_or_strained_ratios_warn_but_still_build(project):
+    result = run(project, "build", "--engine", "espeak", "--ratio", "2:1", "--ratio", "4:6")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("warning: ratio 2:1 is 20.0 breaths/min") == 1
+    assert "shorter than in (2 s)" in result.output
+    assert "ratio 4:6" not in result.output
+    (project / "breathcast.toml").write_text('ratios = ["4:9:8"]\n')
+    result = run(project, "check")
+    assert result.exit_code == 0
+    assert "holds the breath for 9 s" in result.output

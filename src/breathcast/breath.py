@@ -9,6 +9,8 @@ from breathcast.errors import PatternError
 
 MIN_CYCLE_S = 2.0
 MAX_CYCLE_S = 60.0
+SLOW_BREATHING_PER_MIN = 10.0
+LONG_HOLD_S = 7.0
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 
@@ -75,6 +77,31 @@ class BreathPattern:
             ("hold_out", self.hold_out),
         )
         return tuple((kind, s) for kind, s in all_phases if s > 0)
+
+    @property
+    def per_minute(self) -> float:
+        return 60.0 / self.cycle_s
+
+    def warnings(self) -> list[str]:
+        """Advice, not errors: what makes this pattern less calming than it could be."""
+        notes = []
+        if self.per_minute > SLOW_BREATHING_PER_MIN:
+            notes.append(
+                f"{self} is {self.per_minute:.1f} breaths/min; slow breathing is < "
+                f"{SLOW_BREATHING_PER_MIN:g}/min (about 6/min is ideal)"
+            )
+        if self.exhale < self.inhale:
+            notes.append(
+                f"{self} breathes out ({self.exhale:g} s) shorter than in ({self.inhale:g} s); "
+                "a longer exhale is what calms"
+            )
+        longest_hold = max(self.hold_in, self.hold_out)
+        if longest_hold > LONG_HOLD_S:
+            notes.append(
+                f"{self} holds the breath for {longest_hold:g} s; holds over {LONG_HOLD_S:g} s "
+                "can feel straining, especially in pregnancy"
+            )
+        return notes
 
     def _parts(self) -> list[float]:
         if self.hold_out:

@@ -92,6 +92,28 @@ def check_scripts(paths: Sequence[Path]) -> tuple[list[Script], list[ScriptError
     return scripts, errors
 
 
+def episode_ratios(
+    script: Script, ratios: Sequence[BreathPattern], config: Config
+) -> Sequence[BreathPattern]:
+    """--ratio flags win over the script's front matter, which wins over the project."""
+    return ratios or script.ratios or config.ratios
+
+
+def check_project(
+    config: Config, names: Sequence[str | Path] = ()
+) -> tuple[list[Script], list[ScriptError]]:
+    """`breathcast check`: parse every script and warn about its breath patterns."""
+    scripts, errors = check_scripts(find_scripts(config, names))
+    warn_about_patterns([r for s in scripts for r in episode_ratios(s, (), config)])
+    return scripts, errors
+
+
+def warn_about_patterns(patterns: Sequence[BreathPattern]) -> None:
+    for pattern in dict.fromkeys(patterns):  # each distinct pattern once, in order
+        for note in pattern.warnings():
+            log.warning("ratio %s", note)
+
+
 def resolve_engine(
     name: str, config: Config, scripts: Sequence[Script], cache: VoiceCache
 ) -> Engine:
@@ -129,6 +151,7 @@ def build(
     scripts, errors = check_scripts(find_scripts(config, script_paths))
     report.failures += [Failure(e.path, str(e)) for e in errors]
 
+    warn_about_patterns([r for s in scripts for r in episode_ratios(s, ratios, config)])
     if scripts:
         voice_engine = resolve_engine(engine or config.engine, config, scripts, cache)
         report.engine = voice_engine.name
@@ -159,7 +182,7 @@ def _build_script(
     voiced = voice_script(script, engine, cache, sound)
     lengths = {text: pcm.size for text, pcm in voiced.clips.items()}
     episodes = []
-    for ratio in ratios or script.ratios or config.ratios:
+    for ratio in episode_ratios(script, ratios, config):
         timeline = plan(script, lengths, ratio, sound)
         pcm = render(timeline, voiced.clips, sound)
         relative = Path(script.slug) / f"{script.slug}-{ratio.slug}.mp3"

@@ -12,7 +12,7 @@ import click
 from breathcast import __version__
 from breathcast.breath import BreathPattern
 from breathcast.build import build as build_episodes
-from breathcast.build import check_scripts, find_scripts
+from breathcast.build import check_project
 from breathcast.config import ENGINE_CHOICES, load_config
 from breathcast.errors import BreathcastError, PatternError
 
@@ -107,10 +107,9 @@ def build(project: Path, scripts, ratios, engine, out) -> None:
 def check(project: Path, scripts) -> None:
     """Validate every script (or the SCRIPTS given); exit 1 on any error."""
     try:
-        paths = find_scripts(load_config(project), scripts)
+        parsed, errors = check_project(load_config(project), scripts)
     except BreathcastError as exc:
         raise click.ClickException(str(exc)) from exc
-    parsed, errors = check_scripts(paths)
     for script in parsed:
         click.echo(f"ok      {script.path}  ({len(script.speech)} lines, {script.title})")
     for error in errors:
