@@ -13,6 +13,7 @@ from mutagen.mp3 import MP3
 from breathcast import ffmpeg
 from breathcast.cli import cli
 from breathcast.engines.gtts_engine import ENDPOINT_ENV
+from breathcast.loudness import measure_file
 
 SR = 44100
 
@@ -43,6 +44,11 @@ def test_espeak_build_end_to_end(project):
         assert audio.size / SR == pytest.approx(entry["duration_s"], abs=0.100)
         info = MP3(path).info
         assert (info.channels, info.sample_rate) == (1, SR)
+        measured = measure_file(path)  # ITU-R BS.1770-4 via ffmpeg ebur128, on the MP3
+        assert measured.integrated_lufs == pytest.approx(-16.0, abs=0.5)
+        assert measured.true_peak_dbtp <= -1.0
+        assert entry["loudness_lufs"] == pytest.approx(measured.integrated_lufs, abs=0.05)
+        assert entry["true_peak_dbtp"] == pytest.approx(measured.true_peak_dbtp, abs=0.05)
         assert info.bitrate >= 96000
         assert entry["engine"] == "espeak"
         assert entry["clips_synthesized"] + entry["clips_cached"] == 3
@@ -139,7 +145,7 @@ def test_failed_encode_leaves_the_previous_episode_untouched(project, monkeypatc
         monkeypatch.delenv("BREATHCAST_FFMPEG")
         ffmpeg.ffmpeg_exe.cache_clear()
     assert result.exit_code == 1
-    assert "ffmpeg could not encode" in result.output
+    assert "ffmpeg could not measure loudness: exit status 1" in result.output
     assert mp3.read_bytes() == before
     assert leftovers(project) == []
 
@@ -212,3 +218,13 @@ def test_fast_or_strained_ratios_warn_but_still_build(project):
     result = run(project, "check")
     assert result.exit_code == 0
     assert "holds the breath for 9 s" in result.output
+
+
+def test_loudness_target_is_configurable(project):
+    (project / "breathcast.toml").write_text(
+        'ratios = ["4:6"]\n[sound]\nloudness_lufs = -23.0\ntrue_peak_dbtp = -2.0\n'
+    )
+    assert run(project, "build", "--engine", "espeak").exit_code == 0
+    measured = measure_file(project / "build" / "kort" / "kort-4-6.mp3")
+    assert measured.integrated_lufs == pytest.approx(-23.0, abs=0.5)
+    assert measured.true_peak_dbtp <= -2.0

@@ -8,13 +8,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from breathcast import RENDER_VERSION, ffmpeg
+from breathcast import RENDER_VERSION
 from breathcast.breath import BreathPattern
 from breathcast.cache import VoiceCache
 from breathcast.config import Config
 from breathcast.engines import Engine, get_engine
 from breathcast.errors import BreathcastError, EngineError, ScriptError
 from breathcast.files import atomic_write
+from breathcast.loudness import encode_normalized
 from breathcast.render import render
 from breathcast.script import Script, read_script
 from breathcast.timeline import plan
@@ -32,6 +33,8 @@ class Episode:
     engine: str
     clips_synthesized: int
     clips_cached: int
+    loudness_lufs: float  # measured on the encoded MP3
+    true_peak_dbtp: float
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,7 @@ def _build_script(
         timeline = plan(script, lengths, ratio, sound)
         pcm = render(timeline, voiced.clips, sound)
         relative = Path(script.slug) / f"{script.slug}-{ratio.slug}.mp3"
-        ffmpeg.encode_mp3([pcm], out / relative, sound.sample_rate, sound.bitrate)
+        level = encode_normalized(pcm, out / relative, sound)
         episode = Episode(
             script=script.path,
             ratio=str(ratio),
@@ -195,8 +198,13 @@ def _build_script(
             engine=voiced.engine,
             clips_synthesized=voiced.synthesized,
             clips_cached=voiced.cached,
+            loudness_lufs=level.integrated_lufs,
+            true_peak_dbtp=level.true_peak_dbtp,
         )
         episodes.append(episode)
         minutes, seconds = divmod(round(timeline.duration_s), 60)
-        progress(f"built   {out / relative}  ({ratio}, {minutes}:{seconds:02d}, {voiced.engine})")
+        progress(
+            f"built   {out / relative}  ({ratio}, {minutes}:{seconds:02d}, "
+            f"{level.integrated_lufs:.1f} LUFS, {level.true_peak_dbtp:.1f} dBTP, {voiced.engine})"
+        )
     return episodes

@@ -28,6 +28,8 @@ class VoiceSettings:
 class SoundSettings:
     sample_rate: int = 44100
     bitrate: str = "128k"
+    loudness_lufs: float = -16.0  # integrated, ITU-R BS.1770-4 (Apple Podcasts: -16 ±1)
+    true_peak_dbtp: float = -1.0  # ceiling for the encoded MP3
     lead_in_s: float = 1.5  # silence before the first sound
     tail_s: float = 4.0  # silence after the last sound
     line_gap_s: float = 0.9  # after every spoken line

@@ -28,10 +28,11 @@ def ffmpeg_exe() -> str:
         raise AudioError(f"ffmpeg not found ({exc}); reinstall with `pip install -e .`") from exc
 
 
-def _run(args: Sequence[str], stdin: bytes | None, what: str) -> bytes:
+def run(args: Sequence[str], stdin: bytes | None, what: str, loglevel: str = "error"):
+    """Run ffmpeg; returns the finished process, or raises `AudioError` saying what failed."""
     try:
         result = subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", *args],
+            [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", loglevel, "-nostdin", *args],
             input=stdin,
             capture_output=True,
             check=False,
@@ -40,13 +41,14 @@ def _run(args: Sequence[str], stdin: bytes | None, what: str) -> bytes:
         raise AudioError(f"cannot run ffmpeg to {what}: {exc}") from exc
     if result.returncode != 0:
         detail = result.stderr.decode(errors="replace").strip().splitlines()[-3:]
-        raise AudioError(f"ffmpeg could not {what}: {' / '.join(detail) or result.returncode}")
-    return result.stdout
+        reason = " / ".join(detail) or f"exit status {result.returncode}"
+        raise AudioError(f"ffmpeg could not {what}: {reason}")
+    return result
 
 
 def decode(data: bytes, input_args: Sequence[str], sample_rate: int) -> np.ndarray:
     """Decode any audio bytes to mono float32 at `sample_rate`, resampling once with soxr."""
-    out = _run(
+    out = run(
         [
             *input_args,
             "-i",
@@ -63,24 +65,28 @@ def decode(data: bytes, input_args: Sequence[str], sample_rate: int) -> np.ndarr
         ],
         data,
         "decode a voice clip",
-    )
+    ).stdout
     return np.frombuffer(out, dtype="<f4").copy()
 
 
 def decode_file(path: str | Path, sample_rate: int) -> np.ndarray:
     """Decode an audio file (e.g. an encoded episode) to mono float32."""
-    out = _run(
+    out = run(
         ["-i", str(path), "-ac", "1", "-ar", str(sample_rate), "-f", "f32le", "pipe:1"],
         None,
         f"decode {path}",
-    )
+    ).stdout
     return np.frombuffer(out, dtype="<f4").copy()
 
 
 def encode_mp3(
-    chunks: Iterable[np.ndarray], dest: str | Path, sample_rate: int, bitrate: str
+    chunks: Iterable[np.ndarray],
+    dest: str | Path,
+    sample_rate: int,
+    bitrate: str,
+    filters: str | None = None,
 ) -> Path:
-    """Stream float32 PCM chunks into an MP3 at `dest`, atomically.
+    """Stream float32 PCM chunks into an MP3 at `dest`, atomically, through ffmpeg `filters`.
 
     ffmpeg writes a seekable temp file beside `dest` (so the Xing/Info header with the exact
     length is filled in); only a complete file is renamed into place.
@@ -102,6 +108,7 @@ def encode_mp3(
             "1",
             "-i",
             "pipe:0",
+            *(["-af", filters] if filters else []),
             "-c:a",
             "libmp3lame",
             "-b:a",
