@@ -4,9 +4,10 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import REPO, SMALL_SCRIPT
 from fake_gtts import FakeGoogle
 from mutagen.mp3 import MP3
 
@@ -228,3 +229,56 @@ def test_loudness_target_is_configurable(project):
     measured = measure_file(project / "build" / "kort" / "kort-4-6.mp3")
     assert measured.integrated_lufs == pytest.approx(-23.0, abs=0.5)
     assert measured.true_peak_dbtp <= -2.0
+
+
+def write_tone_wav(path: Path, seconds: float) -> None:
+    import wave
+
+    t = np.arange(int(seconds * SR)) / SR
+    samples = (0.2 * np.sin(2 * np.pi * 330 * t) * 32767).astype("<i2")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(SR)
+        wav.writeframes(samples.tobytes())
+
+
+def set_ambient(project: Path, value: str) -> Path:
+    script = project / "scripts" / "kort.md"
+    script.write_text(
+        SMALL_SCRIPT.replace("title: Korte test", f"title: Korte test\nambient: {value}")
+    )
+    return script
+
+
+def test_music_bed_from_the_music_folder(project):
+    write_tone_wav(project / "music" / "zee.wav", 4.0)
+    set_ambient(project, "music/zee.wav")
+    result = run(project, "build", "--engine", "espeak")
+    assert result.exit_code == 0, result.output
+    audio = ffmpeg.decode_file(project / "build" / "kort" / "kort-4-6.mp3", SR)
+    spectrum = np.abs(np.fft.rfft(audio))
+    freqs = np.fft.rfftfreq(audio.size, 1 / SR)
+    near = spectrum[(freqs > 325) & (freqs < 335)].max()
+    around = np.median(spectrum[(freqs > 300) & (freqs < 360)])
+    assert 20 * np.log10(near / around) > 20  # the 330 Hz track is in the mix
+
+
+def test_music_paths_that_escape_or_are_missing_are_refused(project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elders") / "geheim.wav"
+    write_tone_wav(outside, 1.0)
+    (project / "music").mkdir()
+    (project / "music" / "link.wav").symlink_to(outside)
+    script = set_ambient(project, "music/link.wav")
+    result = run(project, "build", "--engine", "espeak")
+    assert result.exit_code == 1
+    assert f"{script}:3: ambient: music/link.wav leads outside music/" in result.output
+    set_ambient(project, "music/weg.wav")
+    result = run(project, "build", "--engine", "espeak")
+    assert result.exit_code == 1
+    assert (
+        f"{script}:3: ambient: music/weg.wav does not exist; put the track in music/"
+        in result.output
+    )
+    assert not (project / "build" / "kort").exists()

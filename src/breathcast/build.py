@@ -8,7 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from breathcast import RENDER_VERSION
+import numpy as np
+
+from breathcast import RENDER_VERSION, ambience, ffmpeg
 from breathcast.breath import BreathPattern
 from breathcast.cache import VoiceCache
 from breathcast.config import Config
@@ -17,7 +19,7 @@ from breathcast.errors import BreathcastError, EngineError, ScriptError
 from breathcast.files import atomic_write
 from breathcast.loudness import encode_normalized
 from breathcast.render import render
-from breathcast.script import Script, read_script
+from breathcast.script import MUSIC_FOLDER, Script, read_script
 from breathcast.timeline import plan
 from breathcast.voice import missing_lines, voice_script
 
@@ -172,6 +174,26 @@ def build(
     return report
 
 
+def load_music(script: Script, config: Config) -> np.ndarray:
+    """The script's `ambient: music/…` track, decoded; it must really live inside music/."""
+    folder = (config.root / MUSIC_FOLDER).resolve()
+    path = (config.root / script.ambient).resolve()  # follows symlinks
+    if not path.is_relative_to(folder):
+        raise ScriptError(
+            script.path,
+            script.ambient_line,
+            f"ambient: {script.ambient} leads outside {MUSIC_FOLDER}/ (to {path}); "
+            f"copy the track into {MUSIC_FOLDER}/ instead of linking to it",
+        )
+    if not path.is_file():
+        raise ScriptError(
+            script.path,
+            script.ambient_line,
+            f"ambient: {script.ambient} does not exist; put the track in {MUSIC_FOLDER}/",
+        )
+    return ffmpeg.decode_file(path, config.sound.sample_rate)
+
+
 def _build_script(
     script: Script,
     ratios: Sequence[BreathPattern],
@@ -182,12 +204,15 @@ def _build_script(
     progress: Callable[[str], None],
 ) -> list[Episode]:
     sound = config.sound
+    track = load_music(script, config) if script.ambient.startswith(f"{MUSIC_FOLDER}/") else None
     voiced = voice_script(script, engine, cache, sound)
     lengths = {text: pcm.size for text, pcm in voiced.clips.items()}
     episodes = []
     for ratio in episode_ratios(script, ratios, config):
         timeline = plan(script, lengths, ratio, sound)
-        pcm = render(timeline, voiced.clips, sound)
+        seed = ambience.seed_for(script.slug)
+        background = ambience.bed(script.ambient, track, timeline, sound, seed)
+        pcm = render(timeline, voiced.clips, sound, background)
         relative = Path(script.slug) / f"{script.slug}-{ratio.slug}.mp3"
         level = encode_normalized(pcm, out / relative, sound)
         episode = Episode(

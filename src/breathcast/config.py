@@ -41,6 +41,13 @@ class SoundSettings:
     tone_hold_level: float = 0.5  # tone level on holds, as a share of its full level; 0 = silent
     chimes: bool = True  # a soft chime at the start of every phase
     chime_level_db: float = -3.0  # chime peak relative to the tone's full level
+    bed_level_db: float = -20.0  # ambience RMS relative to speech
+    ambient_fade_in_s: float = 8.0
+    ambient_fade_out_s: float = 12.0
+    music_crossfade_s: float = 3.0  # where a music bed loops
+    duck_db: float = -10.0  # tone and bed under speech
+    duck_lookahead_s: float = 0.25  # they are already down when a voice starts
+    duck_release_s: float = 0.6  # and come back up this slowly after it
 
 
 @dataclass(frozen=True)

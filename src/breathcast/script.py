@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from breathcast.breath import BreathPattern
 from breathcast.errors import PatternError, ScriptError
@@ -17,7 +17,9 @@ MAX_PAUSE_S = 600.0
 MAX_BREATHE_S = 3600.0
 MAX_BREATHE_CYCLES = 360
 
-FRONT_MATTER_KEYS = ("title", "description", "ratios")
+FRONT_MATTER_KEYS = ("title", "description", "ratios", "ambient")
+WATER = "water"
+MUSIC_FOLDER = "music"
 
 PAUSE_NAMES = ("pauze", "pause")
 BREATHE_NAMES = ("adem", "breathe")
@@ -69,6 +71,8 @@ class Script:
     description: str
     steps: tuple[Step, ...]
     ratios: tuple[BreathPattern, ...] = ()  # front-matter override of the project's ratios
+    ambient: str = ""  # "", "water", or a path under music/
+    ambient_line: int = 0
     title_line: int = 1
 
     @property
@@ -133,6 +137,9 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
             raise ScriptError(path, line, str(exc)) from exc
         if not ratios:
             raise ScriptError(path, line, "`ratios:` is empty; write e.g. `ratios: 4:6, 4:4`")
+    ambient, ambient_line = meta.get("ambient", ("", 0))
+    if ambient:
+        _check_ambient(ambient, ambient_line, path)
     steps = _body(lines, body_start, path)
     if not any(isinstance(s, Speech) for s in steps):
         raise ScriptError(
@@ -146,8 +153,24 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
         description=meta.get("description", ("", 0))[0],
         steps=steps,
         ratios=ratios,
+        ambient=ambient,
+        ambient_line=ambient_line,
         title_line=title_line,
     )
+
+
+def _check_ambient(value: str, line: int, path) -> None:
+    """`water`, or a relative path to a file inside music/ (no `..`, not absolute)."""
+    if value == WATER:
+        return
+    parts = PurePosixPath(value).parts
+    if value.startswith("/") or ".." in parts or len(parts) < 2 or parts[0] != MUSIC_FOLDER:
+        raise ScriptError(
+            path,
+            line,
+            f"ambient: {value!r} must be `water` or a file inside {MUSIC_FOLDER}/, "
+            f"e.g. `ambient: {MUSIC_FOLDER}/zee.mp3`",
+        )
 
 
 def _decode(data: bytes, path: str | Path) -> str:
