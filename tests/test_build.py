@@ -282,3 +282,15 @@ def test_music_paths_that_escape_or_are_missing_are_refused(project, tmp_path_fa
         in result.output
     )
     assert not (project / "build" / "kort").exists()
+
+
+def test_breath_cues_use_the_same_voice_and_cache(project, fake_google):
+    script = project / "scripts" / "kort.md"
+    script.write_text(SMALL_SCRIPT.replace("[adem 2x]", "[adem 3x cues]"))
+    (project / "breathcast.toml").write_text('ratios = ["4:6"]\n[sound]\ncue_cycles = 2\n')
+    assert run(project, "build", "--engine", "gtts").exit_code == 0
+    assert {"Adem in.", "En uit.", "Vasthouden."} <= set(fake_google.requests)
+    assert len(list((project / "voice" / "gtts").glob("*.wav"))) == 6
+    fake_google.requests.clear()
+    assert run(project, "build", "--engine", "gtts").exit_code == 0
+    assert fake_google.requests == []

@@ -37,7 +37,7 @@ def test_every_directive_and_its_line():
         "[pause 1.5s]\n"  # 10
         "[PAUZE 1m30s]\n"  # 11
         "[adem 6x]\n"  # 12
-        "[breathe 2m]\n"  # 13
+        "[breathe 2m cues]\n"  # 13
         "[adem 90s]\n"  # 14
         "## Terug\n"  # 15
         "Dank je wel.\n"  # 16
@@ -52,7 +52,7 @@ def test_every_directive_and_its_line():
         Pause(1.5, 10),
         Pause(90.0, 11),
         Breathe(12, cycles=6),
-        Breathe(13, seconds=120.0),
+        Breathe(13, seconds=120.0, cues=True),
         Breathe(14, seconds=90.0),
         Chapter("Terug", 15),
         Speech("Dank je wel.", 16),
@@ -97,6 +97,7 @@ def test_front_matter_ratios_override():
         (HEADER + "Hallo.\n[adem zes]\n", 6, "number of breaths like 6x"),
         (HEADER + "Hallo.\n[adem 0x]\n", 6, "breathe between 1 and"),
         (HEADER + "Hallo.\n[adem 2h]\n", 6, "number of breaths like 6x"),
+        (HEADER + "Hallo.\n[adem 6x luid]\n", 6, "unknown option 'luid'"),
         (HEADER + "Hallo.\n\n[pauze 11m]\n", 7, "at most 10 minutes"),
         (HEADER + "Hallo.\n[pauze 601s]\n", 6, "at most 10 minutes"),
         (HEADER + "Hallo.\n[pauze 5s\n", 6, "malformed directive"),

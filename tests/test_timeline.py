@@ -58,3 +58,26 @@ def test_breathing_by_duration_depends_on_the_ratio():
         for r in ("4:6", "3:6", "4:4")
     }
     assert {r: b.cycles for r, b in blocks.items()} == {"4:6": 12, "3:6": 13, "4:4": 15}
+
+
+def test_spoken_cues_open_the_phases_of_the_first_cycles():
+    script = parse_script("---\ntitle: T\n---\nHallo.\n[adem 4x cues]\n", "t.md")
+    assert [s.text for s in script.spoken] == ["Hallo.", "Adem in.", "Vasthouden.", "En uit."]
+    lengths = {"Hallo.": 1000, "Adem in.": SR, "En uit.": SR, "Vasthouden.": SR}
+    t = plan(script, lengths, BreathPattern.parse("4:6"), SOUND)
+    block = t.blocks[0]
+    cues = [c for c in t.clips if c.text != "Hallo."]
+    assert [(c.start, c.text, c.line) for c in cues] == [
+        (p.start, "Adem in." if p.kind == "in" else "En uit.", 5) for p in block.phases[:4]
+    ]
+    assert t.warnings == ()
+
+
+def test_a_cue_longer_than_its_phase_is_dropped_with_a_warning():
+    script = parse_script("---\ntitle: T\n---\nHallo.\n[adem 2x cues]\n", "s.md")
+    lengths = {"Hallo.": 1000, "Adem in.": SR, "En uit.": SR, "Vasthouden.": 2 * SR}
+    t = plan(script, lengths, BreathPattern.parse("4:1.5:6"), SOUND)
+    assert [c.text for c in t.clips[1:]] == ["Adem in.", "En uit.", "Adem in.", "En uit."]
+    assert t.warnings == (
+        "s.md:5: the cue 'Vasthouden.' (2.0 s) is longer than its 1.5 s phase, so it is left out",
+    )

@@ -210,6 +210,8 @@ def _build_script(
     episodes = []
     for ratio in episode_ratios(script, ratios, config):
         timeline = plan(script, lengths, ratio, sound)
+        for note in timeline.warnings:
+            log.warning("%s (at %s)", note, ratio)
         seed = ambience.seed_for(script.slug)
         background = ambience.bed(script.ambient, track, timeline, sound, seed)
         pcm = render(timeline, voiced.clips, sound, background)

@@ -45,6 +45,7 @@ class SoundSettings:
     ambient_fade_in_s: float = 8.0
     ambient_fade_out_s: float = 12.0
     music_crossfade_s: float = 3.0  # where a music bed loops
+    cue_cycles: int = 2  # [adem 6x cues] speaks cues in this many first cycles
     duck_db: float = -10.0  # tone and bed under speech
     duck_lookahead_s: float = 0.25  # they are already down when a voice starts
     duck_release_s: float = 0.6  # and come back up this slowly after it

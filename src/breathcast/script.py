@@ -23,6 +23,14 @@ MUSIC_FOLDER = "music"
 
 PAUSE_NAMES = ("pauze", "pause")
 BREATHE_NAMES = ("adem", "breathe")
+BREATHE_FLAGS = ("cues",)
+# Spoken at the start of each phase of the first cycles of a `[adem 6x cues]` block.
+BREATH_CUES = {
+    "in": "Adem in.",
+    "hold_in": "Vasthouden.",
+    "out": "En uit.",
+    "hold_out": "Vasthouden.",
+}
 
 _DIRECTIVE = re.compile(r"^\[\s*([^\]\s]*)\s*([^\]]*?)\s*\]$")
 _DURATION = re.compile(r"^(?:(\d+(?:[.,]\d+)?)m)?(?:(\d+(?:[.,]\d+)?)s)?$")
@@ -48,6 +56,7 @@ class Breathe:
     line: int
     cycles: int | None = None
     seconds: float | None = None
+    cues: bool = False  # speak "Adem in." / "En uit." at the start of the first cycles
 
     def cycle_count(self, pattern: BreathPattern) -> int:
         if self.cycles is not None:
@@ -78,6 +87,16 @@ class Script:
     @property
     def speech(self) -> tuple[Speech, ...]:
         return tuple(s for s in self.steps if isinstance(s, Speech))
+
+    @property
+    def spoken(self) -> tuple[Speech, ...]:
+        """Everything the voice says: the lines, then each breath cue once (at its first block)."""
+        cue_lines = {}
+        for step in self.steps:
+            if isinstance(step, Breathe) and step.cues:
+                for text in BREATH_CUES.values():
+                    cue_lines.setdefault(text, step.line)
+        return self.speech + tuple(Speech(t, line) for t, line in cue_lines.items())
 
     @property
     def slug(self) -> str:
@@ -274,31 +293,44 @@ def _directive(text: str, number: int, path) -> Step:
             )
         return Pause(seconds, number)
     if name in BREATHE_NAMES:
-        cycles = _CYCLES.match(argument.lower())
-        if cycles:
-            count = int(cycles.group(1))
-            if not 1 <= count <= MAX_BREATHE_CYCLES:
-                raise ScriptError(
-                    path,
-                    number,
-                    f"[{name} {argument}]: breathe between 1 and {MAX_BREATHE_CYCLES} times",
-                )
-            return Breathe(number, cycles=count)
-        seconds = parse_duration(argument)
-        if seconds is None or seconds <= 0:
-            raise ScriptError(
-                path,
-                number,
-                f"[{name} {argument}]: expected a number of breaths like 6x, "
-                "or a duration like 2m or 90s",
-            )
-        if seconds > MAX_BREATHE_S:
-            raise ScriptError(
-                path,
-                number,
-                f"[{name} {argument}] is {seconds:g} s; "
-                f"breathe at most {MAX_BREATHE_S / 60:g} minutes",
-            )
-        return Breathe(number, seconds=seconds)
+        return _breathe(name, argument, number, path)
     known = ", ".join(f"[{n} …]" for n in PAUSE_NAMES + BREATHE_NAMES)
     raise ScriptError(path, number, f"unknown directive [{name}]; known directives: {known}")
+
+
+def _breathe(name: str, argument: str, number: int, path) -> Breathe:
+    amount, *flags = argument.lower().split() or [""]
+    for flag in flags:
+        if flag not in BREATHE_FLAGS:
+            raise ScriptError(
+                path,
+                number,
+                f"[{name} {argument}]: unknown option {flag!r}; "
+                f"write e.g. [{name} 6x cues] for spoken cues",
+            )
+    cues = "cues" in flags
+    cycles = _CYCLES.match(amount)
+    if cycles:
+        count = int(cycles.group(1))
+        if not 1 <= count <= MAX_BREATHE_CYCLES:
+            raise ScriptError(
+                path,
+                number,
+                f"[{name} {argument}]: breathe between 1 and {MAX_BREATHE_CYCLES} times",
+            )
+        return Breathe(number, cycles=count, cues=cues)
+    seconds = parse_duration(amount)
+    if seconds is None or seconds <= 0:
+        raise ScriptError(
+            path,
+            number,
+            f"[{name} {argument}]: expected a number of breaths like 6x, "
+            "or a duration like 2m or 90s",
+        )
+    if seconds > MAX_BREATHE_S:
+        raise ScriptError(
+            path,
+            number,
+            f"[{name} {argument}] is {seconds:g} s; breathe at most {MAX_BREATHE_S / 60:g} minutes",
+        )
+    return Breathe(number, seconds=seconds, cues=cues)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from breathcast.breath import BreathPattern
 from breathcast.config import SoundSettings
-from breathcast.script import Breathe, Chapter, Pause, Script, Speech
+from breathcast.script import BREATH_CUES, Breathe, Chapter, Pause, Script, Speech
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class Timeline:
     pauses: tuple[PauseEvent, ...]
     blocks: tuple[BreathBlock, ...]
     chapters: tuple[ChapterEvent, ...]
+    warnings: tuple[str, ...] = ()  # e.g. a breath cue that did not fit its phase
 
     @property
     def duration_s(self) -> float:
@@ -84,7 +85,7 @@ def plan(
 
     cursor = samples(sound.lead_in_s)
     started = False  # a chapter before any sound starts at 0, as podcast chapters expect
-    clips, pauses, blocks, chapters = [], [], [], []
+    clips, pauses, blocks, chapters, warnings = [], [], [], [], []
     for step in script.steps:
         if isinstance(step, Chapter):
             chapters.append(ChapterEvent(cursor if started else 0, step.title, step.line))
@@ -100,17 +101,42 @@ def plan(
         elif isinstance(step, Breathe):
             block = _breath_block(cursor, step, pattern, sr)
             blocks.append(block)
+            if step.cues:
+                cues, dropped = _cues(block, clip_lengths, sound.cue_cycles, step.line, sr)
+                clips += cues
+                warnings += [f"{script.path}:{step.line}: {note}" for note in dropped]
             cursor += block.length + samples(sound.line_gap_s)
             started = True
     return Timeline(
         sample_rate=sr,
         length=cursor + samples(sound.tail_s),
         pattern=pattern,
-        clips=tuple(clips),
+        clips=tuple(sorted(clips, key=lambda clip: clip.start)),
         pauses=tuple(pauses),
         blocks=tuple(blocks),
         chapters=tuple(chapters),
+        warnings=tuple(dict.fromkeys(warnings)),
     )
+
+
+def _cues(
+    block: BreathBlock, clip_lengths: Mapping[str, int], cycles: int, line: int, sr: int
+) -> tuple[list[ClipEvent], list[str]]:
+    """A spoken cue at the start of each phase of the first `cycles` cycles, if it fits."""
+    cues, dropped = [], []
+    for phase in block.phases:
+        if phase.cycle >= cycles:
+            break
+        text = BREATH_CUES[phase.kind]
+        length = clip_lengths[text]
+        if length > phase.length:
+            dropped.append(
+                f"the cue {text!r} ({length / sr:.1f} s) is longer than its "
+                f"{phase.length / sr:g} s phase, so it is left out"
+            )
+            continue
+        cues.append(ClipEvent(phase.start, length, text, line))
+    return cues, dropped
 
 
 def _breath_block(start: int, step: Breathe, pattern: BreathPattern, sr: int) -> BreathBlock:

@@ -29,7 +29,7 @@ def missing_lines(script: Script, engine: Engine, cache: VoiceCache) -> list[str
     identity = engine.identity()
     return [
         s.text
-        for s in script.speech
+        for s in script.spoken
         if not cache.path(engine.name, clip_key(identity, s.text)).is_file()
     ]
 
@@ -42,7 +42,7 @@ def voice_script(
     clips: dict[str, np.ndarray] = {}
     failures: list[str] = []
     synthesized = cached = 0
-    for speech in script.speech:
+    for speech in script.spoken:
         if speech.text in clips:
             continue
         key = clip_key(identity, speech.text)
