@@ -91,3 +91,10 @@ def test_warnings_explain_what_is_less_calming(text, needles):
     assert len(notes) == len(needles)
     for note, needle in zip(notes, needles, strict=True):
         assert needle in note
+
+
+def test_in_words_for_listeners():
+    assert BreathPattern.parse("4:6").in_words == "in 4, uit 6"
+    assert BreathPattern.parse("4.5:5.5").in_words == "in 4.5, uit 5.5"
+    assert BreathPattern.parse("4:7:8").in_words == "in 4, vast 7, uit 8"
+    assert BreathPattern.parse("4-4-4-4").in_words == "in 4, vast 4, uit 4, vast 4"

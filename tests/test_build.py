@@ -294,3 +294,20 @@ def test_breath_cues_use_the_same_voice_and_cache(project, fake_google):
     fake_google.requests.clear()
     assert run(project, "build", "--engine", "gtts").exit_code == 0
     assert fake_google.requests == []
+
+
+def test_plot_draws_the_timeline(project, tmp_path):
+    import matplotlib.image
+
+    out = tmp_path / "timeline.png"
+    script = project / "scripts" / "kort.md"
+    result = run(
+        project, "plot", str(script), "--engine", "espeak", "--ratio", "4:7:8", "-o", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    image = matplotlib.image.imread(out)
+    height, width = image.shape[:2]
+    assert width >= 1400 and height >= 800
+    assert image[..., :3].std() > 0.05  # not a blank canvas
+    result = run(project, "plot", str(project / "scripts" / "weg.md"), "-o", str(out))
+    assert result.exit_code == 1 and "weg.md:1: cannot read the script" in result.output

@@ -39,11 +39,11 @@ def speechlike(seconds: float, seed: int) -> np.ndarray:
 CLIPS = {"Adem met me mee.": speechlike(2.0, 1), "Mooi zo.": speechlike(1.2, 2)}
 
 
-def render_episode(ratio: str):
+def render_episode(ratio: str, sound: SoundSettings = SOUND):
     timeline = plan(
-        SCRIPT, {k: v.size for k, v in CLIPS.items()}, BreathPattern.parse(ratio), SOUND
+        SCRIPT, {k: v.size for k, v in CLIPS.items()}, BreathPattern.parse(ratio), sound
     )
-    return timeline, render(timeline, CLIPS, SOUND)
+    return timeline, render(timeline, CLIPS, sound)
 
 
 @pytest.mark.parametrize(("ratio", "seconds"), [("4:6", 50.0), ("3:6", 45.0)])
@@ -73,7 +73,7 @@ def test_pitch_rises_on_inhale_falls_on_exhale_and_holds_steady(ratio):
 
 
 def test_pitch_turns_at_the_configured_notes():
-    timeline, audio = render_episode("4:6")
+    timeline, audio = render_episode("4:6", replace(SOUND, chimes=False))
     window = int(0.2 * SR)
     for phase in timeline.blocks[0].phases[2:-2]:
         end = phase.start + phase.length
@@ -83,7 +83,7 @@ def test_pitch_turns_at_the_configured_notes():
 
 
 def test_inhale_swells_and_exhale_fades():
-    timeline, audio = render_episode("4:6")
+    timeline, audio = render_episode("4:6", replace(SOUND, chimes=False))
     inhale, exhale = timeline.blocks[0].phases[2:4]
     quarter = int(0.5 * SR)
     assert (
@@ -194,3 +194,25 @@ def test_holds_can_be_near_silent_and_chimes_can_be_switched_off():
         off = rms_db(band(quiet, SR, tone.CHIME_HZ[kind]))
         on = rms_db(band(chiming, SR, tone.CHIME_HZ[kind]))
         assert on - off > 40, (kind, on, off)
+
+
+def test_every_clip_gets_one_speech_level_with_its_peaks_held():
+    """espeak's buzzy voice (peaks ~18 dB over RMS) and a smooth vowel: one level, held peaks."""
+    from breathcast import ffmpeg
+    from breathcast.config import VoiceSettings
+    from breathcast.engines import get_engine
+    from breathcast.voice import speech_rms
+
+    audio = get_engine("espeak", VoiceSettings()).synthesize("Adem rustig in door je neus.")
+    buzzy = ffmpeg.decode(audio.data, audio.input_args, SR)
+    assert 20 * np.log10(np.max(np.abs(buzzy)) / speech_rms(buzzy, SR)) > 14
+    t = np.arange(SR) / SR
+    vowel = (0.05 * np.sin(2 * np.pi * 150 * t)).astype(np.float32)
+    for raw in (buzzy, vowel):
+        clip = level_clip(raw, SOUND)
+        assert 20 * np.log10(speech_rms(clip, SR)) == pytest.approx(
+            SOUND.speech_level_dbfs, abs=0.3
+        )
+        peak = 20 * np.log10(np.max(np.abs(clip)))
+        assert peak <= SOUND.speech_level_dbfs + SOUND.speech_crest_db + 0.6
+        assert clip[0] == 0.0 and abs(clip[-1]) < 1e-6  # faded edges

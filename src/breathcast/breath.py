@@ -79,6 +79,12 @@ class BreathPattern:
         return tuple((kind, s) for kind, s in all_phases if s > 0)
 
     @property
+    def in_words(self) -> str:
+        """Dutch, for listeners: `in 4, uit 6` or `in 4, vast 7, uit 8`."""
+        names = {"in": "in", "hold_in": "vast", "out": "uit", "hold_out": "vast"}
+        return ", ".join(f"{names[kind]} {seconds:g}" for kind, seconds in self.phases)
+
+    @property
     def per_minute(self) -> float:
         return 60.0 / self.cycle_s
 

@@ -17,11 +17,11 @@ from breathcast.config import Config
 from breathcast.engines import Engine, get_engine
 from breathcast.errors import BreathcastError, EngineError, ScriptError
 from breathcast.files import atomic_write
-from breathcast.loudness import encode_normalized
-from breathcast.render import render
+from breathcast.loudness import encode_normalized, loudness_curve, mastering_gain
+from breathcast.render import Stems, render_stems
 from breathcast.script import MUSIC_FOLDER, Script, read_script
-from breathcast.timeline import plan
-from breathcast.voice import missing_lines, voice_script
+from breathcast.timeline import Timeline, plan
+from breathcast.voice import VoicedScript, missing_lines, voice_script
 
 log = logging.getLogger("breathcast")
 
@@ -194,6 +194,48 @@ def load_music(script: Script, config: Config) -> np.ndarray:
     return ffmpeg.decode_file(path, config.sound.sample_rate)
 
 
+def render_episode(
+    script: Script,
+    ratio: BreathPattern,
+    voiced: VoicedScript,
+    track: np.ndarray | None,
+    config: Config,
+) -> tuple[Timeline, Stems]:
+    """Plan and render one episode (not yet mastered)."""
+    sound = config.sound
+    timeline = plan(script, {text: pcm.size for text, pcm in voiced.clips.items()}, ratio, sound)
+    for note in timeline.warnings:
+        log.warning("%s (at %s)", note, ratio)
+    seed = ambience.seed_for(script.slug)
+    background = ambience.bed(script.ambient, track, timeline, sound, seed)
+    return timeline, render_stems(timeline, voiced.clips, sound, background)
+
+
+def plot_script(
+    config: Config, path: str | Path, ratio: BreathPattern, engine: str | None, dest: str | Path
+) -> Path:
+    """`breathcast plot`: draw one episode's timeline, levels and loudness to a PNG."""
+    from breathcast.plot import draw_timeline  # matplotlib is slow to import; only here
+
+    scripts, errors = check_scripts([Path(path)])
+    if errors:
+        raise errors[0]
+    script = scripts[0]
+    cache = VoiceCache(config.path("voice"), config.sound.sample_rate)
+    voiced = voice_script(
+        script, resolve_engine(engine or config.engine, config, scripts, cache), cache, config.sound
+    )
+    timeline, stems = render_episode(script, ratio, voiced, _track(script, config), config)
+    pcm = stems.mix()
+    gain = mastering_gain(pcm, config.sound, str(path))
+    curve = loudness_curve(pcm, config.sound, gain)
+    return draw_timeline(script, timeline, stems, curve, gain, config.sound, dest)
+
+
+def _track(script: Script, config: Config) -> np.ndarray | None:
+    return load_music(script, config) if script.ambient.startswith(f"{MUSIC_FOLDER}/") else None
+
+
 def _build_script(
     script: Script,
     ratios: Sequence[BreathPattern],
@@ -204,17 +246,12 @@ def _build_script(
     progress: Callable[[str], None],
 ) -> list[Episode]:
     sound = config.sound
-    track = load_music(script, config) if script.ambient.startswith(f"{MUSIC_FOLDER}/") else None
+    track = _track(script, config)
     voiced = voice_script(script, engine, cache, sound)
-    lengths = {text: pcm.size for text, pcm in voiced.clips.items()}
     episodes = []
     for ratio in episode_ratios(script, ratios, config):
-        timeline = plan(script, lengths, ratio, sound)
-        for note in timeline.warnings:
-            log.warning("%s (at %s)", note, ratio)
-        seed = ambience.seed_for(script.slug)
-        background = ambience.bed(script.ambient, track, timeline, sound, seed)
-        pcm = render(timeline, voiced.clips, sound, background)
+        timeline, stems = render_episode(script, ratio, voiced, track, config)
+        pcm = stems.mix()
         relative = Path(script.slug) / f"{script.slug}-{ratio.slug}.mp3"
         level = encode_normalized(pcm, out / relative, sound)
         episode = Episode(

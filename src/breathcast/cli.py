@@ -12,7 +12,7 @@ import click
 from breathcast import __version__
 from breathcast.breath import BreathPattern
 from breathcast.build import build as build_episodes
-from breathcast.build import check_project
+from breathcast.build import check_project, plot_script
 from breathcast.config import ENGINE_CHOICES, load_config
 from breathcast.errors import BreathcastError, PatternError
 
@@ -116,6 +116,35 @@ def check(project: Path, scripts) -> None:
         click.secho(f"error   {error}", fg="red", err=True)
     if errors:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("script", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--ratio", type=_Ratio(), default="4:6", show_default=True, help="The breath pattern to draw."
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINE_CHOICES),
+    default=None,
+    help="Speech engine for clips not yet in the voice cache.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="timeline.png",
+    show_default=True,
+    help="The PNG to write.",
+)
+@click.pass_obj
+def plot(project: Path, script, ratio, engine, output) -> None:
+    """Draw one episode's timeline: chapters, lines, breath phases, bed and loudness."""
+    try:
+        written = plot_script(load_config(project), script, ratio, engine, output)
+    except BreathcastError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote   {written}")
 
 
 def main() -> None:

@@ -35,13 +35,14 @@ class SoundSettings:
     line_gap_s: float = 0.9  # after every spoken line
     paragraph_pause_s: float = 1.8  # a blank line in the script
     speech_level_dbfs: float = -20.0  # RMS of every voiced clip
-    tone_level_db: float = -15.0  # pacing tone RMS relative to speech
+    speech_crest_db: float = 11.0  # clip peaks are limited to this far above that RMS
+    tone_level_db: float = -20.0  # pacing tone RMS relative to speech
     tone_low_hz: float = 196.0  # G3: end of the exhale
     tone_high_hz: float = 293.7  # D4: top of the inhale
     tone_hold_level: float = 0.5  # tone level on holds, as a share of its full level; 0 = silent
     chimes: bool = True  # a soft chime at the start of every phase
-    chime_level_db: float = -3.0  # chime peak relative to the tone's full level
-    bed_level_db: float = -20.0  # ambience RMS relative to speech
+    chime_level_db: float = 0.0  # chime peak relative to the tone's full level
+    bed_level_db: float = -26.0  # ambience RMS relative to speech
     ambient_fade_in_s: float = 8.0
     ambient_fade_out_s: float = 12.0
     music_crossfade_s: float = 3.0  # where a music bed loops

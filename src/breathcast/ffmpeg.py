@@ -69,6 +69,16 @@ def decode(data: bytes, input_args: Sequence[str], sample_rate: int) -> np.ndarr
     return np.frombuffer(out, dtype="<f4").copy()
 
 
+def filter_pcm(pcm: np.ndarray, sample_rate: int, filters: str) -> np.ndarray:
+    """Mono float32 PCM through ffmpeg `filters`, back as float32 of the same rate."""
+    pcm_args = ["-f", "f32le", "-ar", str(sample_rate), "-ac", "1"]
+    data = np.ascontiguousarray(pcm, dtype="<f4").tobytes()
+    out = run(
+        [*pcm_args, "-i", "pipe:0", "-af", filters, *pcm_args, "pipe:1"], data, "filter audio"
+    )
+    return np.frombuffer(out.stdout, dtype="<f4").copy()
+
+
 def decode_file(path: str | Path, sample_rate: int) -> np.ndarray:
     """Decode an audio file (e.g. an encoded episode) to mono float32."""
     out = run(

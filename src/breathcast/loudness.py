@@ -1,10 +1,9 @@
 """Podcast loudness, measured per ITU-R BS.1770-4 by ffmpeg's `ebur128` filter.
 
-We never write our own K-filter. The mastering chain is two ffmpeg filters: one linear gain to
-the target, and a fast look-ahead limiter that shaves the peaks the gain pushes over the
-ceiling (espeak's glottal pulses need several dB of it; natural speech little). The gain is
-found by measuring through that exact chain, and the encoded MP3 itself is measured at the end,
-so the report states what listeners actually get.
+We never write our own K-filter. Every voice clip was already levelled and its peaks held
+(see `voice.level_clip`), so mastering is one linear gain to the target plus a look-ahead
+limiter that only stands guard at the true-peak ceiling. The encoded MP3 itself is measured,
+so the report states what listeners actually get, and a miss is corrected by encoding again.
 """
 
 from __future__ import annotations
@@ -25,8 +24,10 @@ from breathcast.files import atomic_path
 # peaks and the MP3 encoder's overshoot.
 LIMITER_MARGIN_DB = 1.0
 LOUDNESS_TOLERANCE_LU = 0.2
-ATTEMPTS = 4
 ENCODE_ATTEMPTS = 3
+# libmp3lame as ffmpeg drives it returns float input 0.95x as loud (-0.45 dB, flat across the
+# spectrum; measured with sines and noise). Compensated up front; the loop catches any change.
+ENCODER_GAIN_DB = -0.45
 
 
 @dataclass(frozen=True)
@@ -78,38 +79,42 @@ def master_filter(gain_db: float, ceiling_dbtp: float) -> str:
     )
 
 
+def mastering_gain(pcm: np.ndarray, sound: SoundSettings, name: str) -> float:
+    """The linear gain (dB) that brings `pcm` to the target loudness."""
+    gain = sound.loudness_lufs - measure_pcm(pcm, sound.sample_rate).integrated_lufs
+    if not np.isfinite(gain):
+        raise AudioError(f"{name}: the episode is silent; there is nothing to normalize")
+    return gain
+
+
+def loudness_curve(pcm: np.ndarray, sound: SoundSettings, gain_db: float) -> np.ndarray:
+    """Short-term loudness (LUFS, 3 s window) every 0.1 s, through the master chain."""
+    args = ["-f", "f32le", "-ar", str(sound.sample_rate), "-ac", "1", "-i", "pipe:0"]
+    chain = f"{master_filter(gain_db, sound.true_peak_dbtp)},ebur128=framelog=info"
+    data = np.ascontiguousarray(pcm, dtype="<f4").tobytes()
+    result = ffmpeg.run([*args, "-af", chain, "-f", "null", "-"], data, "trace loudness", "info")
+    values = re.findall(r"\bS:\s*(-?[\d.]+|-inf)", result.stderr.decode(errors="replace"))
+    return np.array([float(v) for v in values])
+
+
 def encode_normalized(pcm: np.ndarray, dest: str | Path, sound: SoundSettings) -> Loudness:
     """Encode `pcm` to an MP3 at the target loudness and under the true-peak ceiling.
 
-    The limiter makes loudness grow more slowly than the gain, so the gain is found by secant
-    steps, each measured through the real chain. The encoded file is then measured; should the
-    encoder have pushed a peak over the ceiling, it is encoded once more with a lower limit.
+    The encoded file is measured; if it missed (the limiter or the encoder moved it), the gain
+    and the limit are corrected and it is encoded again. Only the final file reaches `dest`.
     """
     target, ceiling = sound.loudness_lufs, sound.true_peak_dbtp
-    gain = target - measure_pcm(pcm, sound.sample_rate).integrated_lufs
-    if not np.isfinite(gain):
-        raise AudioError(f"{dest}: the episode is silent; there is nothing to normalize")
-    slope, previous = 1.0, None
-    for _ in range(ATTEMPTS):
-        level = measure_pcm(pcm, sound.sample_rate, master_filter(gain, ceiling)).integrated_lufs
-        if abs(target - level) <= LOUDNESS_TOLERANCE_LU:
-            break
-        if previous is not None and gain != previous[0]:
-            slope = min(1.0, max(0.2, (level - previous[1]) / (gain - previous[0])))
-        previous = (gain, level)
-        gain += (target - level) / slope
+    gain = mastering_gain(pcm, sound, str(dest)) - ENCODER_GAIN_DB
     with atomic_path(dest) as tmp:
         for _ in range(ENCODE_ATTEMPTS):
             ffmpeg.encode_mp3(
                 [pcm], tmp, sound.sample_rate, sound.bitrate, master_filter(gain, ceiling)
             )
             final = measure_file(tmp)
-            # The encoder itself moves the level a little (LAME here: about -0.45 dB, flat
-            # across the spectrum) and can push a peak up; correct both and encode again.
             off_target = target - final.integrated_lufs
             over_peak = final.true_peak_dbtp - sound.true_peak_dbtp
             if abs(off_target) <= LOUDNESS_TOLERANCE_LU and over_peak <= 0:
                 break
-            gain += off_target / slope
+            gain += off_target
             ceiling -= max(over_peak, 0.0) + (0.1 if over_peak > 0 else 0.0)
     return final

@@ -1,0 +1,134 @@
+"""A picture of one episode for the therapist: chapters, spoken lines, breath phases, levels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; never a window
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from breathcast.config import SoundSettings  # noqa: E402
+from breathcast.files import atomic_path  # noqa: E402
+from breathcast.render import Stems  # noqa: E402
+from breathcast.script import Script  # noqa: E402
+from breathcast.timeline import Timeline  # noqa: E402
+
+PHASE_COLOURS = {"in": "#6fa8dc", "hold_in": "#c9c9c9", "out": "#93c47d", "hold_out": "#c9c9c9"}
+PHASE_NAMES = {"in": "inademen", "hold_in": "vasthouden", "out": "uitademen"}
+VOICE_COLOUR = "#8e7cc3"
+LABEL_CHARS = 28
+LEVEL_WINDOW_S = 0.2
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+def _level_db(x: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray]:
+    hop = int(LEVEL_WINDOW_S * sr)
+    frames = x[: x.size // hop * hop].reshape(-1, hop).astype(np.float64)
+    db = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    return (np.arange(db.size) + 0.5) * LEVEL_WINDOW_S, db
+
+
+def _clock(seconds: float, _pos=None) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def draw_timeline(
+    script: Script,
+    timeline: Timeline,
+    stems: Stems,
+    short_term_lufs: np.ndarray,
+    gain_db: float,
+    sound: SoundSettings,
+    dest: str | Path,
+) -> Path:
+    """`gain_db` is the mastering gain, so every level is drawn as the listener hears it."""
+    sr = timeline.sample_rate
+    total = timeline.duration_s
+    fig, (lanes, levels) = plt.subplots(
+        2,
+        1,
+        figsize=(min(22, max(14, total / 30)), 8.5),
+        sharex=True,
+        gridspec_kw={"height_ratios": [3, 2]},
+    )
+    fig.suptitle(
+        f"{script.title}  ·  {timeline.pattern.in_words}  ·  {_clock(total)}",
+        fontsize=14,
+        x=0.01,
+        ha="left",
+    )
+
+    for index, chapter in enumerate(timeline.chapters):
+        x = chapter.start / sr
+        for ax in (lanes, levels):
+            ax.axvline(x, color="#444444", lw=0.8, ls="--", zorder=0)
+        # Alternate heights, so neighbouring chapter titles never overwrite each other.
+        lanes.text(
+            x + 1, 4.4 - 0.3 * (index % 2), chapter.title, fontsize=10, weight="bold", va="top"
+        )
+
+    spoken = [(c.start / sr, c.length / sr) for c in timeline.clips]
+    lanes.broken_barh(spoken, (1.6, 0.5), color=VOICE_COLOUR)
+    for clip in timeline.clips:
+        lanes.text(
+            clip.start / sr,
+            2.2,
+            _short(clip.text),
+            rotation=90,
+            fontsize=6.5,
+            va="bottom",
+            ha="left",
+            color="#333333",
+        )
+    for block in timeline.blocks:
+        for kind in PHASE_COLOURS:
+            spans = [(p.start / sr, p.length / sr) for p in block.phases if p.kind == kind]
+            if spans:
+                lanes.broken_barh(spans, (0.5, 0.7), color=PHASE_COLOURS[kind])
+    lanes.set_ylim(0.3, 4.5)
+    lanes.set_yticks([0.85, 1.85], ["adem", "stem"])
+    lanes.legend(
+        handles=[Patch(color=VOICE_COLOUR, label="gesproken zin")]
+        + [Patch(color=PHASE_COLOURS[k], label=v) for k, v in PHASE_NAMES.items()],
+        loc="upper right",
+        fontsize=8,
+        ncols=4,
+        framealpha=0.9,
+    )
+
+    t, bed_db = _level_db(stems.bed + stems.tone, sr)
+    levels.plot(t, bed_db + gain_db, color="#45818e", lw=0.9, label="toon en achtergrond (dBFS)")
+    curve_t = (np.arange(short_term_lufs.size) + 1) * 0.1
+    shown = np.where(short_term_lufs > -70, short_term_lufs, np.nan)
+    levels.plot(curve_t, shown, color="#cc4125", lw=1.2, label="luidheid, kortetermijn (LUFS)")
+    levels.axhline(sound.loudness_lufs, color="#cc4125", lw=0.8, ls=":")
+    levels.text(
+        total,
+        sound.loudness_lufs + 1,
+        f"doel {sound.loudness_lufs:g} LUFS",
+        ha="right",
+        fontsize=8,
+        color="#cc4125",
+    )
+    levels.set_ylim(-70, 0)
+    levels.set_ylabel("dB")
+    levels.legend(loc="lower left", fontsize=8)
+    levels.grid(alpha=0.3)
+    levels.set_xlim(0, total)
+    levels.xaxis.set_major_formatter(FuncFormatter(_clock))
+    levels.set_xlabel("tijd (min:sec)")
+
+    fig.tight_layout()
+    dest = Path(dest)
+    with atomic_path(dest) as tmp:
+        fig.savefig(tmp, format="png", dpi=110)
+    plt.close(fig)
+    return dest
