@@ -2,9 +2,10 @@
 
     python bench/run.py
 
-Builds synthetic episodes of 5, 15 and 60 minutes (40% speech, the rest breathing) from
-in-memory clips, so only planning, rendering and encoding are timed, and compares each with a
-bare ffmpeg encode of a WAV of the same length (the floor for producing an MP3).
+Builds synthetic episodes of 5, 15 and 60 minutes (40% speech, the rest breathing, with the
+water bed) from in-memory clips, so only planning, rendering and mastering are timed, and
+compares each with a bare ffmpeg encode of a WAV of the same length (the floor for an MP3).
+"master + encode" is the whole loudness step: measure, encode, measure the MP3.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
-from breathcast import ffmpeg
+from breathcast import ambience, ffmpeg
 from breathcast.breath import BreathPattern
 from breathcast.config import SoundSettings
+from breathcast.loudness import encode_normalized
 from breathcast.render import render
 from breathcast.script import parse_script
 from breathcast.timeline import plan
+from breathcast.voice import level_clip
 
 SOUND = SoundSettings()
 SR = SOUND.sample_rate
@@ -39,11 +42,16 @@ def synthetic(minutes: float):
         "".join(f"Zin {u}-{i}.\n" for i in range(LINES_PER_UNIT)) + f"[adem {CYCLES_PER_UNIT}x]\n"
         for u in range(units)
     )
-    script = parse_script("---\ntitle: Bench\n---\n" + body, "bench.md")
+    script = parse_script("---\ntitle: Bench\nambient: water\n---\n" + body, "bench.md")
     rng = np.random.default_rng(0)
-    clip = (0.1 * rng.standard_normal(int(CLIP_S * SR))).astype(np.float32)
+    clip = level_clip(rng.standard_normal(int(CLIP_S * SR)).astype(np.float32), SOUND)
     clips = {s.text: clip for s in script.speech}
     return script, clips
+
+
+def render_mix(timeline, clips) -> np.ndarray:
+    bed = ambience.bed("water", None, timeline, SOUND, seed=1)
+    return render(timeline, clips, SOUND, bed)
 
 
 def timed(fn, *args):
@@ -97,15 +105,15 @@ def cpu_name() -> str:
 def main() -> None:
     out = Path(tempfile.mkdtemp(prefix="breathcast-bench-"))
     print(f"machine: {os.cpu_count()} cores, {cpu_name()}, Python {platform.python_version()}")
-    print("| episode | plan | render | encode | total | bare ffmpeg encode | ratio |")
+    print("| episode | plan | render | master + encode | total | bare ffmpeg encode | ratio |")
     print("|---|---|---|---|---|---|---|")
     pattern = BreathPattern.parse("4:6")
     for minutes in (5, 15, 60):
         script, clips = synthetic(minutes)
         lengths = {k: v.size for k, v in clips.items()}
         timeline, t_plan = timed(plan, script, lengths, pattern, SOUND)
-        pcm, t_render = timed(render, timeline, clips, SOUND)
-        _, t_encode = timed(ffmpeg.encode_mp3, [pcm], out / "ep.mp3", SR, SOUND.bitrate)
+        pcm, t_render = timed(render_mix, timeline, clips)
+        _, t_encode = timed(encode_normalized, pcm, out / "ep.mp3", SOUND)
         t_bare = bare_encode(pcm, out)
         total = t_plan + t_render + t_encode
         print(

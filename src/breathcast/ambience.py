@@ -20,6 +20,7 @@ LOOP_SAMPLES = 2**20  # about 24 s of noise; the wave envelope hides any repetit
 WAVE_LOW = 0.15  # envelope at the end of an exhale (1.0 = the crest of an inhale)
 BLEND_S = 2.0  # the waves ease into and out of the breath over this long
 CONTROL_RATE = 100  # envelope points per second, interpolated to the sample rate
+CHUNK = 2**18  # samples synthesized at a time
 
 
 def seed_for(name: str) -> int:
@@ -95,11 +96,15 @@ def water(timeline: Timeline, seed: int) -> np.ndarray:
     deep = _noise_loop(rng, sr, lambda f: f**-0.5 * _highpass(f, 60) * _lowpass(f, 700))
     foam = _noise_loop(rng, sr, lambda f: f**-0.5 * _highpass(f, 700) * _lowpass(f, 5000, 3))
     control = wave_envelope(timeline, rng)
-    t = np.arange(timeline.length) / sr
-    wave = np.interp(t, np.arange(control.size) / CONTROL_RATE, control)
-    bed = np.resize(deep, timeline.length) * (0.3 + 0.7 * wave)
-    bed += 0.35 * np.resize(foam, timeline.length) * wave**2  # foam on the crests
-    return (bed / 0.75).astype(np.float32)
+    control_times = np.arange(control.size) / CONTROL_RATE
+    out = np.empty(timeline.length, np.float32)
+    for lo in range(0, timeline.length, CHUNK):  # in chunks: memory stays flat for long episodes
+        index = np.arange(lo, min(lo + CHUNK, timeline.length))
+        wave = np.interp(index / sr, control_times, control)
+        looped = index % LOOP_SAMPLES
+        chunk = deep[looped] * (0.3 + 0.7 * wave) + 0.35 * foam[looped] * wave**2  # foam on crests
+        out[lo : lo + index.size] = chunk / 0.75
+    return out
 
 
 def loop_track(track: np.ndarray, length: int, sr: int, crossfade_s: float = 3.0) -> np.ndarray:
