@@ -64,35 +64,10 @@ def timed(fn, *args):
 def bare_encode(pcm: np.ndarray, out: Path) -> float:
     """Seconds for ffmpeg alone to turn a WAV of the same length into an MP3."""
     wav = out / "same.wav"
-    ffmpeg_args = [ffmpeg.ffmpeg_exe(), "-loglevel", "error", "-y"]
-    subprocess.run(
-        [
-            *ffmpeg_args,
-            "-f",
-            "f32le",
-            "-ar",
-            str(SR),
-            "-ac",
-            "1",
-            "-i",
-            "pipe:0",
-            "-c:a",
-            "pcm_s16le",
-            str(wav),
-        ],
-        input=pcm.tobytes(),
-        check=True,
-    )
-    command = [
-        *ffmpeg_args,
-        "-i",
-        str(wav),
-        "-c:a",
-        "libmp3lame",
-        "-b:a",
-        SOUND.bitrate,
-        str(out / "bare.mp3"),
-    ]
+    write_wav = [*ffmpeg.pcm_format(SR), "-i", "pipe:0", "-c:a", "pcm_s16le", "-y", str(wav)]
+    ffmpeg.run(write_wav, pcm.tobytes(), "write the WAV")
+    command = [ffmpeg.ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(wav)]
+    command += ["-c:a", "libmp3lame", "-b:a", SOUND.bitrate, str(out / "bare.mp3")]
     return timed(subprocess.run, command)[1]
 
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
+import tempfile
 import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import numpy as np
 
-from breathcast.ffmpeg import ffmpeg_exe
+from breathcast.ffmpeg import encode_mp3
 
 RATE = 24000
 SECONDS_PER_CHAR = 0.05
@@ -37,32 +38,11 @@ def speech_like(text: str) -> np.ndarray:
 
 
 def mp3_bytes(pcm: np.ndarray) -> bytes:
-    return subprocess.run(
-        [
-            ffmpeg_exe(),
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-f",
-            "f32le",
-            "-ar",
-            str(RATE),
-            "-ac",
-            "1",
-            "-i",
-            "pipe:0",
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            "32k",
-            "-f",
-            "mp3",
-            "pipe:1",
-        ],
-        input=pcm.tobytes(),
-        capture_output=True,
-        check=True,
-    ).stdout
+    """24 kHz mono MP3, like Google's (breathcast's own encoder, at a low bitrate)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "clip.mp3"
+        encode_mp3([pcm], path, RATE, "32k")
+        return path.read_bytes()
 
 
 class FakeGoogle:

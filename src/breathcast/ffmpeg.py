@@ -28,6 +28,11 @@ def ffmpeg_exe() -> str:
         raise AudioError(f"ffmpeg not found ({exc}); reinstall with `pip install -e .`") from exc
 
 
+def pcm_format(sample_rate: int) -> list[str]:
+    """ffmpeg's words for our PCM: mono little-endian float32 at `sample_rate`."""
+    return ["-f", "f32le", "-ar", str(sample_rate), "-ac", "1"]
+
+
 def run(args: Sequence[str], stdin: bytes | None, what: str, loglevel: str = "error"):
     """Run ffmpeg; returns the finished process, or raises `AudioError` saying what failed."""
     try:
@@ -48,24 +53,9 @@ def run(args: Sequence[str], stdin: bytes | None, what: str, loglevel: str = "er
 
 def decode(data: bytes, input_args: Sequence[str], sample_rate: int) -> np.ndarray:
     """Decode any audio bytes to mono float32 at `sample_rate`, resampling once with soxr."""
-    out = run(
-        [
-            *input_args,
-            "-i",
-            "pipe:0",
-            "-ac",
-            "1",
-            "-af",
-            f"aresample={sample_rate}:resampler=soxr",
-            "-f",
-            "f32le",
-            "-c:a",
-            "pcm_f32le",
-            "pipe:1",
-        ],
-        data,
-        "decode a voice clip",
-    ).stdout
+    resample = f"aresample={sample_rate}:resampler=soxr"
+    args = [*input_args, "-i", "pipe:0", "-af", resample, *pcm_format(sample_rate), "pipe:1"]
+    out = run(args, data, "decode a voice clip").stdout
     return np.frombuffer(out, dtype="<f4").copy()
 
 
@@ -81,11 +71,7 @@ def filter_pcm(pcm: np.ndarray, sample_rate: int, filters: str) -> np.ndarray:
 
 def decode_file(path: str | Path, sample_rate: int) -> np.ndarray:
     """Decode an audio file (e.g. an encoded episode) to mono float32."""
-    out = run(
-        ["-i", str(path), "-ac", "1", "-ar", str(sample_rate), "-f", "f32le", "pipe:1"],
-        None,
-        f"decode {path}",
-    ).stdout
+    out = run(["-i", str(path), *pcm_format(sample_rate), "pipe:1"], None, f"decode {path}").stdout
     return np.frombuffer(out, dtype="<f4").copy()
 
 
@@ -104,29 +90,11 @@ def encode_mp3(
     dest = Path(dest)
     with atomic_path(dest) as tmp:
         args = [
-            ffmpeg_exe(),
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-nostdin",
-            "-y",
-            "-f",
-            "f32le",
-            "-ar",
-            str(sample_rate),
-            "-ac",
-            "1",
-            "-i",
-            "pipe:0",
+            *(ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y"),
+            *pcm_format(sample_rate), "-i", "pipe:0",
             *(["-af", filters] if filters else []),
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            bitrate,
-            "-f",
-            "mp3",
-            str(tmp),
-        ]
+            *("-c:a", "libmp3lame", "-b:a", bitrate, "-f", "mp3", str(tmp)),
+        ]  # fmt: skip
         try:
             proc = subprocess.Popen(args, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         except OSError as exc:

@@ -62,7 +62,7 @@ def _measure(args: Sequence[str], stdin: bytes | None, what: str) -> Loudness:
 
 def measure_pcm(pcm: np.ndarray, sample_rate: int, filters: str = "anull") -> Loudness:
     """Loudness of `pcm` after ffmpeg `filters`."""
-    args = ["-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-af", filters]
+    args = [*ffmpeg.pcm_format(sample_rate), "-i", "pipe:0", "-af", filters]
     return _measure(args, np.ascontiguousarray(pcm, dtype="<f4").tobytes(), "measure loudness")
 
 
@@ -89,7 +89,7 @@ def mastering_gain(pcm: np.ndarray, sound: SoundSettings, name: str) -> float:
 
 def loudness_curve(pcm: np.ndarray, sound: SoundSettings, gain_db: float) -> np.ndarray:
     """Short-term loudness (LUFS, 3 s window) every 0.1 s, through the master chain."""
-    args = ["-f", "f32le", "-ar", str(sound.sample_rate), "-ac", "1", "-i", "pipe:0"]
+    args = [*ffmpeg.pcm_format(sound.sample_rate), "-i", "pipe:0"]
     chain = f"{master_filter(gain_db, sound.true_peak_dbtp)},ebur128=framelog=info"
     data = np.ascontiguousarray(pcm, dtype="<f4").tobytes()
     result = ffmpeg.run([*args, "-af", chain, "-f", "null", "-"], data, "trace loudness", "info")
