@@ -28,7 +28,7 @@ from breathcast.loudness import encode_normalized
 from breathcast.render import render
 from breathcast.script import parse_script
 from breathcast.timeline import plan
-from breathcast.voice import level_clip
+from breathcast.voice import prepare_clip
 
 SOUND = SoundSettings()
 SR = SOUND.sample_rate
@@ -44,7 +44,7 @@ def synthetic(minutes: float):
     )
     script = parse_script("---\ntitle: Bench\nambient: water\n---\n" + body, "bench.md")
     rng = np.random.default_rng(0)
-    clip = level_clip(rng.standard_normal(int(CLIP_S * SR)).astype(np.float32), SOUND)
+    clip = prepare_clip(rng.standard_normal(int(CLIP_S * SR)).astype(np.float32), SOUND)
     clips = {s.text: clip for s in script.speech}
     return script, clips
 

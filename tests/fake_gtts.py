@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 import tempfile
 import threading
 import time
@@ -48,9 +49,20 @@ def mp3_bytes(pcm: np.ndarray) -> bytes:
 class FakeGoogle:
     """Run with `with FakeGoogle() as fake:`; point gTTS at `fake.url`."""
 
-    def __init__(self, status: int = 200, delay_s: float = 0.0, fail_texts: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        status: int = 200,
+        delay_s: float = 0.0,
+        fail_texts: tuple[str, ...] = (),
+        behaviour=None,
+    ):
         self.status = status
         self.fail_texts = fail_texts  # these texts always get a 500
+        # behaviour(text, nth_request_for_this_text) -> None (answer), an HTTP status,
+        # ("status", code, retry_after), "drop" (close the connection) or ("sleep", seconds).
+        self.behaviour = behaviour
+        self.in_flight = 0
+        self.max_in_flight = 0
         self.delay_s = delay_s
         self.requests: list[str] = []  # the text of every request, in order
         self._mp3: dict[str, bytes] = {}
@@ -75,8 +87,33 @@ class FakeGoogle:
                 text = json.loads(rpc[0][0][1])[0]
                 with fake._lock:
                     fake.requests.append(text)
+                    nth = fake.requests.count(text)
+                    fake.in_flight += 1
+                    fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+                try:
+                    self._answer(text, nth)
+                finally:
+                    with fake._lock:
+                        fake.in_flight -= 1
+
+            def _answer(self, text: str, nth: int) -> None:
                 if fake.delay_s:
                     time.sleep(fake.delay_s)
+                action = fake.behaviour(text, nth) if fake.behaviour else None
+                if action == "drop":
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if isinstance(action, tuple) and action[0] == "sleep":
+                    time.sleep(action[1])
+                    action = None
+                if isinstance(action, int | tuple):
+                    code, retry_after = (action, None) if isinstance(action, int) else action[1:]
+                    self.send_response(code)
+                    if retry_after is not None:
+                        self.send_header("Retry-After", str(retry_after))
+                    self.end_headers()
+                    return
                 if fake.status != 200 or text in fake.fail_texts:
                     self.send_response(500 if text in fake.fail_texts else fake.status)
                     self.end_headers()

@@ -108,6 +108,7 @@ def test_auto_needs_no_network_when_gtts_has_voiced_everything(project, fake_goo
 def test_a_failed_clip_fails_its_episode_and_never_becomes_silence(project, monkeypatch):
     other = project / "scripts" / "ander.md"
     other.write_text("---\ntitle: Ander\n---\nHallo daar.\n[adem 1x]\n", encoding="utf-8")
+    (project / "breathcast.toml").write_text('ratios = ["4:6"]\n[voice]\nretry_budget_s = 1.0\n')
     with FakeGoogle(fail_texts=("En weer uit.",)) as fake:
         monkeypatch.setenv(ENDPOINT_ENV, fake.url)
         result = run(project, "build", "--engine", "gtts")

@@ -20,7 +20,7 @@ from breathcast.config import SoundSettings
 from breathcast.render import render
 from breathcast.script import parse_script
 from breathcast.timeline import plan
-from breathcast.voice import level_clip
+from breathcast.voice import prepare_clip
 
 SR = 44100
 SOUND = SoundSettings()
@@ -33,7 +33,7 @@ def speechlike(seconds: float, seed: int) -> np.ndarray:
     raw = (np.sin(2 * np.pi * 150 * t) + 0.5 * rng.standard_normal(t.size)) * (
         0.6 + 0.4 * np.sin(2 * np.pi * 4 * t)
     )
-    return level_clip(raw.astype(np.float32), SOUND)
+    return prepare_clip(raw.astype(np.float32), SOUND)
 
 
 CLIPS = {"Adem met me mee.": speechlike(2.0, 1), "Mooi zo.": speechlike(1.2, 2)}
@@ -198,18 +198,17 @@ def test_holds_can_be_near_silent_and_chimes_can_be_switched_off():
 
 def test_every_clip_gets_one_speech_level_with_its_peaks_held():
     """espeak's buzzy voice (peaks ~18 dB over RMS) and a smooth vowel: one level, held peaks."""
-    from breathcast import ffmpeg
     from breathcast.config import VoiceSettings
     from breathcast.engines import get_engine
-    from breathcast.voice import speech_rms
+    from breathcast.voice import decode_speech, speech_rms
 
     audio = get_engine("espeak", VoiceSettings()).synthesize("Adem rustig in door je neus.")
-    buzzy = ffmpeg.decode(audio.data, audio.input_args, SR)
+    buzzy = decode_speech(audio, SR)
     assert 20 * np.log10(np.max(np.abs(buzzy)) / speech_rms(buzzy, SR)) > 14
     t = np.arange(SR) / SR
     vowel = (0.05 * np.sin(2 * np.pi * 150 * t)).astype(np.float32)
     for raw in (buzzy, vowel):
-        clip = level_clip(raw, SOUND)
+        clip = prepare_clip(raw, SOUND)
         assert 20 * np.log10(speech_rms(clip, SR)) == pytest.approx(
             SOUND.speech_level_dbfs, abs=0.3
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -17,11 +18,13 @@ from breathcast.config import Config
 from breathcast.engines import Engine, get_engine
 from breathcast.errors import BreathcastError, EngineError, ScriptError
 from breathcast.files import atomic_write
+from breathcast.lexicon import FILE_NAME as LEXICON_FILE
+from breathcast.lexicon import Lexicon, read_lexicon
 from breathcast.loudness import encode_normalized, loudness_curve, mastering_gain
 from breathcast.render import Stems, render_stems
 from breathcast.script import MUSIC_FOLDER, Script, read_script
 from breathcast.timeline import Timeline, plan
-from breathcast.voice import VoicedScript, missing_lines, voice_script
+from breathcast.voice import VoicedScript, VoiceOptions, missing_lines, voice_script
 
 log = logging.getLogger("breathcast")
 
@@ -35,6 +38,7 @@ class Episode:
     engine: str
     clips_synthesized: int
     clips_cached: int
+    offline_voice: bool  # an espeak preview, never to be mistaken for final audio
     loudness_lufs: float  # measured on the encoded MP3
     true_peak_dbtp: float
 
@@ -59,6 +63,16 @@ class BuildReport:
             "failures": [asdict(f) for f in self.failures],
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+OFFLINE_ENGINES = ("espeak",)
+
+
+def voice_note(engine: str) -> str:
+    """The MP3 comment: which voice, and whether this is only a preview."""
+    if engine in OFFLINE_ENGINES:
+        return f"Stem: {engine} (offline voorbeeld, niet de eindversie)"
+    return f"Stem: {engine}"
 
 
 def find_scripts(config: Config, names: Sequence[str | Path] = ()) -> list[Path]:
@@ -119,14 +133,42 @@ def warn_about_patterns(patterns: Sequence[BreathPattern]) -> None:
             log.warning("ratio %s", note)
 
 
+@dataclass(frozen=True)
+class Voicing:
+    """One engine, one cache and one set of voice options for a whole build."""
+
+    engine: Engine
+    cache: VoiceCache
+    options: VoiceOptions
+    config: Config
+
+    def voice(self, script: Script) -> VoicedScript:
+        tempo = script.tempo if script.tempo is not None else self.config.voice.tempo
+        return voice_script(script, self.engine, self.cache, self.options, tempo)
+
+
+def start_voicing(
+    config: Config, scripts: Sequence[Script], engine: str | None, tts_jobs: int | None = None
+) -> Voicing:
+    cache = VoiceCache(config.path("voice"), config.sound.sample_rate)
+    options = VoiceOptions(
+        sound=config.sound,
+        lexicon=read_lexicon(config.path("scripts") / LEXICON_FILE),
+        jobs=tts_jobs or config.voice.tts_jobs,
+        deadline=time.monotonic() + config.voice.retry_budget_s,
+    )
+    chosen = resolve_engine(engine or config.engine, config, scripts, cache, options.lexicon)
+    return Voicing(chosen, cache, options, config)
+
+
 def resolve_engine(
-    name: str, config: Config, scripts: Sequence[Script], cache: VoiceCache
+    name: str, config: Config, scripts: Sequence[Script], cache: VoiceCache, lexicon: Lexicon
 ) -> Engine:
     """One engine for the whole build. `auto` asks Google once, not once per clip."""
     if name != "auto":
         return get_engine(name, config.voice)
     gtts = get_engine("gtts", config.voice)
-    if not any(missing_lines(s, gtts, cache) for s in scripts):
+    if not any(missing_lines(s, gtts, cache, lexicon) for s in scripts):
         return gtts  # everything is already voiced by gTTS; no network needed
     try:
         gtts.probe()
@@ -148,23 +190,21 @@ def build(
     engine: str | None = None,
     out_dir: str | Path | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    tts_jobs: int | None = None,
 ) -> BuildReport:
     """Build every script at every ratio. One failing script never stops the others."""
     out = Path(out_dir) if out_dir is not None else config.path("build")
-    cache = VoiceCache(config.path("voice"), config.sound.sample_rate)
     report = BuildReport()
     scripts, errors = check_scripts(find_scripts(config, script_paths))
     report.failures += [Failure(e.path, str(e)) for e in errors]
 
     warn_about_patterns([r for s in scripts for r in episode_ratios(s, ratios, config)])
     if scripts:
-        voice_engine = resolve_engine(engine or config.engine, config, scripts, cache)
-        report.engine = voice_engine.name
+        voicing = start_voicing(config, scripts, engine, tts_jobs)
+        report.engine = voicing.engine.name
         for script in scripts:
             try:
-                report.episodes += _build_script(
-                    script, ratios, voice_engine, cache, config, out, progress
-                )
+                report.episodes += _build_script(script, ratios, voicing, config, out, progress)
             except BreathcastError as exc:
                 report.failures.append(Failure(script.path, str(exc)))
                 progress(f"failed  {script.path}")
@@ -221,10 +261,7 @@ def plot_script(
     if errors:
         raise errors[0]
     script = scripts[0]
-    cache = VoiceCache(config.path("voice"), config.sound.sample_rate)
-    voiced = voice_script(
-        script, resolve_engine(engine or config.engine, config, scripts, cache), cache, config.sound
-    )
+    voiced = start_voicing(config, scripts, engine).voice(script)
     timeline, stems = render_episode(script, ratio, voiced, _track(script, config), config)
     pcm = stems.mix()
     gain = mastering_gain(pcm, config.sound, str(path))
@@ -239,21 +276,21 @@ def _track(script: Script, config: Config) -> np.ndarray | None:
 def _build_script(
     script: Script,
     ratios: Sequence[BreathPattern],
-    engine: Engine,
-    cache: VoiceCache,
+    voicing: Voicing,
     config: Config,
     out: Path,
     progress: Callable[[str], None],
 ) -> list[Episode]:
     sound = config.sound
     track = _track(script, config)
-    voiced = voice_script(script, engine, cache, sound)
+    voiced = voicing.voice(script)
     episodes = []
     for ratio in episode_ratios(script, ratios, config):
         timeline, stems = render_episode(script, ratio, voiced, track, config)
         pcm = stems.mix()
         relative = Path(script.slug) / f"{script.slug}-{ratio.slug}.mp3"
-        level = encode_normalized(pcm, out / relative, sound)
+        tags = {"title": f"{script.title} ({ratio.in_words})", "comment": voice_note(voiced.engine)}
+        level = encode_normalized(pcm, out / relative, sound, tags)
         episode = Episode(
             script=script.path,
             ratio=str(ratio),
@@ -262,6 +299,7 @@ def _build_script(
             engine=voiced.engine,
             clips_synthesized=voiced.synthesized,
             clips_cached=voiced.cached,
+            offline_voice=voiced.engine in OFFLINE_ENGINES,
             loudness_lufs=level.integrated_lufs,
             true_peak_dbtp=level.true_peak_dbtp,
         )

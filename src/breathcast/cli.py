@@ -80,12 +80,18 @@ def cli(ctx: click.Context, project: Path) -> None:
     default=None,
     help="Output folder.  [default: build/]",
 )
+@click.option(
+    "--tts-jobs",
+    type=click.IntRange(1, 32),
+    default=None,
+    help="Lines synthesized at once.  [default: from breathcast.toml, else 4]",
+)
 @click.pass_obj
-def build(project: Path, scripts, ratios, engine, out) -> None:
+def build(project: Path, scripts, ratios, engine, out, tts_jobs) -> None:
     """Build every script (or the SCRIPTS given) at every ratio into MP3s."""
     try:
         config = load_config(project)
-        report = build_episodes(config, scripts, ratios, engine, out, progress=click.echo)
+        report = build_episodes(config, scripts, ratios, engine, out, click.echo, tts_jobs)
     except BreathcastError as exc:
         raise click.ClickException(str(exc)) from exc
     built = len(report.episodes)

@@ -22,6 +22,9 @@ class VoiceSettings:
     gtts_timeout_s: float = 15.0
     espeak_voice: str = "nl"
     espeak_wpm: int = 135
+    tempo: float = 1.0  # speaking speed without changing pitch; a script's `tempo:` wins
+    tts_jobs: int = 4  # lines synthesized at once
+    retry_budget_s: float = 120.0  # how long a build keeps retrying a failing engine
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class SoundSettings:
     lead_in_s: float = 1.5  # silence before the first sound
     tail_s: float = 4.0  # silence after the last sound
     line_gap_s: float = 0.9  # after every spoken line
+    ellipsis_pause_s: float = 1.5  # extra, after a line ending in ... or …
     paragraph_pause_s: float = 1.8  # a blank line in the script
     speech_level_dbfs: float = -20.0  # RMS of every voiced clip
     speech_crest_db: float = 11.0  # clip peaks are limited to this far above that RMS

@@ -28,7 +28,16 @@ class ConfigError(BreathcastError):
 
 
 class EngineError(BreathcastError):
-    """A speech engine is unusable or failed to voice a line."""
+    """A speech engine is unusable or failed to voice a line.
+
+    `retryable` says a later try may work (a timeout, HTTP 429 or 5xx, a dropped connection);
+    `retry_after` is the server's own advice in seconds, when it gave one.
+    """
+
+    def __init__(self, message: str, *, retryable: bool = False, retry_after: float | None = None):
+        super().__init__(message)
+        self.retryable = retryable
+        self.retry_after = retry_after
 
 
 class AudioError(BreathcastError):

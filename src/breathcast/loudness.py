@@ -97,7 +97,9 @@ def loudness_curve(pcm: np.ndarray, sound: SoundSettings, gain_db: float) -> np.
     return np.array([float(v) for v in values])
 
 
-def encode_normalized(pcm: np.ndarray, dest: str | Path, sound: SoundSettings) -> Loudness:
+def encode_normalized(
+    pcm: np.ndarray, dest: str | Path, sound: SoundSettings, tags: dict[str, str] | None = None
+) -> Loudness:
     """Encode `pcm` to an MP3 at the target loudness and under the true-peak ceiling.
 
     The encoded file is measured; if it missed (the limiter or the encoder moved it), the gain
@@ -108,7 +110,7 @@ def encode_normalized(pcm: np.ndarray, dest: str | Path, sound: SoundSettings) -
     with atomic_path(dest) as tmp:
         for _ in range(ENCODE_ATTEMPTS):
             ffmpeg.encode_mp3(
-                [pcm], tmp, sound.sample_rate, sound.bitrate, master_filter(gain, ceiling)
+                [pcm], tmp, sound.sample_rate, sound.bitrate, master_filter(gain, ceiling), tags
             )
             final = measure_file(tmp)
             off_target = target - final.integrated_lufs

@@ -17,7 +17,8 @@ MAX_PAUSE_S = 600.0
 MAX_BREATHE_S = 3600.0
 MAX_BREATHE_CYCLES = 360
 
-FRONT_MATTER_KEYS = ("title", "description", "ratios", "ambient")
+FRONT_MATTER_KEYS = ("title", "description", "ratios", "ambient", "tempo")
+MIN_TEMPO, MAX_TEMPO = 0.5, 2.0
 WATER = "water"
 MUSIC_FOLDER = "music"
 
@@ -82,6 +83,7 @@ class Script:
     ratios: tuple[BreathPattern, ...] = ()  # front-matter override of the project's ratios
     ambient: str = ""  # "", "water", or a path under music/
     ambient_line: int = 0
+    tempo: float | None = None  # overrides the project's voice tempo
     title_line: int = 1
 
     @property
@@ -159,6 +161,20 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
     ambient, ambient_line = meta.get("ambient", ("", 0))
     if ambient:
         _check_ambient(ambient, ambient_line, path)
+    tempo = None
+    if "tempo" in meta:
+        value, line = meta["tempo"]
+        try:
+            tempo = float(value.replace(",", "."))
+        except ValueError:
+            tempo = None
+        if tempo is None or not MIN_TEMPO <= tempo <= MAX_TEMPO:
+            raise ScriptError(
+                path,
+                line,
+                f"tempo: {value!r} must be a number from {MIN_TEMPO:g} to {MAX_TEMPO:g}; "
+                "0.9 speaks 10% slower",
+            )
     steps = _body(lines, body_start, path)
     if not any(isinstance(s, Speech) for s in steps):
         raise ScriptError(
@@ -174,6 +190,7 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
         ratios=ratios,
         ambient=ambient,
         ambient_line=ambient_line,
+        tempo=tempo,
         title_line=title_line,
     )
 

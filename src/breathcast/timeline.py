@@ -93,6 +93,8 @@ def plan(
             length = clip_lengths[step.text]
             clips.append(ClipEvent(cursor, length, step.text, step.line))
             cursor += length + samples(sound.line_gap_s)
+            if step.text.endswith(("...", "…")):  # the speaker trails off: let it land
+                cursor += samples(sound.ellipsis_pause_s)
             started = True
         elif isinstance(step, Pause):
             seconds = sound.paragraph_pause_s if step.seconds is None else step.seconds

@@ -1,94 +1,182 @@
-"""Voice a script: every spoken line from the cache, or synthesized once and cached."""
+"""Voice a script: every spoken line from the cache, or synthesized once and cached.
+
+Uncached lines are synthesized concurrently, retried with backoff while a time budget lasts,
+and prepared once for the mix (trimmed, tempo, one speech level, held peaks, soft edges).
+"""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import random
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from breathcast import ffmpeg
 from breathcast.cache import VoiceCache, clip_key
 from breathcast.config import SoundSettings
-from breathcast.engines import Engine
+from breathcast.engines import Engine, SpeechAudio
 from breathcast.errors import AudioError, EngineError
-from breathcast.script import Script
+from breathcast.lexicon import Lexicon
+from breathcast.script import Script, Speech
 from breathcast.tone import raised_cosine
 
 EDGE_FADE_S = 0.010  # a clip never starts or stops on a non-zero sample
-PREPARED = "prepared"  # cache folder of levelled clips, beside each engine's raw ones
-PREPARE_VERSION = 3  # bump when level_clip changes what it makes
+PIECE_GAP_S = 0.12  # between the pieces of a long line, where gTTS split it at punctuation
+TRIM_BELOW_PEAK_DB = 45.0  # leading and trailing frames this far under the loudest are cut
+TRIM_KEEP_BEFORE_S = 0.02
+TRIM_KEEP_AFTER_S = 0.05  # a little of the decay, so words never end abruptly
+PREPARED = "prepared"  # cache folder of prepared clips, beside each engine's raw ones
+PREPARE_VERSION = 4  # bump when prepare_clip changes what it makes
 CREST_PASSES = 4  # limit, re-level, repeat: each pass leaves less to win back
 CREST_SLACK = 10 ** (0.5 / 20)  # peaks within 0.5 dB of the ceiling are fine
+RETRY_FIRST_S = 0.5
+RETRY_MAX_S = 8.0
+
+
+@dataclass(frozen=True)
+class VoiceOptions:
+    """How to voice one build: shared by every script in it."""
+
+    sound: SoundSettings
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    jobs: int = 4  # concurrent engine calls
+    deadline: float = float("inf")  # time.monotonic() after which no retry starts
 
 
 @dataclass(frozen=True)
 class VoicedScript:
     engine: str
-    clips: dict[str, np.ndarray]  # spoken text -> float32 PCM, levelled and ready to place
+    clips: dict[str, np.ndarray]  # spoken text -> float32 PCM, prepared and ready to place
     synthesized: int
     cached: int
 
 
-def missing_lines(script: Script, engine: Engine, cache: VoiceCache) -> list[str]:
+def missing_lines(script: Script, engine: Engine, cache: VoiceCache, lexicon: Lexicon) -> list[str]:
     """The spoken lines of `script` that `engine` has not voiced yet."""
     identity = engine.identity()
     return [
         s.text
         for s in script.spoken
-        if not cache.path(engine.name, clip_key(identity, s.text)).is_file()
+        if not cache.path(engine.name, clip_key(identity, lexicon.apply(s.text))).is_file()
     ]
 
 
 def voice_script(
-    script: Script, engine: Engine, cache: VoiceCache, sound: SoundSettings
+    script: Script, engine: Engine, cache: VoiceCache, options: VoiceOptions, tempo: float = 1.0
 ) -> VoicedScript:
     """Every line of one script in one engine's voice; never a mix, never a silent stand-in."""
     identity = engine.identity()
-    clips: dict[str, np.ndarray] = {}
-    failures: list[str] = []
-    synthesized = cached = 0
+    lines: dict[str, Speech] = {}
     for speech in script.spoken:
-        if speech.text in clips:
-            continue
-        key = clip_key(identity, speech.text)
-        pcm = cache.load(engine.name, key)
-        if pcm is None:
-            try:
-                pcm = _synthesize(engine, speech.text, sound.sample_rate)
-            except (EngineError, AudioError) as exc:
-                # Keep voicing the other lines: they get cached, so a rerun fetches only these.
-                failures.append(f"{script.path}:{speech.line}: {exc}")
-                continue
-            cache.store(engine.name, key, pcm)
-            synthesized += 1
-        else:
-            cached += 1
-        clips[speech.text] = _prepared(pcm, key, cache, sound)
+        lines.setdefault(speech.text, speech)
+
+    def voice_line(speech: Speech) -> tuple[np.ndarray, bool]:
+        key = clip_key(identity, options.lexicon.apply(speech.text))
+        raw = cache.load(engine.name, key)
+        fresh = raw is None
+        if fresh:
+            raw = _synthesize(engine, options.lexicon.apply(speech.text), options)
+            cache.store(engine.name, key, raw)  # at once: a later failure keeps this one
+        return _prepared(raw, key, cache, options.sound, tempo), fresh
+
+    with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+        futures = {text: pool.submit(voice_line, speech) for text, speech in lines.items()}
+    clips, failures, synthesized = {}, [], 0
+    for text, future in futures.items():
+        try:
+            clips[text], fresh = future.result()
+            synthesized += fresh
+        except (EngineError, AudioError) as exc:
+            failures.append(f"{script.path}:{lines[text].line}: {exc}")
     if failures:
         raise EngineError("\n".join(failures))
-    return VoicedScript(engine.name, clips, synthesized, cached)
+    return VoicedScript(engine.name, clips, synthesized, len(clips) - synthesized)
 
 
-def _prepared(raw: np.ndarray, key: str, cache: VoiceCache, sound: SoundSettings) -> np.ndarray:
-    """`level_clip(raw)`, cached: limiting a clip costs an ffmpeg run, so do it once."""
-    settings = f"{key}:{PREPARE_VERSION}:{sound.speech_level_dbfs}:{sound.speech_crest_db}"
+def _synthesize(engine: Engine, text: str, options: VoiceOptions) -> np.ndarray:
+    """One engine call, retried with exponential backoff and full jitter while the budget lasts."""
+    attempt = 0
+    while True:
+        try:
+            return decode_speech(engine.synthesize(text), options.sound.sample_rate, engine.name)
+        except EngineError as exc:
+            if not exc.retryable:
+                raise
+            cap = min(RETRY_MAX_S, RETRY_FIRST_S * 2**attempt)
+            delay = exc.retry_after if exc.retry_after is not None else random.uniform(0, cap)
+            if time.monotonic() + delay > options.deadline:
+                raise EngineError(
+                    f"{exc} (gave up after {attempt + 1} tries: the retry budget is spent)"
+                ) from exc
+            time.sleep(delay)
+            attempt += 1
+
+
+def decode_speech(audio: SpeechAudio, sample_rate: int, engine: str = "the engine") -> np.ndarray:
+    """Engine output as one mono float32 clip; a long line's pieces joined seamlessly."""
+    pieces = [ffmpeg.decode(piece, audio.input_args, sample_rate) for piece in audio.pieces]
+    if len(pieces) > 1:
+        # Each piece carries its own padding and encoder delay: trim them, then join with
+        # the short pause that belongs at the punctuation where the text was split.
+        gap = np.zeros(int(PIECE_GAP_S * sample_rate), np.float32)
+        trimmed = [fade_edges(trim_silence(p, sample_rate), sample_rate) for p in pieces]
+        pieces = [part for piece in trimmed for part in (piece, gap)][:-1]
+    pcm = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+    if pcm.size < sample_rate // 20 or not np.any(pcm):
+        raise EngineError(
+            f"{engine} returned no audible speech; check the line or try another engine"
+        )
+    return pcm
+
+
+def trim_silence(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Cut the engine's leading and trailing silence, keeping a breath of margin."""
+    frame = max(1, int(0.01 * sample_rate))
+    if pcm.size < frame:
+        return pcm
+    power = np.mean(
+        np.square(pcm[: pcm.size // frame * frame].reshape(-1, frame), dtype=np.float64), axis=1
+    )
+    loud = np.flatnonzero(power > power.max() * 10 ** (-TRIM_BELOW_PEAK_DB / 10))
+    if not loud.size:
+        return pcm
+    start = max(0, loud[0] * frame - int(TRIM_KEEP_BEFORE_S * sample_rate))
+    end = min(pcm.size, (loud[-1] + 1) * frame + int(TRIM_KEEP_AFTER_S * sample_rate))
+    return pcm[start:end]
+
+
+def fade_edges(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
+    out = pcm.astype(np.float32, copy=True)
+    fade = min(int(EDGE_FADE_S * sample_rate), out.size // 2)
+    if fade:
+        ramp = raised_cosine(fade).astype(np.float32)
+        out[:fade] *= ramp
+        out[out.size - fade :] *= ramp[::-1]
+    return out
+
+
+def _prepared(
+    raw: np.ndarray, key: str, cache: VoiceCache, sound: SoundSettings, tempo: float
+) -> np.ndarray:
+    """`prepare_clip(raw)`, cached: it may cost ffmpeg runs, so do it once per setting."""
+    settings = f"{key}:{PREPARE_VERSION}:{sound.speech_level_dbfs}:{sound.speech_crest_db}:{tempo}"
     prepared_key = hashlib.sha256(settings.encode()).hexdigest()
     clip = cache.load(PREPARED, prepared_key)
     if clip is None:
-        clip = level_clip(raw, sound)
+        clip = prepare_clip(raw, sound, tempo)
         cache.store(PREPARED, prepared_key, clip)
     return clip
 
 
-def _synthesize(engine: Engine, text: str, sample_rate: int) -> np.ndarray:
-    audio = engine.synthesize(text)
-    pcm = ffmpeg.decode(audio.data, audio.input_args, sample_rate)
-    if pcm.size < sample_rate // 20 or not np.any(pcm):
-        raise EngineError(
-            f"{engine.name} returned no audible speech; check the line or try another engine"
-        )
-    return pcm
+def prepare_clip(raw: np.ndarray, sound: SoundSettings, tempo: float = 1.0) -> np.ndarray:
+    """Trim, change tempo (pitch kept, ffmpeg atempo), level, hold peaks, fade the edges."""
+    pcm = trim_silence(raw, sound.sample_rate)
+    if tempo != 1.0:
+        pcm = ffmpeg.filter_pcm(pcm, sound.sample_rate, f"atempo={tempo:g}")
+    return fade_edges(level_clip(pcm, sound), sound.sample_rate)
 
 
 def speech_rms(pcm: np.ndarray, sample_rate: int) -> float:
@@ -121,9 +209,4 @@ def level_clip(pcm: np.ndarray, sound: SoundSettings) -> np.ndarray:
         rms = speech_rms(out, sound.sample_rate)
         makeup = target / rms if rms > 0 else 1.0
         out *= np.float32(makeup)
-    fade = min(int(EDGE_FADE_S * sound.sample_rate), out.size // 2)
-    if fade:
-        ramp = raised_cosine(fade).astype(np.float32)
-        out[:fade] *= ramp
-        out[-fade:] *= ramp[::-1]
     return out

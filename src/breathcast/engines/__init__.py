@@ -12,9 +12,13 @@ from breathcast.errors import EngineError
 
 @dataclass(frozen=True)
 class SpeechAudio:
-    """Encoded engine output, and the ffmpeg input options that decode it."""
+    """Encoded engine output, and the ffmpeg input options that decode it.
 
-    data: bytes
+    An engine that splits long text (gTTS, at about 100 characters) returns one piece per
+    request; the voice layer decodes and trims each piece, so the joins are seamless.
+    """
+
+    pieces: tuple[bytes, ...]
     input_args: tuple[str, ...]
 
 

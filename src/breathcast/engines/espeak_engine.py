@@ -96,7 +96,7 @@ class EspeakEngine:
         pcm = library.synthesize(text, self.voice.espeak_voice, self.voice.espeak_wpm)
         if not pcm:
             raise EngineError("espeak-ng produced no audio for this line")
-        return SpeechAudio(pcm, ("-f", "s16le", "-ar", str(library.sample_rate), "-ac", "1"))
+        return SpeechAudio((pcm,), ("-f", "s16le", "-ar", str(library.sample_rate), "-ac", "1"))
 
     def probe(self) -> None:
         self.synthesize("Hallo.")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import email.utils
 import os
+import time
 from typing import Any
 
+import requests
 from gtts import gTTS, gTTSError
 
 from breathcast.config import VoiceSettings
@@ -45,7 +48,7 @@ class GTTSEngine:
             "slow": self.voice.gtts_slow,
         }
 
-    def _fetch(self, text: str) -> bytes:
+    def _fetch(self, text: str) -> tuple[bytes, ...]:
         tts = _RoutedGTTS(
             text,
             lang=self.voice.lang,
@@ -55,23 +58,44 @@ class GTTSEngine:
             timeout=self.voice.gtts_timeout_s,
             endpoint=self.endpoint,
         )
-        # Long lines come back as several MP3 pieces, frame-aligned; joined they decode as one.
-        return b"".join(tts.stream())
+        return tuple(tts.stream())  # one MP3 per request; gTTS splits text at ~100 characters
 
     def synthesize(self, text: str) -> SpeechAudio:
+        advice = "check the connection, or use --engine espeak for an offline preview"
         try:
-            data = self._fetch(text)
+            pieces = self._fetch(text)
         except gTTSError as exc:
+            status = exc.rsp.status_code if exc.rsp is not None else None
             raise EngineError(
-                f"gTTS could not voice the line ({exc}); check the connection, "
-                "or use --engine espeak for an offline preview"
+                f"gTTS could not voice the line ({exc}); {advice}",
+                retryable=status is None or status == 429 or status >= 500,
+                retry_after=_retry_after(exc.rsp),
             ) from exc
-        if not data:
-            raise EngineError("gTTS answered without audio; try again later or use --engine espeak")
-        return SpeechAudio(data, ("-f", "mp3"))
+        except requests.RequestException as exc:  # the connection dropped mid-answer
+            raise EngineError(
+                f"gTTS lost the connection ({exc}); {advice}", retryable=True
+            ) from exc
+        if not any(pieces):
+            raise EngineError("gTTS answered without audio; try again later", retryable=True)
+        return SpeechAudio(pieces, ("-f", "mp3"))
 
     def probe(self) -> None:
         try:
             self._fetch("Hallo.")
-        except gTTSError as exc:
+        except (gTTSError, requests.RequestException) as exc:
             raise EngineError(str(exc)) from exc
+
+
+def _retry_after(response) -> float | None:
+    """Seconds from a Retry-After header: a number, or an HTTP date."""
+    value = response.headers.get("Retry-After") if response is not None else None
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, when.timestamp() - time.time())

@@ -1,0 +1,194 @@
+"""Voicing a script: concurrency, retries, trimming, one level, tempo, pronunciation."""
+
+import time
+
+import numpy as np
+import pytest
+from fake_gtts import SECONDS_PER_CHAR, FakeGoogle
+from measure import dominant_frequency
+
+from breathcast.cache import VoiceCache
+from breathcast.config import SoundSettings, VoiceSettings
+from breathcast.engines import get_engine
+from breathcast.engines.gtts_engine import ENDPOINT_ENV
+from breathcast.errors import EngineError, ScriptError
+from breathcast.lexicon import Lexicon, read_lexicon
+from breathcast.script import parse_script
+from breathcast.voice import VoiceOptions, prepare_clip, speech_rms, voice_script
+
+SR = 44100
+SOUND = SoundSettings()
+LINES = [f"Dit is zin nummer {n}, rustig uitgesproken." for n in range(12)]
+SCRIPT = parse_script("---\ntitle: T\n---\n" + "\n".join(LINES) + "\n", "scripts/t.md")
+
+
+def voice_with(fake, tmp_path, monkeypatch, **options):
+    monkeypatch.setenv(ENDPOINT_ENV, fake.url)
+    engine = get_engine("gtts", VoiceSettings())
+    return voice_script(SCRIPT, engine, VoiceCache(tmp_path, SR), VoiceOptions(SOUND, **options))
+
+
+@pytest.mark.parametrize("jobs", [1, 4])
+def test_uncached_lines_are_synthesized_concurrently_up_to_the_pool_size(
+    jobs, tmp_path, monkeypatch
+):
+    with FakeGoogle(delay_s=0.1) as fake:
+        voiced = voice_with(fake, tmp_path, monkeypatch, jobs=jobs)
+    assert voiced.synthesized == len(LINES)
+    assert fake.max_in_flight == jobs
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [429, 500, 503, ("status", 429, 1), "drop", ("sleep", 2.0)],
+    ids=["429", "500", "503", "429-retry-after", "dropped", "timeout"],
+)
+def test_transient_failures_are_retried(failure, tmp_path, monkeypatch):
+    first_line = LINES[0]
+
+    def behaviour(text, nth):
+        return failure if text == first_line and nth == 1 else None
+
+    monkeypatch.setattr("breathcast.voice.RETRY_FIRST_S", 0.05)
+    sound_voice = VoiceSettings(gtts_timeout_s=0.5)
+    with FakeGoogle(behaviour=behaviour) as fake:
+        monkeypatch.setenv(ENDPOINT_ENV, fake.url)
+        started = time.monotonic()
+        voiced = voice_script(
+            SCRIPT, get_engine("gtts", sound_voice), VoiceCache(tmp_path, SR), VoiceOptions(SOUND)
+        )
+        waited = time.monotonic() - started
+    assert voiced.synthesized == len(LINES)
+    assert fake.requests.count(first_line) == 2
+    if failure == ("status", 429, 1):
+        assert waited >= 1.0  # Retry-After: 1 was honoured
+
+
+def test_when_the_budget_runs_out_every_unvoiced_line_is_named_and_the_rest_stay_cached(
+    tmp_path, monkeypatch
+):
+    broken = {LINES[2], LINES[7]}
+    with FakeGoogle(behaviour=lambda text, nth: 503 if text in broken else None) as fake:
+        with pytest.raises(EngineError) as info:
+            voice_with(fake, tmp_path, monkeypatch, deadline=time.monotonic() + 1.0)
+        assert fake.requests.count(LINES[2]) >= 2  # it was retried before giving up
+    message = str(info.value)
+    assert message.count("scripts/t.md:") == 2
+    assert "scripts/t.md:6: gTTS could not voice the line (503" in message  # LINES[2] is line 6
+    assert "scripts/t.md:11: " in message
+    assert "the retry budget is spent" in message
+    assert len(list((tmp_path / "gtts").glob("*.wav"))) == len(LINES) - 2
+    with FakeGoogle() as fake:  # the rerun fetches only the two that failed
+        voiced = voice_with(fake, tmp_path, monkeypatch)
+    assert sorted(fake.requests) == sorted(broken)
+    assert (voiced.synthesized, voiced.cached) == (2, len(LINES) - 2)
+
+
+def test_a_client_error_is_not_retried(tmp_path, monkeypatch):
+    fake = FakeGoogle(behaviour=lambda text, nth: 400 if text == LINES[0] else None)
+    with fake, pytest.raises(EngineError, match="scripts/t.md:4: .*400"):
+        voice_with(fake, tmp_path, monkeypatch)
+    assert fake.requests.count(LINES[0]) == 1
+
+
+def test_clips_are_trimmed_of_the_engines_padding(tmp_path, monkeypatch):
+    with FakeGoogle() as fake:
+        voiced = voice_with(fake, tmp_path, monkeypatch)
+    for text, clip in voiced.clips.items():
+        audible = np.flatnonzero(np.abs(clip) > 1e-3 * np.max(np.abs(clip)))
+        lead, tail = audible[0] / SR, (clip.size - audible[-1]) / SR
+        # The fake pads 0.15 s on each side; what is left is the deliberate margin.
+        assert lead <= 0.03 and tail <= 0.06, (text, lead, tail)
+        assert clip.size / SR == pytest.approx(SECONDS_PER_CHAR * len(text) + 0.07, abs=0.03)
+
+
+def test_every_clip_has_one_speech_level(tmp_path):
+    engine = get_engine("espeak", VoiceSettings())
+    voiced = voice_script(SCRIPT, engine, VoiceCache(tmp_path, SR), VoiceOptions(SOUND))
+    levels = [20 * np.log10(speech_rms(clip, SR)) for clip in voiced.clips.values()]
+    assert max(levels) - min(levels) <= 0.5  # dB, across 12 different lines
+    assert np.mean(levels) == pytest.approx(SOUND.speech_level_dbfs, abs=0.3)
+
+
+@pytest.mark.parametrize("tempo", [0.8, 0.9, 1.2])
+def test_tempo_changes_speed_not_pitch(tempo):
+    t = np.arange(3 * SR) / SR
+    vowel = (0.1 * np.sin(2 * np.pi * 180 * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))).astype(
+        np.float32
+    )
+    normal, changed = prepare_clip(vowel, SOUND), prepare_clip(vowel, SOUND, tempo)
+    assert normal.size / changed.size == pytest.approx(tempo, rel=0.02)
+    middle = slice(changed.size // 2 - SR // 4, changed.size // 2 + SR // 4)
+    assert dominant_frequency(changed[middle], SR) == pytest.approx(180, abs=2)
+
+
+def test_tempo_is_part_of_the_prepared_cache_key_not_the_engine_key(tmp_path, monkeypatch):
+    with FakeGoogle() as fake:
+        voice_with(fake, tmp_path, monkeypatch)
+        monkeypatch.setenv(ENDPOINT_ENV, fake.url)
+        slow = voice_script(
+            SCRIPT,
+            get_engine("gtts", VoiceSettings()),
+            VoiceCache(tmp_path, SR),
+            VoiceOptions(SOUND),
+            tempo=0.9,
+        )
+    assert len(fake.requests) == len(LINES)  # no second engine call for a new tempo
+    assert slow.cached == len(LINES)
+    assert len(list((tmp_path / "prepared").glob("*.wav"))) == 2 * len(LINES)
+
+
+def test_pronunciation_applies_to_every_engine_and_only_changes_the_lines_it_touches(
+    tmp_path, monkeypatch
+):
+    script = parse_script("---\ntitle: T\n---\nOp de NICU.\nRustig ademen.\n", "s.md")
+    lexicon = Lexicon((("NICU", "nie-kuu", 3),))
+    assert lexicon.apply("Op de NICU, de NICU-afdeling.") == "Op de nie-kuu, de nie-kuu-afdeling."
+    assert lexicon.apply("NICUS en PICU") == "NICUS en PICU"  # whole words only
+    with FakeGoogle() as fake:
+        monkeypatch.setenv(ENDPOINT_ENV, fake.url)
+        engine = get_engine("gtts", VoiceSettings())
+        cache = VoiceCache(tmp_path, SR)
+        voice_script(script, engine, cache, VoiceOptions(SOUND))
+        fake.requests.clear()
+        voiced = voice_script(script, engine, cache, VoiceOptions(SOUND, lexicon=lexicon))
+    assert fake.requests == ["Op de nie-kuu."]
+    assert set(voiced.clips) == {"Op de NICU.", "Rustig ademen."}  # placed by the written text
+
+
+def test_lexicon_file_errors_name_the_line(tmp_path):
+    path = tmp_path / "uitspraak.txt"
+    path.write_text("# afkortingen\nNICU = nie-kuu\n\nzomaar iets\n", encoding="utf-8")
+    with pytest.raises(ScriptError) as info:
+        read_lexicon(path)
+    assert (info.value.line, str(info.value)) == (
+        4,
+        f"{path}:4: expected `WORD = how to say it`, got 'zomaar iets'",
+    )
+    path.write_text("NICU = nie-kuu\nNICU = nikkoe\n", encoding="utf-8")
+    with pytest.raises(ScriptError, match=":2: 'NICU' is listed twice"):
+        read_lexicon(path)
+    assert read_lexicon(tmp_path / "geen.txt").entries == ()
+
+
+def test_an_ellipsis_gets_a_longer_pause():
+    from breathcast.breath import BreathPattern
+    from breathcast.timeline import plan
+
+    script = parse_script("---\ntitle: T\n---\nEn laat los...\nNu.\nZacht…\nKlaar.\n", "t.md")
+    t = plan(script, {s.text: SR for s in script.speech}, BreathPattern.parse("4:6"), SOUND)
+    gaps = [(b.start - a.start - a.length) / SR for a, b in zip(t.clips, t.clips[1:], strict=False)]
+    assert gaps == pytest.approx(
+        [
+            SOUND.line_gap_s + SOUND.ellipsis_pause_s,
+            SOUND.line_gap_s,
+            SOUND.line_gap_s + SOUND.ellipsis_pause_s,
+        ],
+        abs=1 / SR,
+    )
+
+
+def test_script_tempo_front_matter():
+    assert parse_script("---\ntitle: T\ntempo: 0,9\n---\nHallo.\n").tempo == 0.9
+    with pytest.raises(ScriptError, match="tempo: '3' must be a number from 0.5 to 2"):
+        parse_script("---\ntitle: T\ntempo: 3\n---\nHallo.\n")
