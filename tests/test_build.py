@@ -312,3 +312,31 @@ def test_plot_draws_the_timeline(project, tmp_path):
     assert image[..., :3].std() > 0.05  # not a blank canvas
     result = run(project, "plot", str(project / "scripts" / "weg.md"), "-o", str(out))
     assert result.exit_code == 1 and "weg.md:1: cannot read the script" in result.output
+
+
+def test_offline_voice_is_marked_in_the_report_and_the_tags(project, fake_google):
+    assert run(project, "build", "--engine", "espeak").exit_code == 0
+    entry = report(project)["episodes"][0]
+    assert (entry["engine"], entry["offline_voice"]) == ("espeak", True)
+    tags = MP3(project / "build" / "kort" / "kort-4-6.mp3").tags
+    assert "offline voorbeeld, niet de eindversie" in str(tags.getall("COMM")[0])
+    assert str(tags["TIT2"]) == "Korte test (in 4, uit 6)"
+    assert run(project, "build", "--engine", "gtts").exit_code == 0
+    entry = report(project)["episodes"][0]
+    assert (entry["engine"], entry["offline_voice"]) == ("gtts", False)
+    tags = MP3(project / "build" / "kort" / "kort-4-6.mp3").tags
+    assert str(tags.getall("COMM")[0]) == "Stem: gtts"
+
+
+def test_voices_says_which_engines_work_right_now(project, monkeypatch):
+    result = run(project, "voices")  # gTTS points at a closed port here
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith("espeak  usable: works now")
+    assert "voice=nl" in result.output and "wpm=135" in result.output
+    assert any(line.startswith("gtts    not usable: gTTS is not reachable") for line in lines)
+    with FakeGoogle() as fake:
+        monkeypatch.setenv(ENDPOINT_ENV, fake.url)
+        result = run(project, "voices")
+    assert "gtts    usable: works now" in result.output
+    assert fake.requests == ["Hallo."]

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from breathcast.lexicon import Lexicon, read_lexicon
 from breathcast.loudness import encode_normalized, loudness_curve, mastering_gain
 from breathcast.render import Stems, render_stems
 from breathcast.script import MUSIC_FOLDER, Script, read_script
+from breathcast.tags import write_tags
 from breathcast.timeline import Timeline, plan
 from breathcast.voice import VoicedScript, VoiceOptions, missing_lines, voice_script
 
@@ -175,7 +177,7 @@ def resolve_engine(
         return gtts
     except EngineError as exc:
         log.warning(
-            "gTTS is not reachable (%s), so this build uses the offline espeak voice: fine "
+            "%s, so this build uses the offline espeak voice: fine "
             "for a preview, robotic for listeners. For the final audio, run "
             "`breathcast build --engine gtts` online.",
             exc,
@@ -289,8 +291,9 @@ def _build_script(
         timeline, stems = render_episode(script, ratio, voiced, track, config)
         pcm = stems.mix()
         relative = Path(script.slug) / f"{script.slug}-{ratio.slug}.mp3"
-        tags = {"title": f"{script.title} ({ratio.in_words})", "comment": voice_note(voiced.engine)}
-        level = encode_normalized(pcm, out / relative, sound, tags)
+        title = f"{script.title} ({ratio.in_words})"
+        tag = partial(write_tags, title=title, comment=voice_note(voiced.engine))
+        level = encode_normalized(pcm, out / relative, sound, tag)
         episode = Episode(
             script=script.path,
             ratio=str(ratio),

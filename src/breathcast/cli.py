@@ -14,6 +14,7 @@ from breathcast.breath import BreathPattern
 from breathcast.build import build as build_episodes
 from breathcast.build import check_project, plot_script
 from breathcast.config import ENGINE_CHOICES, load_config
+from breathcast.engines import engine_statuses
 from breathcast.errors import BreathcastError, PatternError
 
 
@@ -151,6 +152,26 @@ def plot(project: Path, script, ratio, engine, output) -> None:
     except BreathcastError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote   {written}")
+
+
+@cli.command()
+@click.pass_obj
+def voices(project: Path) -> None:
+    """List the speech engines, their options, and whether each works right now."""
+    try:
+        statuses = engine_statuses(load_config(project).voice)
+    except BreathcastError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for status in statuses:
+        mark = (
+            click.style("usable", fg="green")
+            if status.usable
+            else click.style("not usable", fg="red")
+        )
+        click.echo(f"{status.name:8}{mark}: {status.detail}")
+        click.echo(f"        {status.description}")
+        options = ", ".join(f"{key}={value}" for key, value in status.options.items())
+        click.echo(f"        options: {options or '-'}")
 
 
 def main() -> None:

@@ -81,7 +81,6 @@ def encode_mp3(
     sample_rate: int,
     bitrate: str,
     filters: str | None = None,
-    tags: dict[str, str] | None = None,
 ) -> Path:
     """Stream float32 PCM chunks into an MP3 at `dest`, atomically, through ffmpeg `filters`.
 
@@ -89,16 +88,12 @@ def encode_mp3(
     length is filled in); only a complete file is renamed into place.
     """
     dest = Path(dest)
-    metadata = [
-        arg for key, value in (tags or {}).items() for arg in ("-metadata", f"{key}={value}")
-    ]
     with atomic_path(dest) as tmp:
         args = [
             *(ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y"),
             *pcm_format(sample_rate), "-i", "pipe:0",
             *(["-af", filters] if filters else []),
-            *metadata,
-            *("-id3v2_version", "3", "-c:a", "libmp3lame", "-b:a", bitrate),
+            *("-c:a", "libmp3lame", "-b:a", bitrate),
             *("-f", "mp3", str(tmp)),
         ]  # fmt: skip
         try:

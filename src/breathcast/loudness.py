@@ -9,7 +9,7 @@ so the report states what listeners actually get, and a miss is corrected by enc
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,7 +98,7 @@ def loudness_curve(pcm: np.ndarray, sound: SoundSettings, gain_db: float) -> np.
 
 
 def encode_normalized(
-    pcm: np.ndarray, dest: str | Path, sound: SoundSettings, tags: dict[str, str] | None = None
+    pcm: np.ndarray, dest: str | Path, sound: SoundSettings, tag: Callable[[Path], None] = None
 ) -> Loudness:
     """Encode `pcm` to an MP3 at the target loudness and under the true-peak ceiling.
 
@@ -110,7 +110,7 @@ def encode_normalized(
     with atomic_path(dest) as tmp:
         for _ in range(ENCODE_ATTEMPTS):
             ffmpeg.encode_mp3(
-                [pcm], tmp, sound.sample_rate, sound.bitrate, master_filter(gain, ceiling), tags
+                [pcm], tmp, sound.sample_rate, sound.bitrate, master_filter(gain, ceiling)
             )
             final = measure_file(tmp)
             off_target = target - final.integrated_lufs
@@ -119,4 +119,6 @@ def encode_normalized(
                 break
             gain += off_target
             ceiling -= max(over_peak, 0.0) + (0.1 if over_peak > 0 else 0.0)
+        if tag is not None:
+            tag(tmp)  # before the rename: the file appears complete, tags and all
     return final

@@ -24,6 +24,7 @@ class SpeechAudio:
 
 class Engine(Protocol):
     name: str
+    description: str  # what it sounds like, for `breathcast voices`
 
     def identity(self) -> dict[str, Any]:
         """Everything that changes the sound; part of every cache key."""
@@ -48,6 +49,31 @@ def _espeak(voice: VoiceSettings) -> Engine:
 
 
 ENGINES: dict[str, Callable[[VoiceSettings], Engine]] = {"gtts": _gtts, "espeak": _espeak}
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    name: str
+    description: str
+    options: dict[str, Any]
+    usable: bool
+    detail: str
+
+
+def engine_statuses(voice: VoiceSettings) -> list[EngineStatus]:
+    """Every engine, its sound-changing options, and whether it works right now."""
+    statuses = []
+    for name in sorted(ENGINES):
+        engine = get_engine(name, voice)
+        options: dict[str, Any] = {}
+        try:
+            options = {k: v for k, v in engine.identity().items() if k != "engine"}
+            engine.probe()
+            usable, detail = True, "works now"
+        except EngineError as exc:
+            usable, detail = False, str(exc)
+        statuses.append(EngineStatus(name, engine.description, options, usable, detail))
+    return statuses
 
 
 def get_engine(name: str, voice: VoiceSettings) -> Engine:

@@ -79,6 +79,10 @@ def _library() -> _Espeak:
 
 class EspeakEngine:
     name = "espeak"
+    description = (
+        "espeak-ng, offline, from pip. Robotic: meant for previews and timing checks, "
+        "never for listeners."
+    )
 
     def __init__(self, voice: VoiceSettings):
         self.voice = voice

@@ -16,6 +16,7 @@ from breathcast.errors import EngineError
 
 # Points gTTS at another host with the same wire format, e.g. the local fake in the tests.
 ENDPOINT_ENV = "BREATHCAST_GTTS_ENDPOINT"
+PROBE_TIMEOUT_S = 5.0
 
 
 class _RoutedGTTS(gTTS):
@@ -35,6 +36,10 @@ class _RoutedGTTS(gTTS):
 
 class GTTSEngine:
     name = "gtts"
+    description = (
+        "Google Translate's Dutch voice: natural and calm. Needs the internet. "
+        "Use it for the final audio."
+    )
 
     def __init__(self, voice: VoiceSettings):
         self.voice = voice
@@ -48,14 +53,14 @@ class GTTSEngine:
             "slow": self.voice.gtts_slow,
         }
 
-    def _fetch(self, text: str) -> tuple[bytes, ...]:
+    def _fetch(self, text: str, timeout: float | None = None) -> tuple[bytes, ...]:
         tts = _RoutedGTTS(
             text,
             lang=self.voice.lang,
             tld=self.voice.gtts_tld,
             slow=self.voice.gtts_slow,
             lang_check=False,
-            timeout=self.voice.gtts_timeout_s,
+            timeout=timeout or self.voice.gtts_timeout_s,
             endpoint=self.endpoint,
         )
         return tuple(tts.stream())  # one MP3 per request; gTTS splits text at ~100 characters
@@ -80,10 +85,11 @@ class GTTSEngine:
         return SpeechAudio(pieces, ("-f", "mp3"))
 
     def probe(self) -> None:
+        """One short request, with a short timeout: is Google answering right now?"""
         try:
-            self._fetch("Hallo.")
+            self._fetch("Hallo.", min(self.voice.gtts_timeout_s, PROBE_TIMEOUT_S))
         except (gTTSError, requests.RequestException) as exc:
-            raise EngineError(str(exc)) from exc
+            raise EngineError(f"gTTS is not reachable ({exc})") from exc
 
 
 def _retry_after(response) -> float | None:
