@@ -1,6 +1,8 @@
-"""Render and encode benchmark: one command, figures for the README.
+"""The benchmarks, in one command, with figures for the README.
 
     python bench/run.py
+
+First rendering and mastering (below), then concurrent synthesis (bench/tts.py).
 
 Builds synthetic episodes of 5, 15 and 60 minutes (40% speech, the rest breathing, with the
 water bed) from in-memory clips, so only planning, rendering and mastering are timed, and
@@ -20,6 +22,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import tts
 
 from breathcast import ambience, ffmpeg
 from breathcast.breath import BreathPattern
@@ -96,8 +99,9 @@ def main() -> None:
             f"| {t_encode:.2f} s | {total:.2f} s | {t_bare:.2f} s | {total / t_bare:.2f}x |"
         )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS of this process: {peak_mb:.0f} MB")
+    print(f"peak RSS of this process: {peak_mb:.0f} MB\n")
     sys.stdout.flush()
+    tts.main()
 
 
 if __name__ == "__main__":
