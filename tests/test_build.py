@@ -70,8 +70,15 @@ def test_second_build_makes_no_engine_calls_and_an_edit_makes_one(project, fake_
     fake_google.requests.clear()
     assert run(project, "build", "--engine", "gtts").exit_code == 0
     assert fake_google.requests == []
+    assert report(project)["episodes"][0]["status"] == "skipped"  # nothing changed at all
+    assert run(project, "build", "--engine", "gtts", "--force").exit_code == 0
+    assert fake_google.requests == []
     second = report(project)["episodes"][0]
-    assert (second["clips_synthesized"], second["clips_cached"]) == (0, 3)
+    assert (second["clips_synthesized"], second["clips_cached"], second["status"]) == (
+        0,
+        3,
+        "built",
+    )
 
     script = project / "scripts" / "kort.md"
     script.write_text(script.read_text().replace("En weer uit.", "En nog rustiger uit."))
@@ -131,7 +138,8 @@ def test_broken_script_is_reported_and_the_others_still_build(project):
     assert result.exit_code == 1
     assert f"{broken}:5: [adem zes]: expected a number of breaths like 6x" in result.output
     assert "Traceback" not in result.output
-    assert "1 script(s) failed, 1 episode(s) built" in result.output
+    assert "1 script(s) failed:" in result.output
+    assert "1 built, 0 skipped, 1 failed" in result.output
     assert (project / "build" / "kort" / "kort-4-6.mp3").is_file()
 
 
@@ -142,7 +150,7 @@ def test_failed_encode_leaves_the_previous_episode_untouched(project, monkeypatc
     ffmpeg.ffmpeg_exe.cache_clear()
     monkeypatch.setenv("BREATHCAST_FFMPEG", shutil.which("false"))
     try:
-        result = run(project, "build", "--engine", "espeak", "--ratio", "4:6")
+        result = run(project, "build", "--engine", "espeak", "--ratio", "4:6", "--force")
     finally:
         monkeypatch.delenv("BREATHCAST_FFMPEG")
         ffmpeg.ffmpeg_exe.cache_clear()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -21,12 +23,20 @@ from breathcast.errors import BreathcastError, EngineError, ScriptError
 from breathcast.files import atomic_write
 from breathcast.lexicon import FILE_NAME as LEXICON_FILE
 from breathcast.lexicon import Lexicon, read_lexicon
+from breathcast.lock import LOCK_NAME, build_lock
 from breathcast.loudness import encode_normalized, loudness_curve, mastering_gain
+from breathcast.manifest import Manifest, episode_inputs
 from breathcast.render import Stems, render_stems
 from breathcast.script import MUSIC_FOLDER, Script, read_script
 from breathcast.tags import write_tags
 from breathcast.timeline import Timeline, plan
-from breathcast.voice import VoicedScript, VoiceOptions, missing_lines, voice_script
+from breathcast.voice import (
+    VoicedScript,
+    VoiceOptions,
+    estimate_clip_lengths,
+    missing_lines,
+    voice_script,
+)
 
 log = logging.getLogger("breathcast")
 
@@ -43,6 +53,8 @@ class Episode:
     offline_voice: bool  # an espeak preview, never to be mistaken for final audio
     loudness_lufs: float  # measured on the encoded MP3
     true_peak_dbtp: float
+    status: str = "built"  # "built", "skipped" (up to date), or "planned" in a dry run
+    reason: str = ""  # why it was (or would be) rebuilt
 
 
 @dataclass(frozen=True)
@@ -150,7 +162,11 @@ class Voicing:
 
 
 def start_voicing(
-    config: Config, scripts: Sequence[Script], engine: str | None, tts_jobs: int | None = None
+    config: Config,
+    scripts: Sequence[Script],
+    engine: str | None,
+    tts_jobs: int | None = None,
+    chosen: Engine | None = None,
 ) -> Voicing:
     cache = VoiceCache(config.path("voice"), config.sound.sample_rate)
     options = VoiceOptions(
@@ -159,7 +175,8 @@ def start_voicing(
         jobs=tts_jobs or config.voice.tts_jobs,
         deadline=time.monotonic() + config.voice.retry_budget_s,
     )
-    chosen = resolve_engine(engine or config.engine, config, scripts, cache, options.lexicon)
+    if chosen is None:
+        chosen = resolve_engine(engine or config.engine, config, scripts, cache, options.lexicon)
     return Voicing(chosen, cache, options, config)
 
 
@@ -185,6 +202,38 @@ def resolve_engine(
         return get_engine("espeak", config.voice)
 
 
+@dataclass(frozen=True)
+class _Planned:
+    script: Script
+    ratio: BreathPattern
+    relative: str  # the MP3, relative to the build folder
+    inputs: dict[str, str]
+    reasons: tuple[str, ...]  # empty: up to date
+
+
+def _plan_matrix(
+    scripts: Sequence[Script],
+    ratios: Sequence[BreathPattern],
+    engine: Engine,
+    lexicon: Lexicon,
+    config: Config,
+    manifest: Manifest,
+    out: Path,
+    force: bool,
+) -> list[_Planned]:
+    planned = []
+    for script in scripts:
+        tempo = script.tempo if script.tempo is not None else config.voice.tempo
+        for ratio in episode_ratios(script, ratios, config):
+            relative = f"{script.slug}/{script.slug}-{ratio.slug}.mp3"
+            inputs = episode_inputs(script, ratio, engine.identity(), tempo, lexicon, config)
+            reasons = manifest.why_rebuild(relative, inputs, out / relative)
+            if force and not reasons:
+                reasons = ["--force"]
+            planned.append(_Planned(script, ratio, relative, inputs, tuple(reasons)))
+    return planned
+
+
 def build(
     config: Config,
     script_paths: Sequence[str | Path] = (),
@@ -193,27 +242,166 @@ def build(
     out_dir: str | Path | None = None,
     progress: Callable[[str], None] = lambda message: None,
     tts_jobs: int | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    dry_run: bool = False,
 ) -> BuildReport:
-    """Build every script at every ratio. One failing script never stops the others."""
+    """Build what changed, for every script at every ratio. A failing script stops no other.
+
+    With `dry_run` nothing is synthesized or written: the report lists what would be built,
+    why, and each episode's estimated duration.
+    """
     out = Path(out_dir) if out_dir is not None else config.path("build")
     report = BuildReport()
     scripts, errors = check_scripts(find_scripts(config, script_paths))
     report.failures += [Failure(e.path, str(e)) for e in errors]
-
     warn_about_patterns([r for s in scripts for r in episode_ratios(s, ratios, config)])
-    if scripts:
-        voicing = start_voicing(config, scripts, engine, tts_jobs)
-        report.engine = voicing.engine.name
-        for script in scripts:
-            try:
-                report.episodes += _build_script(script, ratios, voicing, config, out, progress)
-            except BreathcastError as exc:
-                report.failures.append(Failure(script.path, str(exc)))
-                progress(f"failed  {script.path}")
-
-    out.mkdir(parents=True, exist_ok=True)
-    atomic_write(out / "report.json", report.to_json().encode("utf-8"))
+    if dry_run:
+        return _dry_run(config, scripts, ratios, engine, out, force, report)
+    with build_lock(out):
+        remove_leftovers(out)
+        if scripts:
+            _build_matrix(
+                config, scripts, ratios, engine, out, progress, tts_jobs, jobs, force, report
+            )
+        atomic_write(out / "report.json", report.to_json().encode("utf-8"))
     return report
+
+
+def _choose_engine(
+    name: str, config: Config, scripts: Sequence[Script], ratios, lexicon, manifest, out, force
+) -> tuple[Engine, list[_Planned]]:
+    """The build's one engine. `auto` needs no network when every gTTS episode is current."""
+    cache = VoiceCache(config.path("voice"), config.sound.sample_rate)
+    if name == "auto" and not force:
+        gtts = get_engine("gtts", config.voice)
+        planned = _plan_matrix(scripts, ratios, gtts, lexicon, config, manifest, out, force)
+        if not any(p.reasons for p in planned):
+            return gtts, planned
+    chosen = resolve_engine(name, config, scripts, cache, lexicon)
+    return chosen, _plan_matrix(scripts, ratios, chosen, lexicon, config, manifest, out, force)
+
+
+def _build_matrix(config, scripts, ratios, engine, out, progress, tts_jobs, jobs, force, report):
+    manifest = Manifest.load(out)
+    lexicon = read_lexicon(config.path("scripts") / LEXICON_FILE)
+    chosen, planned = _choose_engine(
+        engine or config.engine, config, scripts, ratios, lexicon, manifest, out, force
+    )
+    report.engine = chosen.name
+    voicing = start_voicing(config, scripts, engine, tts_jobs, chosen)
+    work: list[tuple[_Planned, VoicedScript]] = []
+    for script in scripts:
+        mine = [p for p in planned if p.script is script]
+        for p in mine:
+            if not p.reasons:
+                report.episodes.append(
+                    Episode(**{**manifest.episode(p.relative), "status": "skipped", "reason": ""})
+                )
+                progress(f"skipped {out / p.relative}  (up to date)")
+        todo = [p for p in mine if p.reasons]
+        if not todo:
+            continue
+        try:
+            voiced = voicing.voice(script)
+        except BreathcastError as exc:
+            report.failures.append(Failure(script.path, str(exc)))
+            progress(f"failed  {script.path}")
+            continue
+        work += [(p, voiced) for p in todo]
+
+    failed_scripts = set()
+    for p, result in _run_episodes(work, config, out, jobs):
+        if isinstance(result, str):
+            if p.script.path not in failed_scripts:
+                report.failures.append(Failure(p.script.path, result))
+                failed_scripts.add(p.script.path)
+            progress(f"failed  {out / p.relative}")
+            continue
+        episode = replace(result, reason="; ".join(p.reasons))
+        manifest.record(p.relative, p.inputs, {**asdict(episode), "status": "built"})
+        report.episodes.append(episode)
+        minutes, seconds = divmod(round(episode.duration_s), 60)
+        progress(
+            f"built   {out / p.relative}  ({episode.ratio}, {minutes}:{seconds:02d}, "
+            f"{episode.loudness_lufs:.1f} LUFS, {episode.engine}; {episode.reason})"
+        )
+
+
+def _run_episodes(work, config: Config, out: Path, jobs: int):
+    """Render and encode each episode, in `jobs` processes; yields (planned, Episode | error)."""
+    tasks = [(p.script, p.ratio, voiced, config, out / p.relative) for p, voiced in work]
+    if jobs <= 1 or len(tasks) <= 1:
+        for (p, _), task in zip(work, tasks, strict=True):
+            yield p, _make_episode(*task)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_make_episode, *task) for task in tasks]
+        for (p, _), future in zip(work, futures, strict=True):
+            yield p, future.result()
+
+
+def _make_episode(
+    script: Script, ratio: BreathPattern, voiced: VoicedScript, config: Config, dest: Path
+) -> Episode | str:
+    """One episode, start to finish. Errors come back as text: it crosses process borders."""
+    try:
+        track = _track(script, config)
+        timeline, stems = render_episode(script, ratio, voiced, track, config)
+        title = f"{script.title} ({ratio.in_words})"
+        tag = partial(write_tags, title=title, comment=voice_note(voiced.engine))
+        level = encode_normalized(stems.mix(), dest, config.sound, tag)
+    except BreathcastError as exc:
+        return str(exc)
+    return Episode(
+        script=script.path,
+        ratio=str(ratio),
+        path=f"{dest.parent.name}/{dest.name}",
+        duration_s=round(timeline.duration_s, 3),
+        engine=voiced.engine,
+        clips_synthesized=voiced.synthesized,
+        clips_cached=voiced.cached,
+        offline_voice=voiced.engine in OFFLINE_ENGINES,
+        loudness_lufs=level.integrated_lufs,
+        true_peak_dbtp=level.true_peak_dbtp,
+    )
+
+
+def _dry_run(config, scripts, ratios, engine, out, force, report) -> BuildReport:
+    """The plan, without synthesizing or writing anything. auto is assumed to get gTTS."""
+    manifest = Manifest.load(out)
+    lexicon = read_lexicon(config.path("scripts") / LEXICON_FILE)
+    name = engine or config.engine
+    chosen = get_engine("gtts" if name == "auto" else name, config.voice)
+    cache = VoiceCache(config.path("voice"), config.sound.sample_rate)
+    report.engine = chosen.name
+    for p in _plan_matrix(scripts, ratios, chosen, lexicon, config, manifest, out, force):
+        tempo = p.script.tempo if p.script.tempo is not None else config.voice.tempo
+        lengths = estimate_clip_lengths(p.script, chosen, cache, lexicon, config.sound, tempo)
+        duration = plan(p.script, lengths, p.ratio, config.sound).duration_s
+        report.episodes.append(
+            Episode(
+                script=p.script.path,
+                ratio=str(p.ratio),
+                path=p.relative,
+                duration_s=round(duration, 1),
+                engine=chosen.name,
+                clips_synthesized=0,
+                clips_cached=0,
+                offline_voice=chosen.name in OFFLINE_ENGINES,
+                loudness_lufs=config.sound.loudness_lufs,
+                true_peak_dbtp=config.sound.true_peak_dbtp,
+                status="planned" if p.reasons else "skipped",
+                reason="; ".join(p.reasons),
+            )
+        )
+    return report
+
+
+def remove_leftovers(out: Path) -> None:
+    """Temp files of a build that was killed mid-write: never visible as outputs, now gone."""
+    for leftover in out.rglob(".*.tmp"):
+        leftover.unlink(missing_ok=True)
 
 
 def load_music(script: Script, config: Config) -> np.ndarray:
@@ -275,41 +463,13 @@ def _track(script: Script, config: Config) -> np.ndarray | None:
     return load_music(script, config) if script.ambient.startswith(f"{MUSIC_FOLDER}/") else None
 
 
-def _build_script(
-    script: Script,
-    ratios: Sequence[BreathPattern],
-    voicing: Voicing,
-    config: Config,
-    out: Path,
-    progress: Callable[[str], None],
-) -> list[Episode]:
-    sound = config.sound
-    track = _track(script, config)
-    voiced = voicing.voice(script)
-    episodes = []
-    for ratio in episode_ratios(script, ratios, config):
-        timeline, stems = render_episode(script, ratio, voiced, track, config)
-        pcm = stems.mix()
-        relative = Path(script.slug) / f"{script.slug}-{ratio.slug}.mp3"
-        title = f"{script.title} ({ratio.in_words})"
-        tag = partial(write_tags, title=title, comment=voice_note(voiced.engine))
-        level = encode_normalized(pcm, out / relative, sound, tag)
-        episode = Episode(
-            script=script.path,
-            ratio=str(ratio),
-            path=relative.as_posix(),
-            duration_s=round(timeline.duration_s, 3),
-            engine=voiced.engine,
-            clips_synthesized=voiced.synthesized,
-            clips_cached=voiced.cached,
-            offline_voice=voiced.engine in OFFLINE_ENGINES,
-            loudness_lufs=level.integrated_lufs,
-            true_peak_dbtp=level.true_peak_dbtp,
-        )
-        episodes.append(episode)
-        minutes, seconds = divmod(round(timeline.duration_s), 60)
-        progress(
-            f"built   {out / relative}  ({ratio}, {minutes}:{seconds:02d}, "
-            f"{level.integrated_lufs:.1f} LUFS, {level.true_peak_dbtp:.1f} dBTP, {voiced.engine})"
-        )
-    return episodes
+def clean_outputs(config: Config, voice_too: bool = False) -> list[Path]:
+    """Empty the build folder (keeping its placeholder), and the voice cache if asked."""
+    folders = [config.path("build")] + ([config.path("voice")] if voice_too else [])
+    with build_lock(config.path("build")):
+        for folder in folders:
+            for item in folder.iterdir() if folder.is_dir() else ():
+                if item.name in (".gitkeep", LOCK_NAME):
+                    continue
+                shutil.rmtree(item) if item.is_dir() and not item.is_symlink() else item.unlink()
+    return folders

@@ -50,6 +50,14 @@ class VoiceCache:
             return None
         return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
 
+    def frames(self, engine: str, key: str) -> int | None:
+        """The cached clip's length in samples, from its header alone; None when missing."""
+        try:
+            with wave.open(str(self.path(engine, key)), "rb") as wav:
+                return wav.getnframes()
+        except (OSError, EOFError, wave.Error):
+            return None
+
     def store(self, engine: str, key: str, pcm: np.ndarray) -> Path:
         path = self.path(engine, key)
         samples = np.clip(np.round(pcm * 32767.0), -32768, 32767).astype("<i2")

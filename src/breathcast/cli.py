@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -12,7 +13,7 @@ import click
 from breathcast import __version__
 from breathcast.breath import BreathPattern
 from breathcast.build import build as build_episodes
-from breathcast.build import check_project, plot_script
+from breathcast.build import check_project, clean_outputs, plot_script
 from breathcast.config import ENGINE_CHOICES, load_config
 from breathcast.engines import engine_statuses
 from breathcast.errors import BreathcastError, PatternError
@@ -88,24 +89,80 @@ def cli(ctx: click.Context, project: Path) -> None:
     help="Lines synthesized at once.  [default: from breathcast.toml, else 4]",
 )
 @click.pass_obj
-def build(project: Path, scripts, ratios, engine, out, tts_jobs) -> None:
-    """Build every script (or the SCRIPTS given) at every ratio into MP3s."""
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Episodes rendered at once, in separate processes.",
+)
+@click.option("--force", is_flag=True, help="Rebuild every episode, changed or not.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Only show what would be rebuilt and why, and how long each episode gets.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print every skipped episode.")
+def build(
+    project: Path, scripts, ratios, engine, out, tts_jobs, jobs, force, dry_run, quiet, verbose
+) -> None:
+    """Build every script (or the SCRIPTS given) at every ratio into MP3s.
+
+    Only episodes whose script, ratio, voice, sound settings or music changed are rebuilt.
+    """
+
+    def progress(message: str) -> None:
+        if quiet or (message.startswith("skipped") and not verbose):
+            return
+        click.echo(message)
+
     try:
         config = load_config(project)
-        report = build_episodes(config, scripts, ratios, engine, out, click.echo, tts_jobs)
+        report = build_episodes(
+            config, scripts, ratios, engine, out, progress, tts_jobs, jobs, force, dry_run
+        )
     except BreathcastError as exc:
         raise click.ClickException(str(exc)) from exc
-    built = len(report.episodes)
+    click.echo(summary_table(report))
     if report.failures:
-        click.secho(
-            f"\n{len(report.failures)} script(s) failed, {built} episode(s) built:",
-            fg="red",
-            err=True,
-        )
+        click.secho(f"\n{len(report.failures)} script(s) failed:", fg="red", err=True)
         for failure in report.failures:
             click.echo(textwrap.indent(failure.error, "  "), err=True)
         sys.exit(1)
-    click.secho(f"{built} episode(s) built with {report.engine}.", fg="green")
+
+
+def summary_table(report) -> str:
+    """One row per episode, then the failures: what a build did, at a glance."""
+    header = ("episode", "ratio", "duration", "loudness", "engine", "clips new/cached", "status")
+    rows = [header]
+    for e in report.episodes:
+        minutes, seconds = divmod(round(e.duration_s), 60)
+        status = {"planned": "would build"}.get(e.status, e.status)
+        if e.reason and e.status != "skipped":
+            status += f" ({e.reason})"
+        loudness = f"{e.loudness_lufs:.1f} LUFS" if e.status != "planned" else "-"
+        clips = f"{e.clips_synthesized}/{e.clips_cached}" if e.status != "planned" else "-"
+        rows.append(
+            (e.path, e.ratio, f"{minutes}:{seconds:02d}", loudness, e.engine, clips, status)
+        )
+    for f in report.failures:
+        rows.append((f.script, "", "", "", "", "", "failed"))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(header) - 1)]
+    lines = [
+        "  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=False)) + "  " + row[-1]
+        for row in rows
+    ]
+    counts = {
+        k: sum(e.status == k for e in report.episodes) for k in ("built", "skipped", "planned")
+    }
+    tail = (
+        f"{counts['built']} built, {counts['skipped']} skipped, "
+        f"{len(report.failures)} failed"
+        + (f", {counts['planned']} would build" if counts["planned"] else "")
+    )
+    return "\n".join(["", *lines, "", tail])
 
 
 @cli.command()
@@ -152,6 +209,19 @@ def plot(project: Path, script, ratio, engine, output) -> None:
     except BreathcastError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote   {written}")
+
+
+@cli.command()
+@click.option("--voice", "voice_too", is_flag=True, help="Also empty the voice cache.")
+@click.pass_obj
+def clean(project: Path, voice_too: bool) -> None:
+    """Remove the build outputs (and with --voice, the voice cache)."""
+    try:
+        removed = clean_outputs(load_config(project), voice_too)
+    except BreathcastError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for folder in removed:
+        click.echo(f"removed {folder}")
 
 
 @cli.command()

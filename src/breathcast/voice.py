@@ -32,6 +32,7 @@ PREPARED = "prepared"  # cache folder of prepared clips, beside each engine's ra
 PREPARE_VERSION = 4  # bump when prepare_clip changes what it makes
 CREST_PASSES = 4  # limit, re-level, repeat: each pass leaves less to win back
 CREST_SLACK = 10 ** (0.5 / 20)  # peaks within 0.5 dB of the ceiling are fine
+SECONDS_PER_CHAR = 0.075  # Dutch at a calm pace, for estimates before anything is voiced
 RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 8.0
 
@@ -158,12 +159,40 @@ def fade_edges(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
     return out
 
 
+def _prepared_key(key: str, sound: SoundSettings, tempo: float) -> str:
+    settings = f"{key}:{PREPARE_VERSION}:{sound.speech_level_dbfs}:{sound.speech_crest_db}:{tempo}"
+    return hashlib.sha256(settings.encode()).hexdigest()
+
+
+def estimate_clip_lengths(
+    script: Script,
+    engine: Engine,
+    cache: VoiceCache,
+    lexicon: Lexicon,
+    sound: SoundSettings,
+    tempo: float,
+) -> dict[str, int]:
+    """Each line's length in samples without synthesizing: cached clips are exact, the rest
+    are guessed from their length in characters."""
+    identity, lengths = engine.identity(), {}
+    for speech in script.spoken:
+        key = clip_key(identity, lexicon.apply(speech.text))
+        frames = cache.frames(PREPARED, _prepared_key(key, sound, tempo))
+        if frames is None:
+            raw = cache.frames(engine.name, key)
+            guess = (
+                raw if raw is not None else SECONDS_PER_CHAR * len(speech.text) * sound.sample_rate
+            )
+            frames = int(guess / tempo)
+        lengths[speech.text] = frames
+    return lengths
+
+
 def _prepared(
     raw: np.ndarray, key: str, cache: VoiceCache, sound: SoundSettings, tempo: float
 ) -> np.ndarray:
     """`prepare_clip(raw)`, cached: it may cost ffmpeg runs, so do it once per setting."""
-    settings = f"{key}:{PREPARE_VERSION}:{sound.speech_level_dbfs}:{sound.speech_crest_db}:{tempo}"
-    prepared_key = hashlib.sha256(settings.encode()).hexdigest()
+    prepared_key = _prepared_key(key, sound, tempo)
     clip = cache.load(PREPARED, prepared_key)
     if clip is None:
         clip = prepare_clip(raw, sound, tempo)
