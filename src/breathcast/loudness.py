@@ -8,6 +8,7 @@ so the report states what listeners actually get, and a miss is corrected by enc
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from breathcast.files import atomic_path
 LIMITER_MARGIN_DB = 1.0
 LOUDNESS_TOLERANCE_LU = 0.2
 ENCODE_ATTEMPTS = 3
+MISS_WARNING_LU = 0.5
+log = logging.getLogger("breathcast")
 # libmp3lame as ffmpeg drives it returns float input 0.95x as loud (-0.45 dB, flat across the
 # spectrum; measured with sines and noise). Compensated up front; the loop catches any change.
 ENCODER_GAIN_DB = -0.45
@@ -121,4 +124,12 @@ def encode_normalized(
             ceiling -= max(over_peak, 0.0) + (0.1 if over_peak > 0 else 0.0)
         if tag is not None:
             tag(tmp)  # before the rename: the file appears complete, tags and all
+    if abs(target - final.integrated_lufs) > MISS_WARNING_LU:
+        log.warning(
+            "%s measures %.1f LUFS, not %.1f: its quiet parts carry too much of it for the "
+            "limiter; more speech, or a louder tone (tone_level_db), brings it closer",
+            dest,
+            final.integrated_lufs,
+            target,
+        )
     return final

@@ -1,0 +1,215 @@
+"""The therapist's loop: only what changed is rebuilt, safely, one build at a time."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SMALL_SCRIPT
+
+from breathcast import ffmpeg
+from breathcast.build import build
+from breathcast.cli import cli
+from breathcast.config import load_config
+from breathcast.lock import LOCK_NAME
+
+OTHER = "---\ntitle: Ander\n---\nHallo daar.\n[adem 1x]\nTot zo.\n"
+
+
+def run(project: Path, *args: str):
+    return CliRunner().invoke(cli, ["--project", str(project), *args], catch_exceptions=False)
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.glob("*.mp3")}
+
+
+@pytest.fixture
+def two_scripts(project):
+    (project / "scripts" / "ander.md").write_text(OTHER, encoding="utf-8")
+    (project / "breathcast.toml").write_text('ratios = ["4:6", "3:6"]\n', encoding="utf-8")
+    return project
+
+
+def test_one_edited_sentence_is_one_clip_and_only_its_episodes(two_scripts, fake_google):
+    project = two_scripts
+    assert run(project, "build", "--engine", "gtts", "-j", "1").exit_code == 0
+    kort, ander = mtimes(project / "build" / "kort"), mtimes(project / "build" / "ander")
+    assert len(kort) == len(ander) == 2
+    fake_google.requests.clear()
+    script = project / "scripts" / "kort.md"
+    script.write_text(script.read_text().replace("En weer uit.", "En zachtjes weer uit."))
+    time.sleep(0.01)
+    result = run(project, "build", "--engine", "gtts", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert fake_google.requests == ["En zachtjes weer uit."]
+    assert mtimes(project / "build" / "ander") == ander  # untouched, to the nanosecond
+    rebuilt = mtimes(project / "build" / "kort")
+    assert all(rebuilt[name] > kort[name] for name in kort)
+    assert "2 built, 2 skipped, 0 failed" in result.output
+    assert "built (the script changed" in result.output
+
+
+def test_a_no_op_build_does_no_audio_work_and_says_so(two_scripts, monkeypatch):
+    project = two_scripts
+    assert run(project, "build", "--engine", "espeak").exit_code == 0
+    ffmpeg.ffmpeg_exe.cache_clear()
+    monkeypatch.setenv("BREATHCAST_FFMPEG", "/nonexistent/ffmpeg")  # any audio work would fail
+    try:
+        result = run(project, "build", "--engine", "espeak")
+    finally:
+        ffmpeg.ffmpeg_exe.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "0 built, 4 skipped, 0 failed" in result.output
+    report = json.loads((project / "build" / "report.json").read_text())
+    assert {e["status"] for e in report["episodes"]} == {"skipped"}
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("voice", "a voice option or pronunciation changed"),
+        ("sound", "a sound setting changed"),
+        ("lexicon", "a voice option or pronunciation changed"),
+        ("music", "the music file changed"),
+        ("render", "breathcast's rendering changed"),
+    ],
+)
+def test_every_input_that_changes_the_bytes_triggers_a_rebuild(
+    change, reason, project, monkeypatch
+):
+    from test_build import write_tone_wav
+
+    write_tone_wav(project / "music" / "zee.wav", 2.0)
+    script = project / "scripts" / "kort.md"
+    script.write_text(
+        SMALL_SCRIPT.replace("title: Korte test", "title: Korte test\nambient: music/zee.wav")
+    )
+    config = load_config(project)
+    assert build(config, engine="espeak").failures == []
+    if change == "voice":
+        (project / "breathcast.toml").write_text('ratios = ["4:6"]\n[voice]\nespeak_wpm = 120\n')
+    elif change == "sound":
+        (project / "breathcast.toml").write_text('ratios = ["4:6"]\n[sound]\nbitrate = "160k"\n')
+    elif change == "lexicon":
+        (project / "scripts" / "uitspraak.txt").write_text("rustig = rus-tich\n")
+    elif change == "music":
+        write_tone_wav(project / "music" / "zee.wav", 3.0)
+    else:
+        monkeypatch.setattr("breathcast.manifest.RENDER_VERSION", 999)
+    plan = build(load_config(project), engine="espeak", dry_run=True)
+    assert [(e.status, e.reason) for e in plan.episodes] == [("planned", reason)]
+    unchanged = build(load_config(project), engine="espeak", dry_run=True, ratios=())
+    assert unchanged.episodes[0].status == "planned"
+
+
+def test_dry_run_synthesizes_and_writes_nothing_and_estimates_durations(project, fake_google):
+    result = run(
+        project, "build", "--engine", "gtts", "--dry-run", "--ratio", "4:6", "--ratio", "3:6"
+    )
+    assert result.exit_code == 0, result.output
+    assert fake_google.requests == []
+    assert not (project / "build").exists() and not (project / "voice").exists()
+    assert "would build (it was never built)" in result.output
+    assert "0 built, 0 skipped, 0 failed, 2 would build" in result.output
+    # Estimated: 2 cycles of 10 s vs 9 s is the only difference between the ratios.
+    plan = build(load_config(project), engine="gtts", dry_run=True, ratios=())
+    assert plan.episodes[0].duration_s > 20
+    assert run(project, "build", "--engine", "gtts").exit_code == 0
+    exact = json.loads((project / "build" / "report.json").read_text())["episodes"][0]["duration_s"]
+    estimate = build(load_config(project), engine="gtts", dry_run=True).episodes[0]
+    assert estimate.status == "skipped" and estimate.duration_s == pytest.approx(exact, abs=0.1)
+
+
+def test_a_second_concurrent_build_is_refused(project):
+    (project / "build").mkdir()
+    lock = project / "build" / LOCK_NAME
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        lock.write_text(
+            json.dumps({"pid": sleeper.pid, "host": os.uname().nodename, "started": "10:00:00"})
+        )
+        result = run(project, "build", "--engine", "espeak")
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert result.exit_code == 1
+    assert f"another breathcast build (pid {sleeper.pid}" in result.output
+    assert "wait for it to finish" in result.output
+    assert not (project / "build" / "kort").exists()
+
+
+def test_a_stale_lock_from_a_killed_build_is_taken_over(project):
+    (project / "build").mkdir()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    (project / "build" / LOCK_NAME).write_text(
+        json.dumps({"pid": gone.pid, "host": os.uname().nodename})
+    )
+    result = run(project, "build", "--engine", "espeak")
+    assert result.exit_code == 0, result.output
+    assert f"took over the lock of an earlier build (pid {gone.pid})" in result.output
+    assert not (project / "build" / LOCK_NAME).exists()
+
+
+def test_sigkill_mid_build_leaves_no_partial_mp3_and_the_rerun_completes(project):
+    (project / "breathcast.toml").write_text('ratios = ["4:6", "3:6", "4:4", "5:5"]\n')
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [
+        sys.executable,
+        "-m",
+        "breathcast",
+        "--project",
+        str(project),
+        "build",
+        "--engine",
+        "espeak",
+        "-j",
+        "1",
+    ]
+    proc = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    build_dir = project / "build"
+    while time.monotonic() < deadline:  # wait until an MP3 is being written
+        if build_dir.exists() and any(build_dir.rglob(".*.tmp")):
+            break
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGKILL)  # the build and its ffmpeg, as a terminal's kill would
+    proc.wait()
+    assert any(build_dir.rglob(".*.tmp")) or list(build_dir.rglob("*.mp3"))
+    for mp3 in build_dir.rglob("*.mp3"):  # whatever exists is complete
+        assert ffmpeg.decode_file(mp3, 44100).size > 10 * 44100
+    result = run(project, "build", "--engine", "espeak")
+    assert result.exit_code == 0, result.output
+    assert "took over the lock" in result.output
+    assert not list(build_dir.rglob(".*.tmp"))
+    mp3s = sorted(build_dir.rglob("*.mp3"))
+    assert len(mp3s) == 4
+    for mp3 in mp3s:
+        assert ffmpeg.decode_file(mp3, 44100).size > 10 * 44100
+
+
+def test_clean_removes_outputs_and_optionally_the_voice_cache(project):
+    assert run(project, "build", "--engine", "espeak").exit_code == 0
+    (project / "build" / ".gitkeep").touch()
+    assert run(project, "clean").exit_code == 0
+    assert [p.name for p in (project / "build").iterdir()] == [".gitkeep"]
+    assert any((project / "voice").rglob("*.wav"))
+    assert run(project, "clean", "--voice").exit_code == 0
+    assert not any((project / "voice").rglob("*.wav"))
+
+
+def test_parallel_jobs_make_the_same_episodes(two_scripts):
+    project = two_scripts
+    result = run(project, "build", "--engine", "espeak", "-j", "2")
+    assert result.exit_code == 0, result.output
+    report = json.loads((project / "build" / "report.json").read_text())
+    assert len(report["episodes"]) == 4
+    assert all(abs(e["loudness_lufs"] + 16) <= 0.5 for e in report["episodes"])
