@@ -23,6 +23,7 @@ from breathcast.errors import BreathcastError, EngineError, ScriptError
 from breathcast.files import atomic_write
 from breathcast.lexicon import FILE_NAME as LEXICON_FILE
 from breathcast.lexicon import Lexicon, read_lexicon
+from breathcast.lint import lint_lexicon, lint_script
 from breathcast.lock import LOCK_NAME, build_lock
 from breathcast.loudness import encode_normalized, loudness_curve, mastering_gain
 from breathcast.manifest import Manifest, episode_inputs
@@ -134,11 +135,19 @@ def episode_ratios(
 
 def check_project(
     config: Config, names: Sequence[str | Path] = ()
-) -> tuple[list[Script], list[ScriptError]]:
-    """`breathcast check`: parse every script and warn about its breath patterns."""
+) -> tuple[list[Script], list[ScriptError], list[str]]:
+    """`breathcast check`: parse every script; errors, and advice (lint) that is not an error."""
     scripts, errors = check_scripts(find_scripts(config, names))
     warn_about_patterns([r for s in scripts for r in episode_ratios(s, (), config)])
-    return scripts, errors
+    advice = [note for script in scripts for note in lint_script(script)]
+    try:
+        lexicon = read_lexicon(config.path("scripts") / LEXICON_FILE)
+    except ScriptError as exc:
+        errors.append(exc)
+    else:
+        if not names:  # an entry is only unused if no script at all says it
+            advice += lint_lexicon(lexicon, scripts)
+    return scripts, errors, advice
 
 
 def warn_about_patterns(patterns: Sequence[BreathPattern]) -> None:

@@ -171,11 +171,13 @@ def summary_table(report) -> str:
 def check(project: Path, scripts) -> None:
     """Validate every script (or the SCRIPTS given); exit 1 on any error."""
     try:
-        parsed, errors = check_project(load_config(project), scripts)
+        parsed, errors, advice = check_project(load_config(project), scripts)
     except BreathcastError as exc:
         raise click.ClickException(str(exc)) from exc
     for script in parsed:
         click.echo(f"ok      {script.path}  ({len(script.speech)} lines, {script.title})")
+    for note in advice:
+        click.secho(f"warning {note}", fg="yellow", err=True)
     for error in errors:
         click.secho(f"error   {error}", fg="red", err=True)
     if errors:
