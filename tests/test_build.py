@@ -91,7 +91,7 @@ def test_auto_uses_gtts_when_google_answers(project, fake_google):
     result = run(project, "build")
     assert result.exit_code == 0, result.output
     assert report(project)["engine"] == "gtts"
-    assert "warning" not in result.output
+    assert "not reachable" not in result.output
 
 
 def test_auto_falls_back_to_espeak_with_one_warning(project):

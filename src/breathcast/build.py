@@ -254,6 +254,7 @@ def build(
     jobs: int = 1,
     force: bool = False,
     dry_run: bool = False,
+    step: Callable[[str, int, int], None] = lambda phase, done, total: None,
 ) -> BuildReport:
     """Build what changed, for every script at every ratio. A failing script stops no other.
 
@@ -271,7 +272,7 @@ def build(
         remove_leftovers(out)
         if scripts:
             _build_matrix(
-                config, scripts, ratios, engine, out, progress, tts_jobs, jobs, force, report
+                config, scripts, ratios, engine, out, progress, tts_jobs, jobs, force, report, step
             )
         atomic_write(out / "report.json", report.to_json().encode("utf-8"))
     return report
@@ -291,7 +292,9 @@ def _choose_engine(
     return chosen, _plan_matrix(scripts, ratios, chosen, lexicon, config, manifest, out, force)
 
 
-def _build_matrix(config, scripts, ratios, engine, out, progress, tts_jobs, jobs, force, report):
+def _build_matrix(
+    config, scripts, ratios, engine, out, progress, tts_jobs, jobs, force, report, step
+):
     manifest = Manifest.load(out)
     lexicon = read_lexicon(config.path("scripts") / LEXICON_FILE)
     chosen, planned = _choose_engine(
@@ -312,7 +315,10 @@ def _build_matrix(config, scripts, ratios, engine, out, progress, tts_jobs, jobs
         if not todo:
             continue
         try:
-            voiced = voicing.voice(script)
+            on_clip = partial(step, f"voicing {script.slug}")
+            voiced = replace(voicing, options=replace(voicing.options, on_clip=on_clip)).voice(
+                script
+            )
         except BreathcastError as exc:
             report.failures.append(Failure(script.path, str(exc)))
             progress(f"failed  {script.path}")
@@ -320,7 +326,8 @@ def _build_matrix(config, scripts, ratios, engine, out, progress, tts_jobs, jobs
         work += [(p, voiced) for p in todo]
 
     failed_scripts = set()
-    for p, result in _run_episodes(work, config, out, jobs):
+    for done, (p, result) in enumerate(_run_episodes(work, config, out, jobs), start=1):
+        step("rendering", done, len(work))
         if isinstance(result, str):
             if p.script.path not in failed_scripts:
                 report.failures.append(Failure(p.script.path, result))

@@ -113,24 +113,62 @@ def build(
     Only episodes whose script, ratio, voice, sound settings or music changed are rebuilt.
     """
 
+    bar = _ProgressBar(enabled=not quiet and sys.stdout.isatty())
+
     def progress(message: str) -> None:
         if quiet or (message.startswith("skipped") and not verbose):
             return
+        bar.clear()
         click.echo(message)
 
     try:
         config = load_config(project)
         report = build_episodes(
-            config, scripts, ratios, engine, out, progress, tts_jobs, jobs, force, dry_run
+            config,
+            scripts,
+            ratios,
+            engine,
+            out,
+            progress,
+            tts_jobs,
+            jobs,
+            force,
+            dry_run,
+            step=bar.step,
         )
     except BreathcastError as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        bar.clear()
     click.echo(summary_table(report))
     if report.failures:
         click.secho(f"\n{len(report.failures)} script(s) failed:", fg="red", err=True)
         for failure in report.failures:
             click.echo(textwrap.indent(failure.error, "  "), err=True)
         sys.exit(1)
+
+
+class _ProgressBar:
+    """One line that redraws itself on a terminal, and stays silent anywhere else."""
+
+    WIDTH = 30
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.shown = False
+
+    def step(self, phase: str, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        filled = round(self.WIDTH * done / total)
+        line = f"{phase:24.24} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
+        click.echo(f"\r{line}", nl=False)
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", nl=False)
+            self.shown = False
 
 
 def summary_table(report) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import random
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,6 +46,7 @@ class VoiceOptions:
     lexicon: Lexicon = field(default_factory=Lexicon)
     jobs: int = 4  # concurrent engine calls
     deadline: float = float("inf")  # time.monotonic() after which no retry starts
+    on_clip: Callable[[int, int], None] = lambda done, total: None  # progress: clips ready
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ def voice_script(
 
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
         futures = {text: pool.submit(voice_line, speech) for text, speech in lines.items()}
+        for done, _ in enumerate(as_completed(futures.values()), start=1):
+            options.on_clip(done, len(futures))
     clips, failures, synthesized = {}, [], 0
     for text, future in futures.items():
         try:
