@@ -213,3 +213,55 @@ def test_parallel_jobs_make_the_same_episodes(two_scripts):
     report = json.loads((project / "build" / "report.json").read_text())
     assert len(report["episodes"]) == 4
     assert all(abs(e["loudness_lufs"] + 16) <= 0.5 for e in report["episodes"])
+
+
+def test_watch_rebuilds_the_saved_script_and_survives_a_broken_edit(project):
+    import queue
+    import threading
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [
+        sys.executable,
+        "-m",
+        "breathcast",
+        "--project",
+        str(project),
+        "watch",
+        "--engine",
+        "espeak",
+    ]
+    proc = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+
+    def wait_for(needle: str, seconds: float = 60.0) -> str:
+        deadline = time.monotonic() + seconds
+        seen = []
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            seen.append(line)
+            if needle in line:
+                return line
+        raise AssertionError(f"{needle!r} never appeared in:\n{''.join(seen)}")
+
+    script = project / "scripts" / "kort.md"
+    try:
+        wait_for("watching")
+        time.sleep(0.5)
+        script.write_text(script.read_text().replace("Dank je wel.", "Dank je wel, tot morgen."))
+        wait_for("built   ")
+        wait_for("1 built, 0 skipped, 0 failed")
+        script.write_text(script.read_text().replace("[adem 2x]", "[adem zes]"))
+        wait_for(f"{script}:12: [adem zes]: expected a number of breaths like 6x")
+        wait_for("watching")
+        script.write_text(script.read_text().replace("[adem zes]", "[adem 3x]"))
+        wait_for("1 built, 0 skipped, 0 failed")
+        assert proc.poll() is None  # still watching
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

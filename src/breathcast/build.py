@@ -6,18 +6,19 @@ import json
 import logging
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from breathcast import RENDER_VERSION, ambience, ffmpeg
 from breathcast.breath import BreathPattern
 from breathcast.cache import VoiceCache
-from breathcast.config import Config
+from breathcast.config import Config, load_config
 from breathcast.engines import Engine, get_engine
 from breathcast.errors import BreathcastError, EngineError, ScriptError
 from breathcast.files import atomic_write
@@ -489,3 +490,35 @@ def clean_outputs(config: Config, voice_too: bool = False) -> list[Path]:
                     continue
                 shutil.rmtree(item) if item.is_dir() and not item.is_symlink() else item.unlink()
     return folders
+
+
+def watch(
+    config: Config,
+    engine: str | None,
+    jobs: int,
+    progress: Callable[[str], None],
+    stop: Any = None,
+) -> Iterator[BuildReport]:
+    """Rebuild a script's episodes whenever it is saved; yield each build's report.
+
+    Saving `uitspraak.txt` rebuilds every script (the build itself skips what did not change).
+    A broken edit is a failed build in the report; watching goes on.
+    """
+    from watchfiles import watch as watch_files  # only this command needs it
+
+    folder = config.path("scripts")
+    for changes in watch_files(folder, stop_event=stop, debounce=400, raise_interrupt=False):
+        changed = {Path(path) for _, path in changes}
+        scripts = sorted(p for p in changed if p.suffix == ".md" and p.is_file())
+        if any(p.name == LEXICON_FILE for p in changed):
+            scripts = []  # every script
+        elif not scripts:
+            continue
+        try:
+            yield build(
+                load_config(config.root), scripts, engine=engine, jobs=jobs, progress=progress
+            )
+        except BreathcastError as exc:  # e.g. another build holds the lock: try again next save
+            report = BuildReport()
+            report.failures.append(Failure(str(folder), str(exc)))
+            yield report

@@ -14,6 +14,7 @@ from breathcast import __version__
 from breathcast.breath import BreathPattern
 from breathcast.build import build as build_episodes
 from breathcast.build import check_project, clean_outputs, plot_script
+from breathcast.build import watch as watch_scripts
 from breathcast.config import ENGINE_CHOICES, load_config
 from breathcast.engines import engine_statuses
 from breathcast.errors import BreathcastError, PatternError
@@ -249,6 +250,36 @@ def plot(project: Path, script, ratio, engine, output) -> None:
     except BreathcastError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote   {written}")
+
+
+@cli.command()
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINE_CHOICES),
+    default=None,
+    help="Speech engine.  [default: from breathcast.toml, else auto]",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Episodes rendered at once.",
+)
+@click.pass_obj
+def watch(project: Path, engine, jobs) -> None:
+    """Rebuild a script's episodes every time it is saved in scripts/ (Ctrl-C stops)."""
+    try:
+        config = load_config(project)
+    except BreathcastError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"watching {config.path('scripts')}/ (Ctrl-C stops)")
+    for report in watch_scripts(config, engine, jobs, click.echo):
+        click.echo(summary_table(report))
+        for failure in report.failures:
+            click.secho(textwrap.indent(failure.error, "  "), fg="red", err=True)
+        click.echo("watching …")
 
 
 @cli.command()
