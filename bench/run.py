@@ -2,7 +2,8 @@
 
     python bench/run.py
 
-First rendering and mastering (below), then concurrent synthesis (bench/tts.py).
+First rendering and mastering (below), then concurrent synthesis (bench/tts.py), then the
+build loop (bench/loop.py).
 
 Builds synthetic episodes of 5, 15 and 60 minutes (40% speech, the rest breathing, with the
 water bed) from in-memory clips, so only planning, rendering and mastering are timed, and
@@ -21,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import loop
 import numpy as np
 import tts
 
@@ -102,6 +104,8 @@ def main() -> None:
     print(f"peak RSS of this process: {peak_mb:.0f} MB\n")
     sys.stdout.flush()
     tts.main()
+    print()
+    loop.main()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,48 @@
+"""The therapist's loop, timed as whole processes on the shipped scripts (2 scripts x 3 ratios).
+
+    python bench/loop.py
+
+- a no-op build (nothing changed), wall time of the whole `breathcast build` process;
+- a full warm-cache build (`--force`, every clip already voiced) with -j 1 and with -j 2.
+The espeak voice is used, so it runs offline.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def breathcast(project: Path, *args: str) -> float:
+    command = [sys.executable, "-m", "breathcast", "--project", str(project), "build",
+               "--engine", "espeak", "-q", *args]  # fmt: skip
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    project = Path(tempfile.mkdtemp(prefix="breathcast-bench-"))
+    shutil.copytree(REPO / "scripts", project / "scripts")
+    shutil.copy(REPO / "breathcast.toml", project / "breathcast.toml")
+    breathcast(project)  # voices every clip and builds everything once
+    no_op = statistics.median(breathcast(project) for _ in range(5))
+    serial = breathcast(project, "--force", "-j", "1")
+    parallel = breathcast(project, "--force", "-j", "2")
+    print("Build loop, 2 scripts x 3 ratios, espeak, warm voice cache:")
+    print("| build | wall time |\n|---|---|")
+    print(f"| no-op (nothing changed), median of 5 | {no_op:.2f} s |")
+    print(f"| full, -j 1 | {serial:.1f} s |")
+    print(f"| full, -j 2 | {parallel:.1f} s ({serial / parallel:.2f}x faster) |")
+    shutil.rmtree(project)
+
+
+if __name__ == "__main__":
+    main()
