@@ -30,7 +30,8 @@ from breathcast.loudness import encode_normalized, loudness_curve, mastering_gai
 from breathcast.manifest import Manifest, episode_inputs
 from breathcast.render import Stems, render_stems
 from breathcast.script import MUSIC_FOLDER, Script, read_script
-from breathcast.tags import write_tags
+from breathcast.sidecars import chapter_spans, chapters_json, cover_image, webvtt
+from breathcast.tags import EpisodeTags, write_tags
 from breathcast.timeline import Timeline, plan
 from breathcast.voice import (
     VoicedScript,
@@ -365,9 +366,19 @@ def _make_episode(
     try:
         track = _track(script, config)
         timeline, stems = render_episode(script, ratio, voiced, track, config)
-        title = f"{script.title} ({ratio.in_words})"
-        tag = partial(write_tags, title=title, comment=voice_note(voiced.engine))
-        level = encode_normalized(stems.mix(), dest, config.sound, tag)
+        podcast = config.podcast
+        tags = EpisodeTags(
+            title=f"{script.title} ({ratio.in_words})",
+            artist=podcast.author,
+            album=podcast.title,
+            genre=podcast.genre,
+            comment=voice_note(voiced.engine),
+            cover=cover_image(config.root, podcast.cover, script.title, podcast.title),
+            chapters=tuple(chapter_spans(timeline)),
+        )
+        level = encode_normalized(stems.mix(), dest, config.sound, partial(write_tags, tags=tags))
+        atomic_write(dest.with_suffix(".vtt"), webvtt(timeline).encode("utf-8"))
+        atomic_write(dest.with_suffix(".chapters.json"), chapters_json(timeline).encode("utf-8"))
     except BreathcastError as exc:
         return str(exc)
     return Episode(

@@ -57,6 +57,18 @@ class SoundSettings:
 
 
 @dataclass(frozen=True)
+class PodcastSettings:
+    """Who publishes the exercises: tags, cover art, and later the page and the feed."""
+
+    title: str = "Rust & verbinding"
+    author: str = "De eerste 1000 dagen"
+    description: str = "Korte oefeningen voor rust en verbinding, van zwangerschap tot twee jaar."
+    language: str = "nl"
+    genre: str = "Meditation"
+    cover: str = ""  # a square JPEG or PNG in music/, 1400-3000 px; empty: music/cover.*
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path = Path(".")
     source: str = "defaults"
@@ -69,6 +81,7 @@ class Config:
     build_dir: str = "build"
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     sound: SoundSettings = field(default_factory=SoundSettings)
+    podcast: PodcastSettings = field(default_factory=PodcastSettings)
 
     def path(self, name: str) -> Path:
         return self.root / getattr(self, f"{name}_dir")
@@ -99,11 +112,11 @@ def _from_dict(data: dict[str, Any], root: Path, source: str) -> Config:
     data = dict(data)
     voice = _section(VoiceSettings, data.pop("voice", {}), source, "voice")
     sound = _section(SoundSettings, data.pop("sound", {}), source, "sound")
+    podcast = _section(PodcastSettings, data.pop("podcast", {}), source, "podcast")
     ratios = data.pop("ratios", None)
-    config = _section(
-        Config, data, source, None, skip=("root", "source", "ratios", "voice", "sound")
-    )
-    config = replace(config, root=root, source=source, voice=voice, sound=sound)
+    skip = ("root", "source", "ratios", "voice", "sound", "podcast")
+    config = _section(Config, data, source, None, skip=skip)
+    config = replace(config, root=root, source=source, voice=voice, sound=sound, podcast=podcast)
     if config.engine not in ENGINE_CHOICES:
         raise ConfigError(
             f"{source}: engine = {config.engine!r}; choose one of {', '.join(ENGINE_CHOICES)}"

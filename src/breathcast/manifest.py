@@ -19,6 +19,7 @@ from breathcast.config import Config
 from breathcast.files import atomic_write
 from breathcast.lexicon import Lexicon
 from breathcast.script import MUSIC_FOLDER, Script
+from breathcast.sidecars import COVER_NAMES
 from breathcast.voice import PREPARE_VERSION
 
 MANIFEST_NAME = "manifest.json"
@@ -29,6 +30,7 @@ PART_NAMES = {
     "sound": "a sound setting changed",
     "render": "breathcast's rendering changed",
     "music": "the music file changed",
+    "tags": "the podcast details or the cover changed",
 }
 
 
@@ -50,6 +52,13 @@ def episode_inputs(
         track = config.root / script.ambient
         music = hashlib.sha256(track.read_bytes()).hexdigest()[:16] if track.is_file() else "?"
     spoken = [lexicon.apply(s.text) for s in script.spoken]
+    podcast = config.podcast
+    covers = (
+        [config.root / podcast.cover]
+        if podcast.cover
+        else [config.root / MUSIC_FOLDER / name for name in COVER_NAMES]
+    )
+    cover_bytes = [hashlib.sha256(p.read_bytes()).hexdigest() for p in covers if p.is_file()]
     return {
         "script": hashlib.sha256(Path(script.path).read_bytes()).hexdigest()[:16],
         "ratio": str(ratio),
@@ -57,6 +66,7 @@ def episode_inputs(
         "sound": _digest(asdict(config.sound)),
         "render": f"{RENDER_VERSION}.{PREPARE_VERSION}.{CACHE_VERSION}",
         "music": music,
+        "tags": _digest([asdict(podcast), cover_bytes]),
     }
 
 
@@ -79,8 +89,8 @@ class Manifest:
         entry = self.entries.get(relative)
         if entry is None:
             return ["it was never built"]
-        if not output.is_file():
-            return ["its MP3 is missing"]
+        if not all(p.is_file() for p in (output, output.with_suffix(".vtt"))):
+            return ["its MP3 or transcript is missing"]
         return [PART_NAMES[k] for k in PART_NAMES if entry["inputs"].get(k) != inputs.get(k)]
 
     def episode(self, relative: str) -> dict[str, Any]:
