@@ -85,6 +85,12 @@ class BreathPattern:
         return ", ".join(f"{names[kind]} {seconds:g}" for kind, seconds in self.phases)
 
     @property
+    def in_counts(self) -> str:
+        """Dutch, for the download page: `in 4 tellen, uit 6 tellen`."""
+        names = {"in": "in", "hold_in": "vasthouden", "out": "uit", "hold_out": "vasthouden"}
+        return ", ".join(f"{names[kind]} {seconds:g} tellen" for kind, seconds in self.phases)
+
+    @property
     def per_minute(self) -> float:
         return 60.0 / self.cycle_s
 

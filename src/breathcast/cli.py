@@ -18,6 +18,8 @@ from breathcast.build import watch as watch_scripts
 from breathcast.config import ENGINE_CHOICES, load_config
 from breathcast.engines import engine_statuses
 from breathcast.errors import BreathcastError, PatternError
+from breathcast.publish import publish as publish_site
+from breathcast.serve import make_server
 
 
 class _Ratio(click.ParamType):
@@ -293,6 +295,54 @@ def clean(project: Path, voice_too: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     for folder in removed:
         click.echo(f"removed {folder}")
+
+
+@cli.command()
+@click.option(
+    "--base-url", required=True, help="Where the site will live, e.g. https://example.nl/rust"
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The site folder.  [default: build/site]",
+)
+@click.option(
+    "--allow-offline-voice",
+    is_flag=True,
+    help="Publish episodes voiced by espeak too (they are previews).",
+)
+@click.pass_obj
+def publish(project: Path, base_url, out, allow_offline_voice) -> None:
+    """Write the download page and the podcast feed for every built episode."""
+    try:
+        site = publish_site(load_config(project), base_url, out, allow_offline_voice)
+    except BreathcastError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"published {site}/index.html and {site}/feed.xml")
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The folder to serve.  [default: build/site]",
+)
+@click.pass_obj
+def serve(project: Path, port, folder) -> None:
+    """Serve the site on 127.0.0.1, with HEAD and byte ranges (Ctrl-C stops)."""
+    folder = folder or load_config(project).path("build") / "site"
+    server = make_server(folder, port)
+    click.echo(f"serving {folder}/ on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @cli.command()

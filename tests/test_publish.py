@@ -1,0 +1,166 @@
+"""The site: a Dutch download page, a feed that real parsers accept, and a server with ranges."""
+
+import http.client
+import threading
+import xml.etree.ElementTree as ET
+
+import feedparser
+import podcastparser
+import pytest
+from click.testing import CliRunner
+from mutagen.mp3 import MP3
+
+from breathcast.cli import cli
+from breathcast.serve import make_server
+
+BASE = "http://127.0.0.1:8765/rust"
+
+
+def run(project, *args):
+    return CliRunner().invoke(cli, ["--project", str(project), *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def site(project):
+    (project / "breathcast.toml").write_text(
+        'ratios = ["4:6", "3:6"]\n[podcast]\ntitle = "Rust & <verbinding> \\"nu\\""\n'
+    )
+    script = project / "scripts" / "kort.md"
+    script.write_text(script.read_text().replace("title: Korte test", "title: Kort & <klein>"))
+    assert run(project, "build", "--engine", "espeak").exit_code == 0
+    return project
+
+
+def publish(project):
+    result = run(project, "publish", "--base-url", BASE, "--allow-offline-voice")
+    assert result.exit_code == 0, result.output
+    return project / "build" / "site"
+
+
+def parsed(site_dir):
+    with open(site_dir / "feed.xml", "rb") as handle:
+        return podcastparser.parse(f"{BASE}/feed.xml", handle)
+
+
+def test_offline_voiced_episodes_are_refused_unless_allowed(site):
+    result = run(site, "publish", "--base-url", BASE)
+    assert result.exit_code == 1
+    assert "offline espeak voice" in result.output and "--allow-offline-voice" in result.output
+    assert not (site / "build" / "site" / "feed.xml").exists()
+
+
+def test_feed_parses_with_gpodders_parser_and_feedparser(site):
+    site_dir = publish(site)
+    podcast = parsed(site_dir)
+    assert podcast["title"] == 'Rust & <verbinding> "nu"'
+    assert podcast["cover_url"] == f"{BASE}/cover.png"
+    episodes = {e["guid"]: e for e in podcast["episodes"]}
+    assert set(episodes) == {"breathcast:kort:4-6", "breathcast:kort:3-6"}
+    for guid, episode in episodes.items():
+        ratio = guid.rsplit(":", 1)[1]
+        assert episode["title"] == f"Kort & <klein> (in {ratio[0]}, uit {ratio[2]})"
+        (enclosure,) = episode["enclosures"]
+        assert enclosure["mime_type"] == "audio/mpeg"
+        local = site_dir / enclosure["url"].removeprefix(f"{BASE}/")
+        assert enclosure["file_size"] == local.stat().st_size
+        assert episode["total_time"] == pytest.approx(MP3(local).info.length, abs=1.0)
+        assert (
+            (site_dir / episode["transcript_url"].removeprefix(f"{BASE}/"))
+            .read_text()
+            .startswith("WEBVTT")
+        )
+        assert (site_dir / episode["chapters_json_url"].removeprefix(f"{BASE}/")).is_file()
+        assert enclosure["url"].isascii() and f"kort-{ratio}-" in enclosure["url"]
+    feed = feedparser.parse(str(site_dir / "feed.xml"))
+    assert not feed.bozo
+    assert {e.enclosures[0].length for e in feed.entries} == {
+        str(e["enclosures"][0]["file_size"]) for e in episodes.values()
+    }
+    channel = ET.parse(site_dir / "feed.xml").getroot().find("channel")
+    ns = {
+        "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+        "podcast": "https://podcastindex.org/namespace/1.0",
+    }
+    assert channel.find("itunes:explicit", ns).text == "false"
+    assert channel.find("itunes:category", ns).get("text") == "Health & Fitness"
+    assert channel.find("podcast:guid", ns).text
+    for item in channel.iter("item"):
+        assert item.find("podcast:transcript", ns).get("type") == "text/vtt"
+        assert item.find("podcast:chapters", ns).get("type") == "application/json+chapters"
+        assert item.find("pubDate").text.endswith("+0000")
+        assert int(item.find("itunes:duration", ns).text) > 0
+
+
+def test_guids_never_change_and_urls_follow_the_bytes(site):
+    site_dir = publish(site)
+    first = {e["guid"]: e for e in parsed(site_dir)["episodes"]}
+    site_dir = publish(site)  # unchanged: byte-for-byte the same URLs
+    again = {e["guid"]: e for e in parsed(site_dir)["episodes"]}
+    assert {g: e["enclosures"] for g, e in again.items()} == {
+        g: e["enclosures"] for g, e in first.items()
+    }
+    script = site / "scripts" / "kort.md"
+    script.write_text(script.read_text().replace("Dank je wel.", "Dank je wel, tot morgen."))
+    assert run(site, "build", "--engine", "espeak").exit_code == 0
+    site_dir = publish(site)
+    rebuilt = {e["guid"]: e for e in parsed(site_dir)["episodes"]}
+    assert set(rebuilt) == set(first)
+    for guid in first:
+        assert rebuilt[guid]["enclosures"][0]["url"] != first[guid]["enclosures"][0]["url"]
+        assert rebuilt[guid]["published"] == first[guid]["published"]
+    assert len(list((site_dir / "audio").glob("*.mp3"))) == 2  # the old audio is gone
+
+
+def test_page_is_dutch_escaped_and_self_contained(site):
+    html = (publish(site) / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="nl">' in html
+    assert "Kort &amp; &lt;klein&gt;" in html and "<klein>" not in html
+    assert "in 4 tellen, uit 6 tellen" in html and "in 3 tellen, uit 6 tellen" in html
+    assert html.count("<audio controls") == 2 and "Uitgeschreven tekst" in html
+    assert 'src="http' not in html and 'href="http' not in html  # no external requests
+
+
+@pytest.fixture
+def server(site):
+    site_dir = publish(site)
+    srv = make_server(site_dir, port=0)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield site_dir, srv.server_address
+    srv.shutdown()
+    srv.server_close()
+
+
+def request(address, method, path, headers=None):
+    conn = http.client.HTTPConnection(*address, timeout=10)
+    conn.request(method, path, headers=headers or {})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response, body
+
+
+def test_server_answers_head_and_byte_ranges_on_localhost_only(server):
+    site_dir, address = server
+    assert address[0] == "127.0.0.1"
+    mp3 = next((site_dir / "audio").glob("*.mp3"))
+    data = mp3.read_bytes()
+    path = f"/audio/{mp3.name}"
+    head, body = request(address, "HEAD", path)
+    assert (head.status, body) == (200, b"")
+    assert int(head.getheader("Content-Length")) == len(data)
+    assert head.getheader("Accept-Ranges") == "bytes"
+    assert head.getheader("Content-Type") == "audio/mpeg"
+    part, body = request(address, "GET", path, {"Range": "bytes=100-199"})
+    assert part.status == 206 and body == data[100:200]
+    assert part.getheader("Content-Range") == f"bytes 100-199/{len(data)}"
+    tail, body = request(address, "GET", path, {"Range": "bytes=-50"})
+    assert tail.status == 206 and body == data[-50:]
+    past, _ = request(address, "GET", path, {"Range": f"bytes={len(data)}-"})
+    assert past.status == 416 and past.getheader("Content-Range") == f"bytes */{len(data)}"
+    for sneaky in (
+        "/../breathcast.toml",
+        "/audio/%2e%2e/%2e%2e/breathcast.toml",
+        "/..%2f..%2fbreathcast.toml",
+    ):
+        response, _ = request(address, "GET", sneaky)
+        assert response.status == 404, sneaky
