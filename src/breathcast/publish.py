@@ -134,7 +134,7 @@ def publish(
             pub_date=first_published[guid],
             counts=ratio.in_counts,
             anchor=stem,
-            minutes=f"{seconds // 60}:{seconds % 60:02d} min",
+            minutes=f"{int(record['duration_s']) // 60}:{int(record['duration_s']) % 60:02d} min",
             size_mb=f"{len(data) / 1e6:.1f}".replace(".", ","),
             offline=bool(record.get("offline_voice")),
             chapter_list=tuple(
