@@ -348,3 +348,19 @@ def test_voices_says_which_engines_work_right_now(project, monkeypatch):
         result = run(project, "voices")
     assert "gtts    usable: works now" in result.output
     assert fake.requests == ["Hallo."]
+
+
+def test_a_damaged_clip_in_the_cache_is_detected_and_made_again(project, fake_google):
+    assert run(project, "build", "--engine", "gtts").exit_code == 0
+    wavs = sorted((project / "voice" / "gtts").glob("*.wav"))
+    damaged = wavs[0]
+    data = bytearray(damaged.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte in the middle of the audio
+    damaged.write_bytes(bytes(data))
+    wavs[1].write_bytes(wavs[1].read_bytes()[:100])  # and one truncated
+    fake_google.requests.clear()
+    result = run(project, "build", "--engine", "gtts", "--force")
+    assert result.exit_code == 0, result.output
+    assert len(fake_google.requests) == 2  # exactly the two damaged lines, synthesized again
+    assert f"warning: {damaged} was damaged (its checksum does not match)" in result.output
+    assert result.output.count("was damaged") == 2

@@ -117,7 +117,8 @@ def test_cache_round_trips_and_rejects_damaged_files(tmp_path):
     path = cache.store("espeak", "k" * 64, pcm)
     loaded = cache.load("espeak", "k" * 64)
     assert np.max(np.abs(loaded - pcm)) < 1 / 32767 + 1e-6
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp files left
+    names = sorted(p.name for p in path.parent.iterdir())
+    assert names == [path.with_suffix(".sha256").name, path.name]  # no temp files left
     path.write_bytes(path.read_bytes()[:30])
     assert cache.load("espeak", "k" * 64) is None
     assert cache.load("espeak", "missing") is None

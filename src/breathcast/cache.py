@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import wave
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from breathcast.files import atomic_write
 from breathcast.script import normalize_text
 
 CACHE_VERSION = 1
+log = logging.getLogger("breathcast")
 
 
 def clip_key(identity: dict[str, Any], text: str) -> str:
@@ -33,20 +35,31 @@ class VoiceCache:
         return self.root / engine / f"{key}.wav"
 
     def load(self, engine: str, key: str) -> np.ndarray | None:
-        """The cached clip as float32, or None when missing or unreadable."""
+        """The cached clip as float32; None when missing, or when damaged (then it is removed,
+        named in the log, and synthesized again by the caller)."""
         path = self.path(engine, key)
         try:
-            with wave.open(str(path), "rb") as wav:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            if path.with_suffix(".sha256").read_text().strip() != hashlib.sha256(data).hexdigest():
+                raise ValueError("its checksum does not match")
+            with wave.open(io.BytesIO(data), "rb") as wav:
                 if (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) != (
                     1,
                     2,
                     self.sample_rate,
                 ):
-                    return None
+                    raise ValueError("it has the wrong format")
                 frames = wav.readframes(wav.getnframes())
-        except (OSError, EOFError, wave.Error):
-            return None
-        if not frames:
+            if not frames:
+                raise ValueError("it is empty")
+        except (OSError, EOFError, ValueError, wave.Error) as exc:
+            reason = str(exc) if isinstance(exc, ValueError) else "its checksum is missing"
+            log.warning("%s was damaged (%s); it is made again", path, reason)
+            path.unlink(missing_ok=True)
+            path.with_suffix(".sha256").unlink(missing_ok=True)
             return None
         return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
 
@@ -67,5 +80,8 @@ class VoiceCache:
             wav.setsampwidth(2)
             wav.setframerate(self.sample_rate)
             wav.writeframes(samples.tobytes())
-        atomic_write(path, buffer.getvalue())
+        data = buffer.getvalue()
+        atomic_write(path, data)
+        # Written second: a clip without its checksum (a build killed in between) is redone.
+        atomic_write(path.with_suffix(".sha256"), hashlib.sha256(data).hexdigest().encode())
         return path
