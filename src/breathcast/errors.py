@@ -42,3 +42,7 @@ class EngineError(BreathcastError):
 
 class AudioError(BreathcastError):
     """ffmpeg failed to decode or encode audio."""
+
+
+class OutputError(BreathcastError):
+    """An output cannot be written (a full disk, a read-only folder)."""

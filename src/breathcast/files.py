@@ -8,19 +8,31 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from breathcast.errors import OutputError
+
 
 @contextmanager
 def atomic_path(dest: str | Path) -> Iterator[Path]:
-    """Yield a temp path beside `dest`; rename it over `dest` only if the block succeeds."""
+    """Yield a temp path beside `dest`; rename it over `dest` only if the block succeeds.
+
+    A write that fails (a full disk, a read-only folder) becomes an `OutputError` that names
+    the file; whatever was at `dest` before is left as it was.
+    """
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    os.close(fd)
+    tmp = None
     try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+        os.close(fd)
         yield Path(tmp)
         os.replace(tmp, dest)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {dest}: {exc.strerror or exc}; check the free disk space and that "
+            f"{dest.parent} is writable (the previous file, if any, is untouched)"
+        ) from exc
     finally:
-        if os.path.exists(tmp):
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
 
 

@@ -56,6 +56,11 @@ def cover_image(root: Path, configured: str, title: str, subtitle: str) -> tuple
 
     candidates = [root / configured] if configured else [root / "music" / n for n in COVER_NAMES]
     for path in candidates:
+        if not path.resolve().is_relative_to(root.resolve()):  # `..`, absolute, symlinks out
+            raise ConfigError(
+                f"cover = {configured!r} leads outside the project ({path.resolve()}); "
+                "put the image in music/"
+            )
         if not path.is_file():
             if configured:
                 raise ConfigError(f"cover = {configured!r}: no such file")
