@@ -6,6 +6,8 @@ import logging
 import os
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -46,6 +48,32 @@ def _setup_logging() -> None:
     logger.propagate = False
 
 
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINE_CHOICES),
+    default=None,
+    help="Speech engine: auto uses gTTS when Google answers, otherwise espeak.  "
+    "[default: from breathcast.toml, else auto]",
+)
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Episodes rendered at once, in separate processes.",
+)
+
+
+@contextmanager
+def library_errors() -> Iterator[None]:
+    """The one place where a library error becomes a clean exit, without a traceback."""
+    try:
+        yield
+    except BreathcastError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @click.group()
 @click.version_option(__version__, prog_name="breathcast")
 @click.option(
@@ -72,13 +100,7 @@ def cli(ctx: click.Context, project: Path) -> None:
     help="Inhale:exhale ratio such as 4:6, 4:7:8 or 4-4-4-4. Repeat for several; "
     "overrides the configured ratios.",
 )
-@click.option(
-    "--engine",
-    type=click.Choice(ENGINE_CHOICES),
-    default=None,
-    help="Speech engine. auto uses gTTS when Google answers, otherwise espeak.  "
-    "[default: from breathcast.toml, else auto]",
-)
+@engine_option
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -92,14 +114,7 @@ def cli(ctx: click.Context, project: Path) -> None:
     help="Lines synthesized at once.  [default: from breathcast.toml, else 4]",
 )
 @click.pass_obj
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1, 64),
-    default=os.cpu_count() or 1,
-    show_default=True,
-    help="Episodes rendered at once, in separate processes.",
-)
+@jobs_option
 @click.option("--force", is_flag=True, help="Rebuild every episode, changed or not.")
 @click.option(
     "--dry-run",
@@ -125,22 +140,12 @@ def build(
         click.echo(message)
 
     try:
-        config = load_config(project)
-        report = build_episodes(
-            config,
-            scripts,
-            ratios,
-            engine,
-            out,
-            progress,
-            tts_jobs,
-            jobs,
-            force,
-            dry_run,
-            step=bar.step,
-        )
-    except BreathcastError as exc:
-        raise click.ClickException(str(exc)) from exc
+        with library_errors():
+            config = load_config(project)
+            report = build_episodes(
+                config, scripts, ratios, engine, out, progress, tts_jobs, jobs, force, dry_run,
+                step=bar.step,
+            )  # fmt: skip
     finally:
         bar.clear()
     click.echo(summary_table(report))
@@ -211,10 +216,8 @@ def summary_table(report) -> str:
 @click.pass_obj
 def check(project: Path, scripts) -> None:
     """Validate every script (or the SCRIPTS given); exit 1 on any error."""
-    try:
+    with library_errors():
         parsed, errors, advice = check_project(load_config(project), scripts)
-    except BreathcastError as exc:
-        raise click.ClickException(str(exc)) from exc
     for script in parsed:
         click.echo(f"ok      {script.path}  ({len(script.speech)} lines, {script.title})")
     for note in advice:
@@ -230,12 +233,7 @@ def check(project: Path, scripts) -> None:
 @click.option(
     "--ratio", type=_Ratio(), default="4:6", show_default=True, help="The breath pattern to draw."
 )
-@click.option(
-    "--engine",
-    type=click.Choice(ENGINE_CHOICES),
-    default=None,
-    help="Speech engine for clips not yet in the voice cache.",
-)
+@engine_option
 @click.option(
     "-o",
     "--output",
@@ -247,35 +245,19 @@ def check(project: Path, scripts) -> None:
 @click.pass_obj
 def plot(project: Path, script, ratio, engine, output) -> None:
     """Draw one episode's timeline: chapters, lines, breath phases, bed and loudness."""
-    try:
+    with library_errors():
         written = plot_script(load_config(project), script, ratio, engine, output)
-    except BreathcastError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote   {written}")
 
 
 @cli.command()
-@click.option(
-    "--engine",
-    type=click.Choice(ENGINE_CHOICES),
-    default=None,
-    help="Speech engine.  [default: from breathcast.toml, else auto]",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1, 64),
-    default=os.cpu_count() or 1,
-    show_default=True,
-    help="Episodes rendered at once.",
-)
+@engine_option
+@jobs_option
 @click.pass_obj
 def watch(project: Path, engine, jobs) -> None:
     """Rebuild a script's episodes every time it is saved in scripts/ (Ctrl-C stops)."""
-    try:
+    with library_errors():
         config = load_config(project)
-    except BreathcastError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"watching {config.path('scripts')}/ (Ctrl-C stops)")
     for report in watch_scripts(config, engine, jobs, click.echo):
         click.echo(summary_table(report))
@@ -289,10 +271,8 @@ def watch(project: Path, engine, jobs) -> None:
 @click.pass_obj
 def clean(project: Path, voice_too: bool) -> None:
     """Remove the build outputs (and with --voice, the voice cache)."""
-    try:
+    with library_errors():
         removed = clean_outputs(load_config(project), voice_too)
-    except BreathcastError as exc:
-        raise click.ClickException(str(exc)) from exc
     for folder in removed:
         click.echo(f"removed {folder}")
 
@@ -315,10 +295,8 @@ def clean(project: Path, voice_too: bool) -> None:
 @click.pass_obj
 def publish(project: Path, base_url, out, allow_offline_voice) -> None:
     """Write the download page and the podcast feed for every built episode."""
-    try:
+    with library_errors():
         site = publish_site(load_config(project), base_url, out, allow_offline_voice)
-    except BreathcastError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"published {site}/index.html and {site}/feed.xml")
 
 
@@ -349,10 +327,8 @@ def serve(project: Path, port, folder) -> None:
 @click.pass_obj
 def voices(project: Path) -> None:
     """List the speech engines, their options, and whether each works right now."""
-    try:
+    with library_errors():
         statuses = engine_statuses(load_config(project).voice)
-    except BreathcastError as exc:
-        raise click.ClickException(str(exc)) from exc
     for status in statuses:
         mark = (
             click.style("usable", fg="green")
