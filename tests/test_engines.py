@@ -122,3 +122,17 @@ def test_cache_round_trips_and_rejects_damaged_files(tmp_path):
     path.write_bytes(path.read_bytes()[:30])
     assert cache.load("espeak", "k" * 64) is None
     assert cache.load("espeak", "missing") is None
+
+
+def test_a_clip_from_before_checksums_is_adopted_unless_it_is_cut_short(tmp_path):
+    cache = VoiceCache(tmp_path, SR)
+    pcm = (0.5 * np.sin(np.arange(SR) / 10)).astype(np.float32)
+    whole = cache.store("espeak", "a" * 64, pcm)
+    whole.with_suffix(".sha256").unlink()  # as a cache written before checksums
+    assert cache.load("espeak", "a" * 64) is not None
+    assert whole.with_suffix(".sha256").is_file()  # adopted
+    cut = cache.store("espeak", "b" * 64, pcm)
+    cut.with_suffix(".sha256").unlink()
+    cut.write_bytes(cut.read_bytes()[: len(cut.read_bytes()) // 2])
+    assert cache.load("espeak", "b" * 64) is None
+    assert not cut.exists()

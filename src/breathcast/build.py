@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from breathcast.lexicon import FILE_NAME as LEXICON_FILE
 from breathcast.lexicon import Lexicon, read_lexicon
 from breathcast.lint import lint_lexicon, lint_script
 from breathcast.lock import LOCK_NAME, build_lock
-from breathcast.loudness import encode_normalized, loudness_curve, mastering_gain
+from breathcast.loudness import encode_normalized, loudness_curve, mastering_gain, miss_warning
 from breathcast.manifest import Manifest, episode_inputs
 from breathcast.render import Stems, render_stems
 from breathcast.script import MUSIC_FOLDER, Script, read_script
@@ -328,8 +329,10 @@ def _build_matrix(
         work += [(p, voiced) for p in todo]
 
     failed_scripts = set()
-    for done, (p, result) in enumerate(_run_episodes(work, config, out, jobs), start=1):
+    for done, (p, (result, warnings)) in enumerate(_run_episodes(work, config, out, jobs), start=1):
         step("rendering", done, len(work))
+        for note in warnings:
+            log.warning("%s", note)
         if isinstance(result, str):
             if p.script.path not in failed_scripts:
                 report.failures.append(Failure(p.script.path, result))
@@ -353,7 +356,7 @@ def _run_episodes(work, config: Config, out: Path, jobs: int):
         for (p, _), task in zip(work, tasks, strict=True):
             yield p, _make_episode(*task)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(_make_episode, *task) for task in tasks]
         for (p, _), future in zip(work, futures, strict=True):
             yield p, future.result()
@@ -361,8 +364,10 @@ def _run_episodes(work, config: Config, out: Path, jobs: int):
 
 def _make_episode(
     script: Script, ratio: BreathPattern, voiced: VoicedScript, config: Config, dest: Path
-) -> Episode | str:
-    """One episode, start to finish. Errors come back as text: it crosses process borders."""
+) -> tuple[Episode | str, list[str]]:
+    """One episode, start to finish, and its warnings. Errors come back as text and warnings
+    as a list, not through logging: this runs in another process, started any which way."""
+    warnings: list[str] = []
     try:
         track = _track(script, config)
         timeline, stems = render_episode(script, ratio, voiced, track, config)
@@ -376,12 +381,14 @@ def _make_episode(
             cover=cover_image(config.root, podcast.cover, script.title, podcast.title),
             chapters=tuple(chapter_spans(timeline)),
         )
+        warnings += [f"{note} (at {ratio})" for note in timeline.warnings]
         level = encode_normalized(stems.mix(), dest, config.sound, partial(write_tags, tags=tags))
+        warnings += filter(None, [miss_warning(dest, level, config.sound)])
         atomic_write(dest.with_suffix(".vtt"), webvtt(timeline).encode("utf-8"))
         atomic_write(dest.with_suffix(".chapters.json"), chapters_json(timeline).encode("utf-8"))
     except BreathcastError as exc:
-        return str(exc)
-    return Episode(
+        return str(exc), warnings
+    episode = Episode(
         script=script.path,
         ratio=str(ratio),
         path=f"{dest.parent.name}/{dest.name}",
@@ -393,6 +400,7 @@ def _make_episode(
         loudness_lufs=level.integrated_lufs,
         true_peak_dbtp=level.true_peak_dbtp,
     )
+    return episode, warnings
 
 
 def _dry_run(config, scripts, ratios, engine, out, force, report) -> BuildReport:
@@ -462,8 +470,6 @@ def render_episode(
     """Plan and render one episode (not yet mastered)."""
     sound = config.sound
     timeline = plan(script, {text: pcm.size for text, pcm in voiced.clips.items()}, ratio, sound)
-    for note in timeline.warnings:
-        log.warning("%s (at %s)", note, ratio)
     seed = ambience.seed_for(script.slug)
     background = ambience.bed(script.ambient, track, timeline, sound, seed)
     return timeline, render_stems(timeline, voiced.clips, sound, background)
@@ -481,6 +487,8 @@ def plot_script(
     script = scripts[0]
     voiced = start_voicing(config, scripts, engine).voice(script)
     timeline, stems = render_episode(script, ratio, voiced, _track(script, config), config)
+    for note in timeline.warnings:
+        log.warning("%s", note)
     pcm = stems.mix()
     gain = mastering_gain(pcm, config.sound, str(path))
     curve = loudness_curve(pcm, config.sound, gain)

@@ -42,8 +42,10 @@ class VoiceCache:
             data = path.read_bytes()
         except OSError:
             return None
+        checksum = path.with_suffix(".sha256")
         try:
-            if path.with_suffix(".sha256").read_text().strip() != hashlib.sha256(data).hexdigest():
+            expected = checksum.read_text().strip() if checksum.exists() else None
+            if expected is not None and expected != hashlib.sha256(data).hexdigest():
                 raise ValueError("its checksum does not match")
             with wave.open(io.BytesIO(data), "rb") as wav:
                 if (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) != (
@@ -53,14 +55,16 @@ class VoiceCache:
                 ):
                     raise ValueError("it has the wrong format")
                 frames = wav.readframes(wav.getnframes())
-            if not frames:
-                raise ValueError("it is empty")
+                if not frames or len(frames) != wav.getnframes() * 2:
+                    raise ValueError("it is cut short")
         except (OSError, EOFError, ValueError, wave.Error) as exc:
-            reason = str(exc) if isinstance(exc, ValueError) else "its checksum is missing"
+            reason = str(exc) if isinstance(exc, ValueError) else "it cannot be read"
             log.warning("%s was damaged (%s); it is made again", path, reason)
             path.unlink(missing_ok=True)
-            path.with_suffix(".sha256").unlink(missing_ok=True)
+            checksum.unlink(missing_ok=True)
             return None
+        if expected is None:  # a clip from before checksums, whole and readable: adopt it
+            atomic_write(checksum, hashlib.sha256(data).hexdigest().encode())
         return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
 
     def frames(self, engine: str, key: str) -> int | None:

@@ -8,7 +8,6 @@ so the report states what listeners actually get, and a miss is corrected by enc
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,7 +26,6 @@ LIMITER_MARGIN_DB = 1.0
 LOUDNESS_TOLERANCE_LU = 0.2
 ENCODE_ATTEMPTS = 3
 MISS_WARNING_LU = 0.5
-log = logging.getLogger("breathcast")
 # libmp3lame as ffmpeg drives it returns float input 0.95x as loud (-0.45 dB, flat across the
 # spectrum; measured with sines and noise). Compensated up front; the loop catches any change.
 ENCODER_GAIN_DB = -0.45
@@ -100,6 +98,17 @@ def loudness_curve(pcm: np.ndarray, sound: SoundSettings, gain_db: float) -> np.
     return np.array([float(v) for v in values])
 
 
+def miss_warning(dest: str | Path, measured: Loudness, sound: SoundSettings) -> str | None:
+    """What to tell the user when an episode did not reach the loudness target."""
+    if abs(sound.loudness_lufs - measured.integrated_lufs) <= MISS_WARNING_LU:
+        return None
+    return (
+        f"{dest} measures {measured.integrated_lufs:.1f} LUFS, not {sound.loudness_lufs:.1f}: "
+        "its quiet parts carry too much of it for the limiter; more speech, or a louder tone "
+        "(tone_level_db), brings it closer"
+    )
+
+
 def encode_normalized(
     pcm: np.ndarray, dest: str | Path, sound: SoundSettings, tag: Callable[[Path], None] = None
 ) -> Loudness:
@@ -124,12 +133,4 @@ def encode_normalized(
             ceiling -= max(over_peak, 0.0) + (0.1 if over_peak > 0 else 0.0)
         if tag is not None:
             tag(tmp)  # before the rename: the file appears complete, tags and all
-    if abs(target - final.integrated_lufs) > MISS_WARNING_LU:
-        log.warning(
-            "%s measures %.1f LUFS, not %.1f: its quiet parts carry too much of it for the "
-            "limiter; more speech, or a louder tone (tone_level_db), brings it closer",
-            dest,
-            final.integrated_lufs,
-            target,
-        )
     return final
