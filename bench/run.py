@@ -2,8 +2,8 @@
 
     python bench/run.py
 
-First rendering and mastering (below), then concurrent synthesis (bench/tts.py), then the
-build loop (bench/loop.py).
+First rendering and mastering (below), then the naive pydub baseline (bench/naive.py), then
+concurrent synthesis (bench/tts.py), then the build loop (bench/loop.py).
 
 Builds synthetic episodes of 5, 15 and 60 minutes (40% speech, the rest breathing, with the
 water bed) from in-memory clips, so only planning, rendering and mastering are timed, and
@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import loop
+import naive
 import numpy as np
 import tts
 
@@ -103,6 +104,8 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process: {peak_mb:.0f} MB\n")
     sys.stdout.flush()
+    naive.main()
+    print()
     tts.main()
     print()
     loop.main()
