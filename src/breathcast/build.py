@@ -28,7 +28,7 @@ from breathcast.lexicon import Lexicon, read_lexicon
 from breathcast.lint import lint_lexicon, lint_script
 from breathcast.lock import LOCK_NAME, build_lock
 from breathcast.loudness import encode_normalized, loudness_curve, mastering_gain, miss_warning
-from breathcast.manifest import Manifest, episode_inputs
+from breathcast.manifest import Manifest, script_inputs
 from breathcast.render import Stems, render_stems
 from breathcast.script import MUSIC_FOLDER, Script, read_script
 from breathcast.sidecars import chapter_spans, chapters_json, cover_image, webvtt
@@ -179,11 +179,12 @@ def start_voicing(
     engine: str | None,
     tts_jobs: int | None = None,
     chosen: Engine | None = None,
+    lexicon: Lexicon | None = None,
 ) -> Voicing:
     cache = VoiceCache(config.path("voice"), config.sound.sample_rate)
     options = VoiceOptions(
         sound=config.sound,
-        lexicon=read_lexicon(config.path("scripts") / LEXICON_FILE),
+        lexicon=lexicon or read_lexicon(config.path("scripts") / LEXICON_FILE),
         jobs=tts_jobs or config.voice.tts_jobs,
         deadline=time.monotonic() + config.voice.retry_budget_s,
     )
@@ -236,9 +237,10 @@ def _plan_matrix(
     planned = []
     for script in scripts:
         tempo = script.tempo if script.tempo is not None else config.voice.tempo
+        shared = script_inputs(script, engine.identity(), tempo, lexicon, config)
         for ratio in episode_ratios(script, ratios, config):
             relative = f"{script.slug}/{script.slug}-{ratio.slug}.mp3"
-            inputs = episode_inputs(script, ratio, engine.identity(), tempo, lexicon, config)
+            inputs = {**shared, "ratio": str(ratio)}
             reasons = manifest.why_rebuild(relative, inputs, out / relative)
             if force and not reasons:
                 reasons = ["--force"]
@@ -304,7 +306,7 @@ def _build_matrix(
         engine or config.engine, config, scripts, ratios, lexicon, manifest, out, force
     )
     report.engine = chosen.name
-    voicing = start_voicing(config, scripts, engine, tts_jobs, chosen)
+    voicing = start_voicing(config, scripts, engine, tts_jobs, chosen, lexicon)
     work: list[tuple[_Planned, VoicedScript]] = []
     for script in scripts:
         mine = [p for p in planned if p.script is script]

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from breathcast import RENDER_VERSION
-from breathcast.breath import BreathPattern
 from breathcast.cache import CACHE_VERSION
 from breathcast.config import Config
 from breathcast.files import atomic_write
@@ -39,14 +38,15 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
-def episode_inputs(
+def script_inputs(
     script: Script,
-    ratio: BreathPattern,
     engine_identity: dict[str, Any],
     tempo: float,
     lexicon: Lexicon,
     config: Config,
 ) -> dict[str, str]:
+    """The inputs every episode of `script` shares; each episode adds its `ratio`. Files are
+    read and hashed once per script, not once per ratio."""
     music = ""
     if script.ambient.startswith(f"{MUSIC_FOLDER}/"):
         track = config.root / script.ambient
@@ -61,7 +61,6 @@ def episode_inputs(
     cover_bytes = [hashlib.sha256(p.read_bytes()).hexdigest() for p in covers if p.is_file()]
     return {
         "script": hashlib.sha256(Path(script.path).read_bytes()).hexdigest()[:16],
-        "ratio": str(ratio),
         "voice": _digest([engine_identity, tempo, spoken]),
         "sound": _digest(asdict(config.sound)),
         "render": f"{RENDER_VERSION}.{PREPARE_VERSION}.{CACHE_VERSION}",
