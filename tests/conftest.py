@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from fake_gtts import FakeGoogle
 
+from breathcast.cli import cli
 from breathcast.engines.gtts_engine import ENDPOINT_ENV
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,6 +45,20 @@ def _no_network(monkeypatch):
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv(ENDPOINT_ENV, f"http://127.0.0.1:{closed_port()}/batchexecute")
+
+
+def run_cli(project: Path, *args: str):
+    """`breathcast --project PROJECT ARGS…` in-process; the result has exit_code and output."""
+    return CliRunner().invoke(cli, ["--project", str(project), *args], catch_exceptions=False)
+
+
+def start_cli(project: Path, *args: str, **popen) -> subprocess.Popen:
+    """`breathcast --project PROJECT ARGS…` as a real process, output unbuffered and merged."""
+    command = [sys.executable, "-m", "breathcast", "--project", str(project), *args]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **popen
+    )
 
 
 def closed_port() -> int:

@@ -6,21 +6,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from conftest import REPO, SMALL_SCRIPT
+from conftest import run_cli as run
 from fake_gtts import FakeGoogle
 from mutagen.mp3 import MP3
 
 from breathcast import ffmpeg
-from breathcast.cli import cli
 from breathcast.engines.gtts_engine import ENDPOINT_ENV
 from breathcast.loudness import measure_file
 
 SR = 44100
-
-
-def run(project: Path, *args: str):
-    return CliRunner().invoke(cli, ["--project", str(project), *args], catch_exceptions=False)
 
 
 def report(project: Path) -> dict:

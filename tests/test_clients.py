@@ -7,7 +7,6 @@ import html
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import threading
@@ -15,9 +14,8 @@ import time
 import urllib.request
 
 import pytest
-from click.testing import CliRunner
+from conftest import closed_port, run_cli
 
-from breathcast.cli import cli
 from breathcast.serve import make_server
 
 CHROMIUM_FLAGS = [
@@ -27,15 +25,9 @@ CHROMIUM_FLAGS = [
 
 
 def run(project, *args):
-    result = CliRunner().invoke(cli, ["--project", str(project), *args], catch_exceptions=False)
+    result = run_cli(project, *args)
     assert result.exit_code == 0, result.output
     return result
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -112,7 +104,7 @@ def test_the_page_in_headless_chromium(served, tmp_path):
 
     # Every <audio> loads its source; the page reports each duration back through its title.
     (site / "check-audio.html").write_text(CHECK_AUDIO, encoding="utf-8")
-    port = free_port()
+    port = closed_port()  # free now; chromium takes it
     browser = subprocess.Popen(
         ["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile2'}",
          f"--remote-debugging-port={port}", f"{base}/check-audio.html"],

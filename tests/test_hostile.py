@@ -5,20 +5,15 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from click.testing import CliRunner
+from conftest import run_cli as run
 from mutagen.mp3 import MP3
 
 from breathcast import ffmpeg
-from breathcast.cli import cli
 
 NASTY = (
     '<script>alert("x")</script> & \'quotes\' "double" שלום עולם 🌊\u202e omgekeerd\x07'
     + " lang" * 820
 )
-
-
-def run(project, *args):
-    return CliRunner().invoke(cli, ["--project", str(project), *args], catch_exceptions=False)
 
 
 def test_hostile_titles_and_descriptions_are_escaped_and_round_trip(project):

@@ -9,20 +9,15 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import SMALL_SCRIPT
+from conftest import SMALL_SCRIPT, start_cli
+from conftest import run_cli as run
 
 from breathcast import ffmpeg
 from breathcast.build import build
-from breathcast.cli import cli
 from breathcast.config import load_config
 from breathcast.lock import LOCK_NAME
 
 OTHER = "---\ntitle: Ander\n---\nHallo daar.\n[adem 1x]\nTot zo.\n"
-
-
-def run(project: Path, *args: str):
-    return CliRunner().invoke(cli, ["--project", str(project), *args], catch_exceptions=False)
 
 
 def mtimes(folder: Path) -> dict[str, int]:
@@ -159,22 +154,7 @@ def test_a_stale_lock_from_a_killed_build_is_taken_over(project):
 
 def test_sigkill_mid_build_leaves_no_partial_mp3_and_the_rerun_completes(project):
     (project / "breathcast.toml").write_text('ratios = ["4:6", "3:6", "4:4", "5:5"]\n')
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [
-        sys.executable,
-        "-m",
-        "breathcast",
-        "--project",
-        str(project),
-        "build",
-        "--engine",
-        "espeak",
-        "-j",
-        "1",
-    ]
-    proc = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
-    )
+    proc = start_cli(project, "build", "--engine", "espeak", "-j", "1", start_new_session=True)
     deadline = time.monotonic() + 60
     build_dir = project / "build"
     while time.monotonic() < deadline:  # wait until an MP3 is being written
@@ -219,20 +199,7 @@ def test_watch_rebuilds_the_saved_script_and_survives_a_broken_edit(project):
     import queue
     import threading
 
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [
-        sys.executable,
-        "-m",
-        "breathcast",
-        "--project",
-        str(project),
-        "watch",
-        "--engine",
-        "espeak",
-    ]
-    proc = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    proc = start_cli(project, "watch", "--engine", "espeak", text=True)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
 

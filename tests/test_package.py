@@ -5,20 +5,15 @@ import json
 import re
 
 import pytest
-from click.testing import CliRunner
+from conftest import run_cli as run
 from mutagen.mp3 import MP3
 from PIL import Image
 
 from breathcast.build import build, start_voicing
-from breathcast.cli import cli
 from breathcast.config import load_config
 from breathcast.script import read_script
 from breathcast.sidecars import chapter_spans
 from breathcast.timeline import plan
-
-
-def run(project, *args):
-    return CliRunner().invoke(cli, ["--project", str(project), *args], catch_exceptions=False)
 
 
 @pytest.fixture

@@ -7,17 +7,12 @@ import xml.etree.ElementTree as ET
 import feedparser
 import podcastparser
 import pytest
-from click.testing import CliRunner
+from conftest import run_cli as run
 from mutagen.mp3 import MP3
 
-from breathcast.cli import cli
 from breathcast.serve import make_server
 
 BASE = "http://127.0.0.1:8765/rust"
-
-
-def run(project, *args):
-    return CliRunner().invoke(cli, ["--project", str(project), *args], catch_exceptions=False)
 
 
 @pytest.fixture
