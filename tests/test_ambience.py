@@ -11,7 +11,7 @@ from breathcast import ambience
 from breathcast.breath import BreathPattern
 from breathcast.config import SoundSettings
 from breathcast.errors import ScriptError
-from breathcast.render import duck_gain, render_stems
+from breathcast.render import DuckGain, render_stems
 from breathcast.script import parse_script
 from breathcast.timeline import plan
 
@@ -35,9 +35,13 @@ def timeline():
     return plan(SCRIPT, LENGTHS, BreathPattern.parse("4:6"), SOUND)
 
 
+def bed_samples(timeline) -> np.ndarray:
+    return ambience.bed("water", None, timeline, SOUND, seed=7)(0, timeline.length)
+
+
 @pytest.fixture(scope="module")
 def water(timeline):
-    return ambience.water(timeline, seed=7)
+    return ambience.Water(timeline, seed=7)(0, timeline.length)
 
 
 def test_waves_swell_with_the_inhale_and_recede_with_the_exhale(timeline, water):
@@ -55,8 +59,8 @@ def test_waves_outside_breathing_move_slowly_and_deterministically(timeline, wat
     levels = [window_db(water, pause.start + k * SR // 2) for k in range(1, 38)]
     assert max(levels) - min(levels) > 3.0  # the sea moves
     assert max(abs(a - b) for a, b in zip(levels, levels[1:], strict=False)) < 3.0  # slowly
-    assert np.array_equal(water, ambience.water(timeline, seed=7))  # the same every build
-    assert not np.array_equal(water[: SR * 5], ambience.water(timeline, seed=8)[: SR * 5])
+    assert np.array_equal(water, ambience.Water(timeline, seed=7)(0, timeline.length))  # each build
+    assert not np.array_equal(water[: SR * 5], ambience.Water(timeline, seed=8)(0, SR * 5))
 
 
 def test_water_sounds_like_water_not_hiss(timeline, water):
@@ -68,14 +72,14 @@ def test_water_sounds_like_water_not_hiss(timeline, water):
 
 
 def test_bed_fades_in_and_out(timeline):
-    bed = ambience.bed("water", None, timeline, SOUND, seed=7)
+    bed = bed_samples(timeline)
     assert rms_db(bed[: SR // 4]) < rms_db(bed[9 * SR : 10 * SR]) - 20
     assert rms_db(bed[-SR // 4 :]) < rms_db(bed[-14 * SR : -13 * SR]) - 20
     assert np.abs(bed[0]) < 1e-6 and np.abs(bed[-1]) < 1e-6
 
 
 def test_bed_level_sits_under_the_voice(timeline):
-    bed = ambience.bed("water", None, timeline, SOUND, seed=7)
+    bed = bed_samples(timeline)
     middle = bed[12 * SR : -14 * SR]
     assert rms_db(middle) == pytest.approx(SOUND.speech_level_dbfs + SOUND.bed_level_db, abs=3.0)
 
@@ -85,7 +89,7 @@ def test_bed_and_tone_duck_under_speech_and_return_in_pauses(timeline):
     stems = render_stems(
         timeline, {t: np.zeros(n, np.float32) for t, n in LENGTHS.items()}, SOUND, bed
     )
-    raw = bed.astype(np.float64)
+    raw = bed(0, timeline.length).astype(np.float64)
     under, free = [], []
     for clip in timeline.clips[1:3]:
         span = slice(clip.start, clip.start + clip.length)
@@ -106,7 +110,7 @@ def test_bed_and_tone_duck_under_speech_and_return_in_pauses(timeline):
 
 
 def test_ducking_looks_ahead_and_ramps_slowly(timeline):
-    gain = duck_gain(timeline, SOUND)
+    gain = DuckGain(timeline, SOUND)(0, timeline.length)
     depth = 10 ** (SOUND.duck_db / 20)
     clip = timeline.clips[1]
     assert gain[clip.start] == pytest.approx(depth, abs=1e-4)  # already down when the voice starts
@@ -123,7 +127,7 @@ def test_music_loops_with_seamless_crossfades():
     """A track of steady noise, looped: no dip or bump at the joins, no step bigger than its own."""
     rng = np.random.default_rng(3)
     track = (0.1 * rng.standard_normal(5 * SR)).astype(np.float32)
-    looped = ambience.loop_track(track, 22 * SR, SR, crossfade_s=1.0)
+    looped = ambience.LoopedTrack(track, SR, crossfade_s=1.0)(0, 22 * SR)
     assert looped.size == 22 * SR
     step = track.size - SR
     joins = list(range(step, 21 * SR, step))

@@ -150,7 +150,7 @@ def test_failed_encode_leaves_the_previous_episode_untouched(project, monkeypatc
         monkeypatch.delenv("BREATHCAST_FFMPEG")
         ffmpeg.ffmpeg_exe.cache_clear()
     assert result.exit_code == 1
-    assert "ffmpeg could not measure loudness: exit status 1" in result.output
+    assert f"ffmpeg could not encode {mp3}: exit status 1" in result.output
     assert mp3.read_bytes() == before
     assert leftovers(project) == []
 
@@ -353,9 +353,16 @@ def test_a_damaged_clip_in_the_cache_is_detected_and_made_again(project, fake_go
     data[len(data) // 2] ^= 0xFF  # one flipped byte in the middle of the audio
     damaged.write_bytes(bytes(data))
     wavs[1].write_bytes(wavs[1].read_bytes()[:100])  # and one truncated
+    prepared = sorted((project / "voice" / "prepared").glob("*.wav"))
+    for clip in prepared[1:]:
+        clip.unlink()  # say the voice settings changed: every line is prepared again from raw
+    data = bytearray(prepared[0].read_bytes())
+    data[len(data) // 2] ^= 0xFF  # and one prepared clip damaged too
+    prepared[0].write_bytes(bytes(data))
     fake_google.requests.clear()
     result = run(project, "build", "--engine", "gtts", "--force")
     assert result.exit_code == 0, result.output
     assert len(fake_google.requests) == 2  # exactly the two damaged lines, synthesized again
     assert f"warning: {damaged} was damaged (its checksum does not match)" in result.output
-    assert result.output.count("was damaged") == 2
+    assert f"warning: {prepared[0]} was damaged (its checksum does not match)" in result.output
+    assert result.output.count("was damaged") == 3

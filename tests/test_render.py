@@ -14,17 +14,18 @@ from measure import (
     rms_db,
 )
 
-from breathcast import tone
+from breathcast import ambience, tone
 from breathcast.breath import BreathPattern
 from breathcast.config import SoundSettings
-from breathcast.render import render
-from breathcast.script import parse_script
+from breathcast.render import Mixer, render
+from breathcast.script import BREATH_CUES, parse_script
 from breathcast.timeline import plan
 from breathcast.voice import prepare_clip
 
 SR = 44100
 SOUND = SoundSettings()
 SCRIPT = parse_script("---\ntitle: T\n---\nAdem met me mee.\n[adem 5x]\nMooi zo.\n", "t.md")
+PATTERN_46 = BreathPattern.parse("4:6")
 
 
 def speechlike(seconds: float, seed: int) -> np.ndarray:
@@ -215,3 +216,46 @@ def test_every_clip_gets_one_speech_level_with_its_peaks_held():
         peak = 20 * np.log10(np.max(np.abs(clip)))
         assert peak <= SOUND.speech_level_dbfs + SOUND.speech_crest_db + 0.6
         assert clip[0] == 0.0 and abs(clip[-1]) < 1e-6  # faded edges
+
+
+@pytest.mark.parametrize("size", [1000, 12345, 2**17])
+def test_streamed_chunks_equal_the_whole_render(size):
+    """Builds stream the mix in chunks; a join must be invisible, down to float precision."""
+    script = parse_script(
+        "---\ntitle: T\nambient: water\n---\n" + "Adem met me mee.\n[adem 3x cues]\nMooi zo.\n",
+        "t.md",
+    )
+    cues = {text: speechlike(0.5, 3 + n) for n, text in enumerate(BREATH_CUES.values())}
+    clips = {**CLIPS, **cues}
+    timeline = plan(
+        script, {k: v.size for k, v in clips.items()}, BreathPattern.parse("4:7:8"), SOUND
+    )
+    bed = ambience.bed("water", None, timeline, SOUND, seed=5)
+    mixer = Mixer(timeline, clips, SOUND, bed)
+    whole = mixer.stems(0, timeline.length).mix()
+    streamed = np.concatenate(list(mixer.chunks(size)))
+    assert streamed.size == timeline.length
+    assert np.max(np.abs(streamed - whole)) < 1e-6  # full scale is 1.0
+
+
+def test_the_mixer_reads_only_the_clips_it_is_placing():
+    """Clips come from a mapping that may read the cache lazily: never all at once."""
+
+    class Counting(dict):
+        asked: list[str] = []
+
+        def __getitem__(self, text):
+            self.asked.append(text)
+            return super().__getitem__(text)
+
+    long_script = parse_script(
+        "---\ntitle: T\n---\n" + "Adem met me mee.\n[adem 1x]\nMooi zo.\n" * 5, "t.md"
+    )
+    clips = Counting(CLIPS)
+    timeline = plan(long_script, {k: v.size for k, v in CLIPS.items()}, PATTERN_46, SOUND)
+    mixer = Mixer(timeline, clips, SOUND)
+    for n, _ in enumerate(mixer.chunks(SR)):
+        lo = n * SR
+        placing = {c.text for c in timeline.clips if c.start < lo + SR and c.start + c.length > lo}
+        assert set(clips.asked) == placing
+        clips.asked.clear()

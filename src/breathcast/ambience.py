@@ -20,7 +20,6 @@ LOOP_SAMPLES = 2**20  # about 24 s of noise; the wave envelope hides any repetit
 WAVE_LOW = 0.15  # envelope at the end of an exhale (1.0 = the crest of an inhale)
 BLEND_S = 2.0  # the waves ease into and out of the breath over this long
 CONTROL_RATE = 100  # envelope points per second, interpolated to the sample rate
-CHUNK = 2**18  # samples synthesized at a time
 
 
 def seed_for(name: str) -> int:
@@ -89,64 +88,107 @@ def wave_envelope(timeline: Timeline, rng: np.random.Generator) -> np.ndarray:
     return weight * breath + (1 - weight) * free
 
 
-def water(timeline: Timeline, seed: int) -> np.ndarray:
-    """The water bed for a whole episode, float32, RMS about 1 before fades."""
-    sr = timeline.sample_rate
-    rng = np.random.default_rng(seed)
-    deep = _noise_loop(rng, sr, lambda f: f**-0.5 * _highpass(f, 60) * _lowpass(f, 700))
-    foam = _noise_loop(rng, sr, lambda f: f**-0.5 * _highpass(f, 700) * _lowpass(f, 5000, 3))
-    control = wave_envelope(timeline, rng)
-    control_times = np.arange(control.size) / CONTROL_RATE
-    out = np.empty(timeline.length, np.float32)
-    for lo in range(0, timeline.length, CHUNK):  # in chunks: memory stays flat for long episodes
-        index = np.arange(lo, min(lo + CHUNK, timeline.length))
-        wave = np.interp(index / sr, control_times, control)
-        looped = index % LOOP_SAMPLES
-        chunk = deep[looped] * (0.3 + 0.7 * wave) + 0.35 * foam[looped] * wave**2  # foam on crests
-        out[lo : lo + index.size] = chunk / 0.75
-    return out
+class Water:
+    """The water bed for a whole episode as a source: any range, RMS about 1 before fades."""
+
+    def __init__(self, timeline: Timeline, seed: int):
+        self.sr = sr = timeline.sample_rate
+        rng = np.random.default_rng(seed)
+        shape_deep = lambda f: f**-0.5 * _highpass(f, 60) * _lowpass(f, 700)  # noqa: E731
+        shape_foam = lambda f: f**-0.5 * _highpass(f, 700) * _lowpass(f, 5000, 3)  # noqa: E731
+        self.deep = _noise_loop(rng, sr, shape_deep).astype(np.float32)
+        self.foam = _noise_loop(rng, sr, shape_foam).astype(np.float32)
+        self.control = wave_envelope(timeline, rng)
+
+    def __call__(self, lo: int, hi: int) -> np.ndarray:
+        wave = _upsample(self.control, CONTROL_RATE / self.sr, lo, hi)
+        deep, foam = _looped(self.deep, lo, hi), _looped(self.foam, lo, hi)
+        # The deep wash is always there and swells with the wave; foam rides the crests.
+        chunk = deep * (np.float32(0.3) + np.float32(0.7) * wave)
+        chunk += np.float32(0.35) * foam * (wave * wave)
+        chunk *= np.float32(1 / 0.75)
+        return chunk
 
 
-def loop_track(track: np.ndarray, length: int, sr: int, crossfade_s: float = 3.0) -> np.ndarray:
-    """Repeat `track` to `length` samples, each join an equal-power crossfade."""
-    if track.size == 0:
-        return np.zeros(length, np.float32)
-    fade = min(int(crossfade_s * sr), track.size // 4)
-    step = track.size - fade
-    out = np.zeros(length + track.size, np.float64)
-    fade_in = np.sin(0.5 * np.pi * raised_cosine(fade)) if fade else np.zeros(0)
-    fade_out = np.cos(0.5 * np.pi * raised_cosine(fade)) if fade else np.zeros(0)
-    piece = track.astype(np.float64)
-    for start in range(0, length, max(step, 1)):
-        copy = piece.copy()
-        if start > 0 and fade:
-            copy[:fade] *= fade_in
+def _upsample(control: np.ndarray, step: float, lo: int, hi: int) -> np.ndarray:
+    """`control` (one point every 1/step samples) linearly interpolated at samples lo..hi."""
+    origin = lo * step
+    first = int(origin)
+    position = (origin - first) + np.arange(hi - lo) * step
+    local = control[first : first + int(position[-1]) + 2]  # a short table searches fast
+    return np.interp(position, np.arange(local.size), local).astype(np.float32)
+
+
+def _looped(loop: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """Samples lo..hi of `loop` repeated forever, copied from contiguous slices."""
+    parts, at = [], lo
+    while at < hi:
+        offset = at % loop.size
+        take = min(hi - at, loop.size - offset)
+        parts.append(loop[offset : offset + take])
+        at += take
+    return np.concatenate(parts) if len(parts) != 1 else parts[0].copy()
+
+
+class LoopedTrack:
+    """The user's track repeated forever, each join an equal-power crossfade, as a source."""
+
+    def __init__(self, track: np.ndarray, sr: int, crossfade_s: float = 3.0):
+        track = track.astype(np.float32)
+        fade = min(int(crossfade_s * sr), track.size // 4)
+        self.size, self.step = track.size, max(track.size - fade, 1)
+        fade_in = np.sin(0.5 * np.pi * raised_cosine(fade)).astype(np.float32)
+        fade_out = np.cos(0.5 * np.pi * raised_cosine(fade)).astype(np.float32)
+        self.first = track.copy()
+        self.later = track.copy()
         if fade:
-            copy[-fade:] *= fade_out
-        out[start : start + copy.size] += copy
-    return out[:length].astype(np.float32)
+            self.first[-fade:] *= fade_out
+            self.later[:fade] *= fade_in
+            self.later[-fade:] *= fade_out
 
-
-def fade_edges(bed: np.ndarray, sound: SoundSettings) -> np.ndarray:
-    sr = sound.sample_rate
-    fade_in = min(int(sound.ambient_fade_in_s * sr), bed.size // 2)
-    fade_out = min(int(sound.ambient_fade_out_s * sr), bed.size // 2)
-    bed[:fade_in] *= raised_cosine(fade_in).astype(np.float32)
-    bed[bed.size - fade_out :] *= raised_cosine(fade_out)[::-1].astype(np.float32)
-    return bed
+    def __call__(self, lo: int, hi: int) -> np.ndarray:
+        out = np.zeros(hi - lo, np.float32)
+        if not self.size:
+            return out
+        first = max(0, (lo - self.size) // self.step + 1)
+        for copy in range(first, (hi - 1) // self.step + 1):
+            start = copy * self.step
+            piece = self.first if copy == 0 else self.later
+            a, b = max(lo, start), min(hi, start + self.size)
+            if a < b:
+                out[a - lo : b - lo] += piece[a - start : b - start]
+        return out
 
 
 def bed(
     ambient: str, track: np.ndarray | None, timeline: Timeline, sound: SoundSettings, seed: int
-) -> np.ndarray | None:
-    """The episode's bed at its level under the voice, faded in and out; None for no bed."""
+):
+    """The episode's bed as a source, at its level under the voice, faded in and out; None for
+    no bed."""
     if not ambient:
         return None
     if track is None:
-        raw = water(timeline, seed)
+        raw, rms = Water(timeline, seed), 1.0
     else:
-        raw = loop_track(track, timeline.length, sound.sample_rate, sound.music_crossfade_s)
+        raw = LoopedTrack(track, sound.sample_rate, sound.music_crossfade_s)
         rms = float(np.sqrt(np.mean(np.square(track, dtype=np.float64)))) if track.size else 0.0
-        raw = raw / rms if rms > 0 else raw
-    level = 10 ** ((sound.speech_level_dbfs + sound.bed_level_db) / 20)
-    return fade_edges((raw * level).astype(np.float32), sound)
+    level = 10 ** ((sound.speech_level_dbfs + sound.bed_level_db) / 20) / (rms if rms > 0 else 1.0)
+    sr, length = sound.sample_rate, timeline.length
+    fade_in = min(int(sound.ambient_fade_in_s * sr), length // 2)
+    fade_out = min(int(sound.ambient_fade_out_s * sr), length // 2)
+
+    def source(lo: int, hi: int) -> np.ndarray:
+        out = raw(lo, hi)
+        out *= np.float32(level)
+        if lo < fade_in:
+            end = min(hi, fade_in)
+            out[: end - lo] *= raised_cosine(fade_in)[lo:end].astype(np.float32)
+        if hi > length - fade_out:
+            start = max(lo, length - fade_out)
+            ramp = raised_cosine(fade_out)[::-1][
+                start - (length - fade_out) : hi - (length - fade_out)
+            ]
+            out[start - lo :] *= ramp.astype(np.float32)
+        return out
+
+    return source

@@ -27,9 +27,9 @@ from breathcast.lexicon import FILE_NAME as LEXICON_FILE
 from breathcast.lexicon import Lexicon, read_lexicon
 from breathcast.lint import lint_lexicon, lint_script
 from breathcast.lock import LOCK_NAME, build_lock
-from breathcast.loudness import encode_normalized, loudness_curve, mastering_gain, miss_warning
+from breathcast.loudness import encode_normalized, loudness_curve, miss_warning, predict_lufs
 from breathcast.manifest import Manifest, script_inputs
-from breathcast.render import Stems, render_stems
+from breathcast.render import Mixer
 from breathcast.script import MUSIC_FOLDER, Script, read_script
 from breathcast.sidecars import chapter_spans, chapters_json, cover_image, webvtt
 from breathcast.tags import EpisodeTags, write_tags
@@ -371,8 +371,7 @@ def _make_episode(
     as a list, not through logging: this runs in another process, started any which way."""
     warnings: list[str] = []
     try:
-        track = _track(script, config)
-        timeline, stems = render_episode(script, ratio, voiced, track, config)
+        timeline, mixer = episode_mixer(script, ratio, voiced, _track(script, config), config)
         podcast = config.podcast
         tags = EpisodeTags(
             title=f"{script.title} ({ratio.in_words})",
@@ -384,7 +383,13 @@ def _make_episode(
             chapters=tuple(chapter_spans(timeline)),
         )
         warnings += [f"{note} (at {ratio})" for note in timeline.warnings]
-        level = encode_normalized(stems.mix(), dest, config.sound, partial(write_tags, tags=tags))
+        level = encode_normalized(
+            mixer.chunks,
+            predicted_lufs(timeline, voiced),
+            dest,
+            config.sound,
+            partial(write_tags, tags=tags),
+        )
         warnings += filter(None, [miss_warning(dest, level, config.sound)])
         atomic_write(dest.with_suffix(".vtt"), webvtt(timeline).encode("utf-8"))
         atomic_write(dest.with_suffix(".chapters.json"), chapters_json(timeline).encode("utf-8"))
@@ -462,19 +467,25 @@ def load_music(script: Script, config: Config) -> np.ndarray:
     return ffmpeg.decode_file(path, config.sound.sample_rate)
 
 
-def render_episode(
+def episode_mixer(
     script: Script,
     ratio: BreathPattern,
     voiced: VoicedScript,
     track: np.ndarray | None,
     config: Config,
-) -> tuple[Timeline, Stems]:
-    """Plan and render one episode (not yet mastered)."""
+) -> tuple[Timeline, Mixer]:
+    """Plan one episode, and the mixer that renders it (not yet mastered)."""
     sound = config.sound
-    timeline = plan(script, {text: pcm.size for text, pcm in voiced.clips.items()}, ratio, sound)
+    timeline = plan(script, voiced.lengths, ratio, sound)
     seed = ambience.seed_for(script.slug)
     background = ambience.bed(script.ambient, track, timeline, sound, seed)
-    return timeline, render_stems(timeline, voiced.clips, sound, background)
+    return timeline, Mixer(timeline, voiced.clips, sound, background)
+
+
+def predicted_lufs(timeline: Timeline, voiced: VoicedScript) -> float:
+    """The episode's loudness before mastering, from its voice clips alone."""
+    placed = ((clip.start, voiced.energy[clip.text]) for clip in timeline.clips)
+    return predict_lufs(placed, timeline.length, timeline.sample_rate)
 
 
 def plot_script(
@@ -488,12 +499,12 @@ def plot_script(
         raise errors[0]
     script = scripts[0]
     voiced = start_voicing(config, scripts, engine).voice(script)
-    timeline, stems = render_episode(script, ratio, voiced, _track(script, config), config)
+    timeline, mixer = episode_mixer(script, ratio, voiced, _track(script, config), config)
     for note in timeline.warnings:
         log.warning("%s", note)
-    pcm = stems.mix()
-    gain = mastering_gain(pcm, config.sound, str(path))
-    curve = loudness_curve(pcm, config.sound, gain)
+    stems = mixer.stems(0, timeline.length)
+    gain = config.sound.loudness_lufs - predicted_lufs(timeline, voiced)
+    curve = loudness_curve(stems.mix(), config.sound, gain)
     return draw_timeline(script, timeline, stems, curve, gain, config.sound, dest)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
@@ -11,7 +12,6 @@ from pathlib import Path
 import numpy as np
 
 from breathcast.errors import AudioError
-from breathcast.files import atomic_path
 
 
 @cache
@@ -81,37 +81,79 @@ def encode_mp3(
     sample_rate: int,
     bitrate: str,
     filters: str | None = None,
-) -> Path:
-    """Stream float32 PCM chunks into an MP3 at `dest`, atomically, through ffmpeg `filters`.
+    listen: Sequence[str] | None = None,
+    name: str | None = None,
+) -> str:
+    """Stream float32 PCM chunks into an MP3 at `dest`, through ffmpeg `filters`.
 
-    ffmpeg writes a seekable temp file beside `dest` (so the Xing/Info header with the exact
-    length is filled in); only a complete file is renamed into place.
+    `dest` is written in place and must be seekable (so the Xing/Info header with the exact
+    length is filled in): give it a temp path from `files.atomic_path`, so that only a complete
+    file is ever renamed into place. Errors name `name` (the episode). With `listen`, the same
+    MP3 bytes are also teed, as they are written, into a second ffmpeg that decodes them with
+    those arguments (a loudness meter, say); its log is returned. The listener works on the
+    second core while the encoder runs, so checking the file costs no pass of its own.
     """
-    dest = Path(dest)
-    with atomic_path(dest) as tmp:
+    name = name or str(dest)
+    with tempfile.TemporaryFile() as log, tempfile.TemporaryFile() as heard:
+        if listen is None:
+            output = ["-f", "mp3", str(dest)]
+        else:
+            output = ["-map", "0:a", "-f", "tee", f"[f=mp3]{_tee_escape(dest)}|[f=mp3]pipe:1"]
         args = [
             *(ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y"),
             *pcm_format(sample_rate), "-i", "pipe:0",
             *(["-af", filters] if filters else []),
             *("-c:a", "libmp3lame", "-b:a", bitrate),
-            *("-f", "mp3", str(tmp)),
+            *output,
         ]  # fmt: skip
+        procs = []
         try:
-            proc = subprocess.Popen(args, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+            encoder = subprocess.Popen(
+                args,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE if listen is not None else subprocess.DEVNULL,
+                stderr=log,
+            )
+            procs.append(encoder)
+            if listen is not None:
+                listener_args = [ffmpeg_exe(), "-hide_banner", "-nostats", "-nostdin"]
+                listener_args += ["-loglevel", "info", "-f", "mp3", "-i", "pipe:0", *listen]
+                procs.append(
+                    subprocess.Popen(
+                        listener_args, stdin=encoder.stdout, stdout=subprocess.DEVNULL, stderr=heard
+                    )
+                )
+                encoder.stdout.close()  # the listener owns the read end now
         except OSError as exc:
-            raise AudioError(f"cannot run ffmpeg to encode {dest}: {exc}") from exc
+            _stop(procs)
+            raise AudioError(f"cannot run ffmpeg to encode {name}: {exc}") from exc
         try:
             for chunk in chunks:
-                proc.stdin.write(np.ascontiguousarray(chunk, dtype="<f4").tobytes())
-            proc.stdin.close()
+                encoder.stdin.write(np.ascontiguousarray(chunk, dtype="<f4").tobytes())
+            encoder.stdin.close()
         except BrokenPipeError:
             pass  # ffmpeg stopped early; its exit status and stderr say why
         except BaseException:
-            proc.kill()
-            proc.wait()
+            _stop(procs)
             raise
-        stderr = proc.stderr.read()
-        if proc.wait() != 0:
-            detail = stderr.decode(errors="replace").strip().splitlines()[-3:]
-            raise AudioError(f"ffmpeg could not encode {dest}: {' / '.join(detail)}")
-    return dest
+        codes = [proc.wait() for proc in procs]
+        for proc, code, stream in zip(procs, codes, (log, heard), strict=False):
+            if code != 0:
+                stream.seek(0)
+                detail = stream.read().decode(errors="replace").strip().splitlines()[-3:]
+                reason = " / ".join(detail) or f"exit status {code}"
+                what = "encode" if proc is encoder else "check the encoding of"
+                raise AudioError(f"ffmpeg could not {what} {name}: {reason}")
+        heard.seek(0)
+        return heard.read().decode(errors="replace")
+
+
+def _tee_escape(path: str | Path) -> str:
+    """A file name as the tee muxer reads it: its special characters backslash-escaped."""
+    return "".join("\\" + c if c in "\\|[]:" else c for c in str(path))
+
+
+def _stop(procs: Sequence[subprocess.Popen]) -> None:
+    for proc in procs:
+        proc.kill()
+        proc.wait()

@@ -1,16 +1,20 @@
-"""Podcast loudness, measured per ITU-R BS.1770-4 by ffmpeg's `ebur128` filter.
+"""Podcast loudness per ITU-R BS.1770-4: predicted to choose the gain, measured by ffmpeg.
 
-We never write our own K-filter. Every voice clip was already levelled and its peaks held
-(see `voice.level_clip`), so mastering is one linear gain to the target plus a look-ahead
-limiter that only stands guard at the true-peak ceiling. The encoded MP3 itself is measured,
-so the report states what listeners actually get, and a miss is corrected by encoding again.
+Every voice clip was already levelled and its peaks held (see `voice.level_clip`), so mastering
+is one linear gain to the target plus a look-ahead limiter that only stands guard at the
+true-peak ceiling. The gain is *predicted* before anything is rendered: each clip's K-weighted
+energy (10 ms steps) is placed at its offsets and gated as BS.1770 gates, so the episode is
+rendered and encoded once, in one streaming pass. The tone and bed sit under the relative gate
+and barely count. The encoded MP3 itself is *measured* by ffmpeg's `ebur128` as it is written,
+so the report states what listeners get, and a miss is corrected by encoding again.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +33,82 @@ MISS_WARNING_LU = 0.5
 # libmp3lame as ffmpeg drives it returns float input 0.95x as loud (-0.45 dB, flat across the
 # spectrum; measured with sines and noise). Compensated up front; the loop catches any change.
 ENCODER_GAIN_DB = -0.45
+
+
+STEP_S = 0.01  # resolution of a clip's energy profile
+BLOCK_STEPS, HOP_STEPS = 40, 10  # BS.1770 gating blocks: 400 ms, every 100 ms
+ABSOLUTE_GATE_LUFS, RELATIVE_GATE_LU = -70.0, -10.0
+K_TAIL_S = 0.1  # the K-filter's ring after a clip ends (its 38 Hz high-pass settles in ~20 ms)
+
+
+@lru_cache(maxsize=32)
+def _k_response(sample_rate: int, n: int) -> np.ndarray:
+    """The BS.1770 K-weighting (shelf, then high-pass) on an rfft grid of size n, at any rate.
+
+    Coefficients from the analog prototype by the bilinear transform, as libebur128 does; at
+    48 kHz they equal the standard's table.
+    """
+    f0, gain_db, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
+    k = np.tan(np.pi * f0 / sample_rate)
+    vh = 10 ** (gain_db / 20)
+    vb = vh**0.4996667741545416
+    a0 = 1 + k / q + k * k
+    shelf_b = [
+        (vh + vb * k / q + k * k) / a0,
+        2 * (k * k - vh) / a0,
+        (vh - vb * k / q + k * k) / a0,
+    ]
+    shelf_a = [1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]
+    f0, q = 38.13547087602444, 0.5003270373238773
+    k = np.tan(np.pi * f0 / sample_rate)
+    a0 = 1 + k / q + k * k
+    high_b, high_a = [1.0, -2.0, 1.0], [1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]
+    z = np.exp(-1j * np.pi * np.arange(n // 2 + 1) / (n // 2))  # z^-1 on the unit circle
+
+    def biquad(b, a):
+        return (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
+
+    return (biquad(shelf_b, shelf_a) * biquad(high_b, high_a)).astype(np.complex64)
+
+
+def _fft_size(n: int) -> int:
+    """A length >= n that the FFT handles fast, from a short list (so responses are reused)."""
+    octave = 1 << max(3, (n - 1).bit_length() - 1)
+    return next(octave * m // 8 for m in (8, 9, 10, 12, 15, 16) if octave * m // 8 >= n)
+
+
+def energy_profile(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
+    """A clip's K-weighted energy (sum of squares) in 10 ms steps, its filter ring included."""
+    step = round(STEP_S * sample_rate)
+    size = pcm.size + round(K_TAIL_S * sample_rate)
+    n = _fft_size(size)
+    spectrum = np.fft.rfft(pcm.astype(np.float32), n) * _k_response(sample_rate, n)
+    weighted = np.fft.irfft(spectrum, n)[:size].astype(np.float64)
+    steps = -(-size // step)
+    padded = np.zeros(steps * step)
+    padded[:size] = weighted * weighted
+    return padded.reshape(steps, step).sum(axis=1)
+
+
+def predict_lufs(placed: Iterable[tuple[int, np.ndarray]], length: int, sample_rate: int) -> float:
+    """Integrated loudness of energy profiles placed at sample offsets, gated per BS.1770."""
+    step = round(STEP_S * sample_rate)
+    energy = np.zeros(-(-length // step) + BLOCK_STEPS)
+    for start, profile in placed:
+        at = round(start / step)
+        part = profile[: max(0, energy.size - at)]
+        energy[at : at + part.size] += part
+    running = np.concatenate([[0.0], np.cumsum(energy)])
+    ends = np.arange(BLOCK_STEPS, energy.size - BLOCK_STEPS + 1, HOP_STEPS)
+    mean_square = (running[ends] - running[ends - BLOCK_STEPS]) / (BLOCK_STEPS * step)
+    with np.errstate(divide="ignore"):
+        blocks = -0.691 + 10 * np.log10(mean_square)
+    kept = mean_square[blocks > ABSOLUTE_GATE_LUFS]
+    if not kept.size:
+        return float("-inf")
+    relative = -0.691 + 10 * np.log10(kept.mean()) + RELATIVE_GATE_LU
+    kept = kept[-0.691 + 10 * np.log10(kept) > relative]
+    return float(-0.691 + 10 * np.log10(kept.mean()))
 
 
 @dataclass(frozen=True)
@@ -80,14 +160,6 @@ def master_filter(gain_db: float, ceiling_dbtp: float) -> str:
     )
 
 
-def mastering_gain(pcm: np.ndarray, sound: SoundSettings, name: str) -> float:
-    """The linear gain (dB) that brings `pcm` to the target loudness."""
-    gain = sound.loudness_lufs - measure_pcm(pcm, sound.sample_rate).integrated_lufs
-    if not np.isfinite(gain):
-        raise AudioError(f"{name}: the episode is silent; there is nothing to normalize")
-    return gain
-
-
 def loudness_curve(pcm: np.ndarray, sound: SoundSettings, gain_db: float) -> np.ndarray:
     """Short-term loudness (LUFS, 3 s window) every 0.1 s, through the master chain."""
     args = [*ffmpeg.pcm_format(sound.sample_rate), "-i", "pipe:0"]
@@ -110,21 +182,31 @@ def miss_warning(dest: str | Path, measured: Loudness, sound: SoundSettings) -> 
 
 
 def encode_normalized(
-    pcm: np.ndarray, dest: str | Path, sound: SoundSettings, tag: Callable[[Path], None] = None
+    render: Callable[[], Iterable[np.ndarray]],
+    predicted_lufs: float,
+    dest: str | Path,
+    sound: SoundSettings,
+    tag: Callable[[Path], None] | None = None,
 ) -> Loudness:
-    """Encode `pcm` to an MP3 at the target loudness and under the true-peak ceiling.
+    """Encode the episode that `render()` streams to an MP3 at the target loudness and under
+    the true-peak ceiling, in one pass when the prediction holds.
 
-    The encoded file is measured; if it missed (the limiter or the encoder moved it), the gain
-    and the limit are corrected and it is encoded again. Only the final file reaches `dest`.
+    The MP3 is measured as it is written; if it missed (a prediction off, the limiter or the
+    encoder moved it), the gain and the limit are corrected and it is rendered and encoded
+    again. Only the final file reaches `dest`.
     """
+    if not np.isfinite(predicted_lufs):
+        raise AudioError(f"{dest}: the episode is silent; there is nothing to normalize")
     target, ceiling = sound.loudness_lufs, sound.true_peak_dbtp
-    gain = mastering_gain(pcm, sound, str(dest)) - ENCODER_GAIN_DB
+    gain = target - predicted_lufs - ENCODER_GAIN_DB
+    meter = ["-af", "ebur128=peak=true", "-f", "null", "-"]
     with atomic_path(dest) as tmp:
         for _ in range(ENCODE_ATTEMPTS):
-            ffmpeg.encode_mp3(
-                [pcm], tmp, sound.sample_rate, sound.bitrate, master_filter(gain, ceiling)
+            master = master_filter(gain, ceiling)
+            log = ffmpeg.encode_mp3(
+                render(), tmp, sound.sample_rate, sound.bitrate, master, meter, str(dest)
             )
-            final = measure_file(tmp)
+            final = _parse(log)
             off_target = target - final.integrated_lufs
             over_peak = final.true_peak_dbtp - sound.true_peak_dbtp
             if abs(off_target) <= LOUDNESS_TOLERANCE_LU and over_peak <= 0:

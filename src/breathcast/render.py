@@ -1,4 +1,8 @@
-"""Timeline to PCM: voice, tone and bed placed into preallocated buffers, linear in length.
+"""Timeline to PCM, chunk by chunk: voice, tone and bed, linear in length, flat in memory.
+
+Every part is a *source*: a function from a sample range [lo, hi) to float32 samples, pure in
+the position. An episode streams out in chunks of `CHUNK` samples (a few seconds), so memory
+stays flat however long it is, and chunk boundaries are inaudible by construction.
 
 The tone and the bed duck under every voice clip: the gain is down by `duck_db` when a voice
 starts (it starts falling `duck_lookahead_s` earlier) and comes back up over `duck_release_s`
@@ -7,14 +11,17 @@ after it, with raised-cosine ramps, so the background breathes around the words.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from breathcast import tone
 from breathcast.config import SoundSettings
-from breathcast.timeline import Timeline
+from breathcast.timeline import ClipEvent, Timeline
+
+Source = Callable[[int, int], np.ndarray]  # (lo, hi) -> hi - lo float32 samples
+CHUNK = 2**17  # about 3 s at 44.1 kHz
 
 
 @dataclass(frozen=True)
@@ -28,45 +35,112 @@ class Stems:
         return self.voice + self.tone + self.bed
 
 
-def duck_gain(timeline: Timeline, sound: SoundSettings) -> np.ndarray:
-    sr = sound.sample_rate
-    gain = np.ones(timeline.length, dtype=np.float32)
-    depth = 10 ** (sound.duck_db / 20)
-    attack, release = round(sound.duck_lookahead_s * sr), round(sound.duck_release_s * sr)
-    down = (1 - (1 - depth) * tone.raised_cosine(attack)).astype(np.float32)
-    up = (depth + (1 - depth) * tone.raised_cosine(release)).astype(np.float32)
-    for clip in timeline.clips:
-        lo = clip.start - attack
-        shape = np.concatenate([down, np.full(clip.length, depth, np.float32), up])
-        cut = max(0, -lo)  # a clip at the very start ducks from sample 0
-        lo, shape = lo + cut, shape[cut:]
-        shape = shape[: max(0, timeline.length - lo)]
-        np.minimum(gain[lo : lo + shape.size], shape, out=gain[lo : lo + shape.size])
-    return gain
+class _Events:
+    """Clips sorted by start, and a quick way to find those that reach into a range."""
+
+    def __init__(self, clips: tuple[ClipEvent, ...], before: int = 0, after: int = 0):
+        self.clips = clips
+        self.starts = np.array([c.start for c in clips], dtype=np.int64)
+        self.before, self.after = before, after  # how far each clip's influence reaches
+        self.longest = max((c.length for c in clips), default=0)
+
+    def near(self, lo: int, hi: int) -> tuple[ClipEvent, ...]:
+        first = np.searchsorted(self.starts, lo - self.longest - self.after, side="left")
+        last = np.searchsorted(self.starts, hi + self.before, side="left")
+        return self.clips[first:last]
+
+
+class VoiceTrack:
+    """The voice clips at their places. `clips` may load lazily: only the clips near the
+    range are asked for."""
+
+    def __init__(self, timeline: Timeline, clips: Mapping[str, np.ndarray]):
+        self.events, self.clips = _Events(timeline.clips), clips
+
+    def __call__(self, lo: int, hi: int) -> np.ndarray:
+        out = np.zeros(hi - lo, np.float32)
+        for clip in self.events.near(lo, hi):
+            a, b = max(lo, clip.start), min(hi, clip.start + clip.length)
+            if a < b:
+                out[a - lo : b - lo] += self.clips[clip.text][a - clip.start : b - clip.start]
+        return out
+
+
+class DuckGain:
+    """The gain that lowers the tone and bed around every voice clip, in [depth, 1]."""
+
+    def __init__(self, timeline: Timeline, sound: SoundSettings):
+        sr = sound.sample_rate
+        self.depth = np.float32(10 ** (sound.duck_db / 20))
+        self.attack = round(sound.duck_lookahead_s * sr)
+        self.release = round(sound.duck_release_s * sr)
+        depth = float(self.depth)
+        self.down = (1 - (1 - depth) * tone.raised_cosine(self.attack)).astype(np.float32)
+        self.up = (depth + (1 - depth) * tone.raised_cosine(self.release)).astype(np.float32)
+        self.events = _Events(timeline.clips, before=self.attack, after=self.release)
+
+    def __call__(self, lo: int, hi: int) -> np.ndarray:
+        gain = np.ones(hi - lo, np.float32)
+        for clip in self.events.near(lo, hi):
+            end = clip.start + clip.length
+            _lower(gain, lo, clip.start - self.attack, self.down)
+            a, b = max(lo, clip.start), min(hi, end)
+            if a < b:
+                np.minimum(gain[a - lo : b - lo], self.depth, out=gain[a - lo : b - lo])
+            _lower(gain, lo, end, self.up)
+        return gain
+
+
+def _lower(gain: np.ndarray, lo: int, at: int, shape: np.ndarray) -> None:
+    """gain = min(gain, shape placed at sample `at`), for the part that falls in the range."""
+    a, b = max(lo, at), min(lo + gain.size, at + shape.size)
+    if a < b:
+        view = gain[a - lo : b - lo]
+        np.minimum(view, shape[a - at : b - at], out=view)
+
+
+class Mixer:
+    """One episode's sources, rendered as stems for any range, or streamed as the mix."""
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        clips: Mapping[str, np.ndarray],
+        sound: SoundSettings,
+        bed: Source | None = None,
+    ):
+        self.length = timeline.length
+        self.voice = VoiceTrack(timeline, clips)
+        self.tone = tone.PacingTone(timeline.blocks, sound)
+        self.duck = DuckGain(timeline, sound)
+        self.bed = bed
+
+    def stems(self, lo: int, hi: int) -> Stems:
+        duck = self.duck(lo, hi)
+        pacing = self.tone(lo, hi) * duck
+        bed = self.bed(lo, hi) * duck if self.bed is not None else np.zeros(hi - lo, np.float32)
+        return Stems(self.voice(lo, hi), pacing, bed, duck)
+
+    def chunks(self, size: int = CHUNK) -> Iterator[np.ndarray]:
+        """The mix, in order, `size` samples at a time."""
+        for lo in range(0, self.length, size):
+            yield self.stems(lo, min(lo + size, self.length)).mix()
 
 
 def render_stems(
     timeline: Timeline,
     clips: Mapping[str, np.ndarray],
     sound: SoundSettings,
-    bed: np.ndarray | None = None,
+    bed: Source | None = None,
 ) -> Stems:
-    voice = np.zeros(timeline.length, dtype=np.float32)
-    for clip in timeline.clips:
-        voice[clip.start : clip.start + clip.length] += clips[clip.text]
-    pacing = np.zeros(timeline.length, dtype=np.float32)
-    for block in timeline.blocks:
-        pacing[block.start : block.start + block.length] += tone.render_block(block, sound)
-    duck = duck_gain(timeline, sound)
-    pacing *= duck
-    background = bed * duck if bed is not None else np.zeros(timeline.length, np.float32)
-    return Stems(voice, pacing, background, duck)
+    """Every stem of a whole episode at once (for plots and tests; builds stream instead)."""
+    return Mixer(timeline, clips, sound, bed).stems(0, timeline.length)
 
 
 def render(
     timeline: Timeline,
     clips: Mapping[str, np.ndarray],
     sound: SoundSettings,
-    bed: np.ndarray | None = None,
+    bed: Source | None = None,
 ) -> np.ndarray:
     return render_stems(timeline, clips, sound, bed).mix()

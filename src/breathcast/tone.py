@@ -1,4 +1,4 @@
-"""The breath-pacing tone, synthesized in numpy straight from a breathing block.
+"""The breath-pacing tone, synthesized in numpy straight from the breathing blocks.
 
 Pitch rises and the tone swells on the inhale; it falls and fades on the exhale; on holds it
 stays put and softens (or goes quiet). Pitch is integrated into one continuous phase and every
@@ -10,6 +10,9 @@ above the tone's harmonics (which stay under 900 Hz) so they never blur into it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -35,12 +38,6 @@ def raised_cosine(n: int) -> np.ndarray:
     if n <= 0:
         return np.zeros(0)
     return 0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, n))
-
-
-def _glide(start: float, end: float, n: int, ramp: int) -> np.ndarray:
-    shape = np.ones(n)
-    shape[:ramp] = raised_cosine(ramp)
-    return start + (end - start) * shape
 
 
 def tone_peak(sound: SoundSettings) -> float:
@@ -69,42 +66,146 @@ def chime(kind: str, sound: SoundSettings, room: int) -> np.ndarray:
     return peak * envelope * wave / 1.15
 
 
-def render_block(block: BreathBlock, sound: SoundSettings) -> np.ndarray:
-    """The pacing tone (and chimes) for one breathing block, `block.length` samples of float32."""
-    sr = sound.sample_rate
-    pitch_end = {
-        "in": sound.tone_high_hz,
-        "hold_in": sound.tone_high_hz,
-        "out": sound.tone_low_hz,
-        "hold_out": sound.tone_low_hz,
-    }
-    level_end = {
-        "in": 1.0,
-        "hold_in": sound.tone_hold_level,
-        "out": EXHALE_FLOOR,
-        "hold_out": sound.tone_hold_level * EXHALE_FLOOR,
-    }
-    freq = np.empty(block.length)
-    level = np.empty(block.length)
-    f, a = sound.tone_low_hz, EXHALE_FLOOR
-    for phase in block.phases:
-        lo, hi = phase.start - block.start, phase.start - block.start + phase.length
-        is_hold = phase.kind.startswith("hold")
-        ramp = min(round(HOLD_RAMP_S * sr), phase.length) if is_hold else phase.length
-        freq[lo:hi] = _glide(f, pitch_end[phase.kind], phase.length, ramp)
-        level[lo:hi] = _glide(a, level_end[phase.kind], phase.length, ramp)
-        f, a = pitch_end[phase.kind], level_end[phase.kind]
+@dataclass(frozen=True)
+class _PhaseTone:
+    """One phase of the tone: where it starts, what it glides between, and its phase angle."""
 
-    fade_in = min(round(EDGE_FADE_IN_S * sr), block.length // 2)
-    fade_out = min(round(EDGE_FADE_OUT_S * sr), block.length // 2)
-    level[:fade_in] *= raised_cosine(fade_in)
-    level[block.length - fade_out :] *= raised_cosine(fade_out)[::-1]
+    start: int  # in the episode
+    length: int
+    kind: str
+    f0: float
+    f1: float
+    a0: float
+    a1: float
+    ramp: int  # the glide lasts this many samples, then holds f1 and a1
+    theta0: float  # the oscillator's phase angle before the first sample (radians, wrapped)
+    block_start: int
+    block_end: int
 
-    theta = 2 * np.pi * np.cumsum(freq) / sr
-    out = tone_peak(sound) * level * sum(weight * np.sin(k * theta) for k, weight in HARMONICS)
-    if sound.chimes:
-        for phase in block.phases:
-            lo = phase.start - block.start
-            strike = chime(phase.kind, sound, block.length - lo)
-            out[lo : lo + strike.size] += strike
-    return out.astype(np.float32)
+
+def _ramp(k: np.ndarray, n: int) -> np.ndarray:
+    """`raised_cosine(n)` at sample indices k (clamped to 1 after the ramp), float32."""
+    if n <= 1:
+        return (k >= n).astype(np.float32)
+    x = np.minimum(k, n - 1).astype(np.float32) * np.float32(np.pi / (n - 1))
+    return np.float32(0.5) - np.float32(0.5) * np.cos(x)
+
+
+def _ramp_sum(k: int, n: int) -> float:
+    """sum(_ramp(j, n) for j in 0..k), in closed form: the glide's integral, for the phase angle."""
+    if k < 0:
+        return 0.0
+    if n <= 1:
+        return float(k + 1 - n)
+    if k >= n - 1:
+        return n / 2 + (k - (n - 1))
+    a = np.pi / (n - 1)
+    cosines = np.sin((k + 1) * a / 2) * np.cos(k * a / 2) / np.sin(a / 2)
+    return float(0.5 * (k + 1) - 0.5 * cosines)
+
+
+class PacingTone:
+    """The pacing tone (and chimes) of every breathing block, rendered for any sample range.
+
+    Every sample is a function of its position alone (the oscillator's phase angle at a phase
+    start is known in closed form), so an episode can be rendered in chunks of any size and
+    in any order, and joins nothing.
+    """
+
+    def __init__(self, blocks: Sequence[BreathBlock], sound: SoundSettings):
+        self.sound = sound
+        self.peak = tone_peak(sound)
+        sr = sound.sample_rate
+        pitch_end = {
+            "in": sound.tone_high_hz,
+            "hold_in": sound.tone_high_hz,
+            "out": sound.tone_low_hz,
+            "hold_out": sound.tone_low_hz,
+        }
+        level_end = {
+            "in": 1.0,
+            "hold_in": sound.tone_hold_level,
+            "out": EXHALE_FLOOR,
+            "hold_out": sound.tone_hold_level * EXHALE_FLOOR,
+        }
+        self.phases: list[_PhaseTone] = []
+        for block in blocks:
+            f, a, theta = sound.tone_low_hz, EXHALE_FLOOR, 0.0
+            for phase in block.phases:
+                is_hold = phase.kind.startswith("hold")
+                ramp = min(round(HOLD_RAMP_S * sr), phase.length) if is_hold else phase.length
+                f1, a1 = pitch_end[phase.kind], level_end[phase.kind]
+                end = block.start + block.length
+                self.phases.append(
+                    _PhaseTone(
+                        phase.start,
+                        phase.length,
+                        phase.kind,
+                        f,
+                        f1,
+                        a,
+                        a1,
+                        ramp,
+                        theta,
+                        block.start,
+                        end,
+                    )  # fmt: skip
+                )
+                swept = f * phase.length + (f1 - f) * _ramp_sum(phase.length - 1, ramp)
+                theta = (theta + 2 * np.pi * swept / sr) % (2 * np.pi)
+                f, a = f1, a1
+        self.starts = np.array([p.start for p in self.phases], dtype=np.int64)
+        self.longest = max((p.length for p in self.phases), default=0)
+        self._chimes: dict[tuple[str, int], np.ndarray] = {}
+
+    def __call__(self, lo: int, hi: int) -> np.ndarray:
+        out = np.zeros(hi - lo, np.float32)
+        reach = max(self.longest, round(CHIME_LENGTH_S * self.sound.sample_rate))
+        first = int(np.searchsorted(self.starts, lo - reach, side="left"))
+        last = int(np.searchsorted(self.starts, hi, side="left"))
+        for phase in self.phases[first:last]:
+            self._add_phase(phase, lo, hi, out)
+        return out
+
+    def _add_phase(self, p: _PhaseTone, lo: int, hi: int, out: np.ndarray) -> None:
+        sr = self.sound.sample_rate
+        a, b = max(lo, p.start), min(hi, p.start + p.length)
+        if a < b:
+            k = np.arange(a - p.start, b - p.start)
+            u = _ramp(k, p.ramp)
+            # The phase angle: closed form up to this chunk, a running sum within it.
+            # Counted in cycles, reduced to their fraction before the float32 sines.
+            before = p.f0 * k[0] + (p.f1 - p.f0) * _ramp_sum(int(k[0]) - 1, p.ramp)
+            start = (p.theta0 / (2 * np.pi) + before / sr) % 1.0
+            cycles = np.cumsum((p.f0 + (p.f1 - p.f0) * u.astype(np.float64)) / sr)
+            cycles += start
+            cycles -= cycles.astype(np.int64)  # positive, so truncation is the floor
+            theta32 = cycles.astype(np.float32) * np.float32(2 * np.pi)
+            level = np.float32(p.a0) + np.float32(p.a1 - p.a0) * u
+            self._edge_fades(level, a, p)
+            wave = sum(np.float32(w) * np.sin(np.float32(n) * theta32) for n, w in HARMONICS)
+            out[a - lo : b - lo] += np.float32(self.peak) * level * wave
+        if self.sound.chimes:
+            strike = self._chime(p.kind, p.block_end - p.start)
+            a, b = max(lo, p.start), min(hi, p.start + strike.size)
+            if a < b:
+                out[a - lo : b - lo] += strike[a - p.start : b - p.start]
+
+    def _edge_fades(self, level: np.ndarray, a: int, p: _PhaseTone) -> None:
+        """Soften the block's first and last moments (samples a.. of `level`) in place."""
+        sr, length = self.sound.sample_rate, p.block_end - p.block_start
+        fade_in = min(round(EDGE_FADE_IN_S * sr), length // 2)
+        fade_out = min(round(EDGE_FADE_OUT_S * sr), length // 2)
+        k = np.arange(a - p.block_start, a - p.block_start + level.size)
+        head = k < fade_in
+        if head.any():
+            level[head] *= _ramp(k[head], fade_in)
+        tail = k >= length - fade_out
+        if tail.any():
+            level[tail] *= _ramp(length - 1 - k[tail], fade_out)
+
+    def _chime(self, kind: str, room: int) -> np.ndarray:
+        key = (kind, min(room, round(CHIME_LENGTH_S * self.sound.sample_rate)))
+        if key not in self._chimes:
+            self._chimes[key] = chime(kind, self.sound, room).astype(np.float32)
+        return self._chimes[key]

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import random
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from breathcast.config import SoundSettings
 from breathcast.engines import Engine, SpeechAudio
 from breathcast.errors import AudioError, EngineError
 from breathcast.lexicon import Lexicon
+from breathcast.loudness import energy_profile
 from breathcast.script import Script, Speech
 from breathcast.tone import raised_cosine
 
@@ -49,10 +51,52 @@ class VoiceOptions:
     on_clip: Callable[[int, int], None] = lambda done, total: None  # progress: clips ready
 
 
+class PreparedClips(Mapping[str, np.ndarray]):
+    """Spoken text -> prepared float32 clip, read from the cache when asked.
+
+    The mix asks for clips in time order, so only the few it is placing are held: an episode
+    of any length needs the memory of a handful of lines, not of all its speech.
+    """
+
+    HELD = 8
+
+    def __init__(self, cache: VoiceCache, keys: dict[str, str]):
+        self.cache, self.keys = cache, keys
+        self._held: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def __getitem__(self, text: str) -> np.ndarray:
+        if text in self._held:
+            self._held.move_to_end(text)
+            return self._held[text]
+        clip = self.cache.load(PREPARED, self.keys[text])
+        if clip is None:
+            raise AudioError(
+                f"the voice clip for {text!r} left the cache during the build; build again"
+            )
+        self._held[text] = clip
+        if len(self._held) > self.HELD:
+            self._held.popitem(last=False)
+        return clip
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getstate__(self):  # sent to worker processes without the clips it holds
+        return {"cache": self.cache, "keys": self.keys}
+
+    def __setstate__(self, state):
+        self.__init__(state["cache"], state["keys"])
+
+
 @dataclass(frozen=True)
 class VoicedScript:
     engine: str
-    clips: dict[str, np.ndarray]  # spoken text -> float32 PCM, prepared and ready to place
+    clips: Mapping[str, np.ndarray]  # spoken text -> float32 PCM, prepared and ready to place
+    lengths: dict[str, int]  # spoken text -> samples
+    energy: dict[str, np.ndarray]  # spoken text -> K-weighted energy profile (for loudness)
     synthesized: int
     cached: int
 
@@ -76,29 +120,43 @@ def voice_script(
     for speech in script.spoken:
         lines.setdefault(speech.text, speech)
 
-    def voice_line(speech: Speech) -> tuple[np.ndarray, bool]:
+    sound = options.sound
+
+    def voice_line(speech: Speech) -> tuple[str, np.ndarray, bool]:
+        """The line's prepared clip, made if need be: its cache key, clip, and whether new."""
         key = clip_key(identity, options.lexicon.apply(speech.text))
-        raw = cache.load(engine.name, key)
-        fresh = raw is None
-        if fresh:
-            raw = _synthesize(engine, options.lexicon.apply(speech.text), options)
-            cache.store(engine.name, key, raw)  # at once: a later failure keeps this one
-        return _prepared(raw, key, cache, options.sound, tempo), fresh
+        prepared_key = _prepared_key(key, sound, tempo)
+        clip = cache.load(PREPARED, prepared_key)
+        fresh = False
+        if clip is None:
+            raw = cache.load(engine.name, key)
+            fresh = raw is None
+            if fresh:
+                raw = _synthesize(engine, options.lexicon.apply(speech.text), options)
+                cache.store(engine.name, key, raw)  # at once: a later failure keeps this one
+            clip = prepare_clip(raw, sound, tempo)  # may cost ffmpeg runs: once per setting
+            cache.store(PREPARED, prepared_key, clip)
+        return prepared_key, clip, fresh
+
+    def describe(speech: Speech) -> tuple[str, int, np.ndarray, bool]:
+        prepared_key, clip, fresh = voice_line(speech)
+        return prepared_key, clip.size, energy_profile(clip, sound.sample_rate), fresh
 
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-        futures = {text: pool.submit(voice_line, speech) for text, speech in lines.items()}
+        futures = {text: pool.submit(describe, speech) for text, speech in lines.items()}
         for done, _ in enumerate(as_completed(futures.values()), start=1):
             options.on_clip(done, len(futures))
-    clips, failures, synthesized = {}, [], 0
+    keys, lengths, energy, failures, synthesized = {}, {}, {}, [], 0
     for text, future in futures.items():
         try:
-            clips[text], fresh = future.result()
+            keys[text], lengths[text], energy[text], fresh = future.result()
             synthesized += fresh
         except (EngineError, AudioError) as exc:
             failures.append(f"{script.path}:{lines[text].line}: {exc}")
     if failures:
         raise EngineError("\n".join(failures))
-    return VoicedScript(engine.name, clips, synthesized, len(clips) - synthesized)
+    clips = PreparedClips(cache, keys)
+    return VoicedScript(engine.name, clips, lengths, energy, synthesized, len(keys) - synthesized)
 
 
 def _synthesize(engine: Engine, text: str, options: VoiceOptions) -> np.ndarray:
@@ -190,18 +248,6 @@ def estimate_clip_lengths(
             frames = int(guess / tempo)
         lengths[speech.text] = frames
     return lengths
-
-
-def _prepared(
-    raw: np.ndarray, key: str, cache: VoiceCache, sound: SoundSettings, tempo: float
-) -> np.ndarray:
-    """`prepare_clip(raw)`, cached: it may cost ffmpeg runs, so do it once per setting."""
-    prepared_key = _prepared_key(key, sound, tempo)
-    clip = cache.load(PREPARED, prepared_key)
-    if clip is None:
-        clip = prepare_clip(raw, sound, tempo)
-        cache.store(PREPARED, prepared_key, clip)
-    return clip
 
 
 def prepare_clip(raw: np.ndarray, sound: SoundSettings, tempo: float = 1.0) -> np.ndarray:

@@ -1,0 +1,61 @@
+"""The loudness prediction that picks the gain, checked against ffmpeg's BS.1770 meter."""
+
+import numpy as np
+import pytest
+
+from breathcast import ffmpeg
+from breathcast.loudness import energy_profile, measure_file, measure_pcm, predict_lufs
+
+
+def predicted(pcm: np.ndarray, sr: int) -> float:
+    return predict_lufs([(0, energy_profile(pcm, sr))], pcm.size, sr)
+
+
+@pytest.mark.parametrize("sr", [44100, 48000])
+@pytest.mark.parametrize("hz", [60.0, 100.0, 997.0, 3000.0, 8000.0])
+def test_prediction_matches_ffmpeg_on_sines_across_the_k_curve(sr, hz):
+    """The K-weighting shelf and high-pass, at any rate: within 0.1 LU of ffmpeg's ebur128."""
+    t = np.arange(8 * sr) / sr
+    sine = (0.1 * np.sin(2 * np.pi * hz * t)).astype(np.float32)
+    assert predicted(sine, sr) == pytest.approx(measure_pcm(sine, sr).integrated_lufs, abs=0.1)
+
+
+def test_prediction_gates_like_bs1770():
+    """Clips of very different levels at odd offsets, with silences: the gates decide."""
+    sr, rng = 44100, np.random.default_rng(4)
+    episode = np.zeros(90 * sr, np.float32)
+    placed, at = [], 7  # an offset off the 10 ms grid
+    while at < episode.size - 6 * sr:
+        n = int(rng.uniform(0.7, 4.0) * sr)
+        level = 10 ** (rng.choice([-20.0, -24.0, -38.0]) / 20)  # some under the relative gate
+        clip = (level * rng.standard_normal(n)).astype(np.float32)
+        episode[at : at + n] += clip
+        placed.append((at, energy_profile(clip, sr)))
+        at += n + int(rng.uniform(0.2, 3.0) * sr)
+    measured = measure_pcm(episode, sr).integrated_lufs
+    assert predict_lufs(placed, episode.size, sr) == pytest.approx(measured, abs=0.1)
+
+
+def test_silence_predicts_minus_infinity():
+    assert predicted(np.zeros(44100, np.float32), 44100) == float("-inf")
+
+
+def test_the_encoder_tees_its_mp3_to_a_meter_even_in_an_awkward_folder(tmp_path):
+    """The tee muxer has its own syntax for file names; a folder with | [ ] : \\ must survive."""
+    folder = tmp_path / "a|b [c]:d\\e"
+    folder.mkdir()
+    dest = folder / "x.mp3"
+    sr = 44100
+    t = np.arange(5 * sr) / sr
+    sine = (0.1 * np.sin(2 * np.pi * 997 * t)).astype(np.float32)
+    log = ffmpeg.encode_mp3(
+        [sine[: 2 * sr], sine[2 * sr :]],
+        dest,
+        sr,
+        "128k",
+        listen=["-af", "ebur128=peak=true", "-f", "null", "-"],
+    )
+    assert "Integrated loudness" in log
+    heard = float(log.split("I:")[-1].split("LUFS")[0])
+    assert heard == pytest.approx(measure_file(dest).integrated_lufs, abs=0.05)
+    assert ffmpeg.decode_file(dest, sr).size / sr == pytest.approx(5.0, abs=0.01)
