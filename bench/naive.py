@@ -3,7 +3,7 @@
     python bench/naive.py
 
 Each `overlay` copies the whole growing track, so the cost grows with length x events.
-breathcast places the same clips into one numpy buffer instead (render in bench/run.py).
+breathcast renders the same timeline in numpy chunks instead, as a build streams it.
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ with warnings.catch_warnings():  # pydub warns about ffmpeg on PATH; nothing her
 
 from breathcast import tone
 from breathcast.breath import BreathPattern
-from breathcast.render import render
+from breathcast.config import SoundSettings
+from breathcast.render import Mixer
+from breathcast.script import parse_script
 from breathcast.timeline import plan
+from breathcast.voice import prepare_clip
 
 SR = 44100
 
@@ -35,14 +38,30 @@ def naive_mix(timeline, clips, sound) -> AudioSegment:
     for clip in timeline.clips:
         track = track.overlay(segment(clips[clip.text]), position=clip.start * 1000 / SR)
     for block in timeline.blocks:
-        pcm = tone.render_block(block, sound)
+        pcm = tone.PacingTone([block], sound)(block.start, block.start + block.length)
         track = track.overlay(segment(pcm), position=block.start * 1000 / SR)
     return track
 
 
-def main() -> None:
-    from run import SOUND, synthetic  # the same synthetic episodes as the main benchmark
+SOUND = SoundSettings()
+CLIP_S = 4.0  # every synthetic line lasts 4 s
+LINES_PER_UNIT, CYCLES_PER_UNIT = 6, 4  # one unit: 6 lines (~29 s) + 4 breaths (40 s) at 4:6
 
+
+def synthetic(minutes: float):
+    """A script of `minutes` (40% speech, the rest breathing) and in-memory clips for it."""
+    units = max(1, round(minutes * 60 / (LINES_PER_UNIT * (CLIP_S + SOUND.line_gap_s) + 40.9)))
+    body = "".join(
+        "".join(f"Zin {u}-{i}.\n" for i in range(LINES_PER_UNIT)) + f"[adem {CYCLES_PER_UNIT}x]\n"
+        for u in range(units)
+    )
+    script = parse_script("---\ntitle: Bench\n---\n" + body, "bench.md")
+    rng = np.random.default_rng(0)
+    clip = prepare_clip(rng.standard_normal(int(CLIP_S * SR)).astype(np.float32), SOUND)
+    return script, {s.text: clip for s in script.speech}
+
+
+def main() -> None:
     print("Mixing the same timeline (voice clips and tone blocks, no bed), in seconds:")
     print(
         "| episode | events | pydub overlays | breathcast render | ratio |\n|---|---|---|---|---|"
@@ -57,7 +76,8 @@ def main() -> None:
         naive_mix(timeline, clips, SOUND)
         naive = time.perf_counter() - started
         started = time.perf_counter()
-        render(timeline, clips, SOUND)
+        for _ in Mixer(timeline, clips, SOUND).chunks():  # as a build streams it
+            pass
         ours = time.perf_counter() - started
         row = f"| {timeline.duration_s / 60:.1f} min | {events} | {naive:.1f} s | {ours:.2f} s"
         print(f"{row} | {naive / ours:.0f}x |")

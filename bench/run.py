@@ -2,79 +2,104 @@
 
     python bench/run.py
 
-First rendering and mastering (below), then the naive pydub baseline (bench/naive.py), then
-concurrent synthesis (bench/tts.py), then the build loop (bench/loop.py).
+First whole builds (below), then the naive pydub baseline (bench/naive.py), then concurrent
+synthesis (bench/tts.py), then the build loop (bench/loop.py).
 
-Builds synthetic episodes of 5, 15 and 60 minutes (40% speech, the rest breathing, with the
-water bed) from in-memory clips, so only planning, rendering and mastering are timed, and
-compares each with a bare ffmpeg encode of a WAV of the same length (the floor for an MP3).
-"master + encode" is the whole loudness step: measure, encode, measure the MP3.
+Whole builds: a generated project with a 15-minute and a 60-minute script of distinct Dutch
+lines (over 40% of the time speech, the rest breathing, with the water bed), voiced by espeak
+once (the project is kept in bench/out/ so later runs start warm). Each episode is then timed
+as one whole `breathcast build --force` process (start-up, planning, rendering, loudness,
+encoding, tags and sidecars), against a bare ffmpeg encode of a WAV of the same length at the
+same bitrate: the floor for making that MP3. Peak RSS is the largest process of the build
+(Python or the ffmpeg it runs), from wait4().
 """
 
 from __future__ import annotations
 
 import os
 import platform
-import resource
+import re
+import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import loop
 import naive
-import numpy as np
 import tts
 
-from breathcast import ambience, ffmpeg
-from breathcast.breath import BreathPattern
-from breathcast.config import SoundSettings
-from breathcast.loudness import encode_normalized
-from breathcast.render import render
-from breathcast.script import parse_script
-from breathcast.timeline import plan
-from breathcast.voice import prepare_clip
+from breathcast import ffmpeg
 
-SOUND = SoundSettings()
-SR = SOUND.sample_rate
-CLIP_S = 4.0  # every synthetic line lasts 4 s
-LINES_PER_UNIT, CYCLES_PER_UNIT = 6, 4  # one unit: 6 lines (~29 s) + 4 breaths (40 s) at 4:6
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE / "out" / "project"
+BITRATE = "128k"
+LINES_PER_UNIT, CYCLES_PER_UNIT = 9, 4  # one unit: 9 lines (~45 s) + 4 breaths (40 s) at 4:6
+UNITS = {15: 11, 60: 40}  # measured with espeak: 15.7 and about 60 minutes
+OPENINGS = ["Je adem", "Je buik", "Je kindje", "De golf", "Je hart", "Het water"]
+ENDINGS = ["wordt rustig en zacht", "mag landen, hier en nu", "zakt mee met elke uitademing",
+           "voelt warm en veilig", "komt vanzelf tot rust"]  # fmt: skip
 
 
-def synthetic(minutes: float):
-    units = max(1, round(minutes * 60 / (LINES_PER_UNIT * (CLIP_S + SOUND.line_gap_s) + 40.9)))
-    body = "".join(
-        "".join(f"Zin {u}-{i}.\n" for i in range(LINES_PER_UNIT)) + f"[adem {CYCLES_PER_UNIT}x]\n"
-        for u in range(units)
+def script_text(minutes: int) -> str:
+    """A script of distinct lines (each its own voice clip, as in a real script)."""
+    lines = []
+    for u in range(UNITS[minutes]):
+        lines += [f"# Deel {u + 1}"]
+        for i in range(LINES_PER_UNIT):
+            n = u * LINES_PER_UNIT + i
+            lines.append(f"{OPENINGS[n % 6]} {ENDINGS[n // 6 % 5]}, zin {n + 1}.")
+        lines.append(f"[adem {CYCLES_PER_UNIT}x]")
+    return f"---\ntitle: Bench {minutes}\nambient: water\n---\n\n" + "\n".join(lines) + "\n"
+
+
+def make_project() -> None:
+    (PROJECT / "scripts").mkdir(parents=True, exist_ok=True)
+    (PROJECT / "breathcast.toml").write_text(
+        f'ratios = ["4:6"]\nengine = "espeak"\n\n[sound]\nbitrate = "{BITRATE}"\n'
     )
-    script = parse_script("---\ntitle: Bench\nambient: water\n---\n" + body, "bench.md")
-    rng = np.random.default_rng(0)
-    clip = prepare_clip(rng.standard_normal(int(CLIP_S * SR)).astype(np.float32), SOUND)
-    clips = {s.text: clip for s in script.speech}
-    return script, clips
+    for minutes in (15, 60):
+        path = PROJECT / "scripts" / f"bench-{minutes}.md"
+        if not path.exists() or path.read_text() != script_text(minutes):
+            path.write_text(script_text(minutes))
 
 
-def render_mix(timeline, clips) -> np.ndarray:
-    bed = ambience.bed("water", None, timeline, SOUND, seed=1)
-    return render(timeline, clips, SOUND, bed)
+def build(*args: str) -> tuple[float, float]:
+    """(seconds, peak RSS in MB of the largest process) of one whole `breathcast build`."""
+    command = [sys.executable, "-m", "breathcast", "--project", str(PROJECT), "build", "-q", *args]
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"breathcast build {' '.join(args)} failed")
+    return seconds, usage.ru_maxrss / 1024
 
 
-def timed(fn, *args):
-    """(result, seconds) of one call."""
-    start = time.perf_counter()
-    result = fn(*args)
-    return result, time.perf_counter() - start
-
-
-def bare_encode(pcm: np.ndarray, out: Path) -> float:
-    """Seconds for ffmpeg alone to turn a WAV of the same length into an MP3."""
-    wav = out / "same.wav"
-    write_wav = [*ffmpeg.pcm_format(SR), "-i", "pipe:0", "-c:a", "pcm_s16le", "-y", str(wav)]
-    ffmpeg.run(write_wav, pcm.tobytes(), "write the WAV")
+def bare_encode(mp3: Path) -> float:
+    """Seconds for ffmpeg alone to encode a WAV as long as `mp3` (its own audio) to an MP3."""
+    wav = mp3.with_name("same-length.wav")
+    ffmpeg.run(["-y", "-i", str(mp3), "-c:a", "pcm_s16le", str(wav)], None, "write the WAV")
     command = [ffmpeg.ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(wav)]
-    command += ["-c:a", "libmp3lame", "-b:a", SOUND.bitrate, str(out / "bare.mp3")]
-    return timed(subprocess.run, command)[1]
+    command += ["-c:a", "libmp3lame", "-b:a", BITRATE, str(wav.with_name("bare.mp3"))]
+    started = time.perf_counter()
+    subprocess.run(command, check=True)
+    seconds = time.perf_counter() - started
+    wav.unlink()
+    wav.with_name("bare.mp3").unlink()
+    return seconds
+
+
+def speech_share(vtt: Path, duration_s: float) -> float:
+    """Fraction of the episode that is speech, from the WebVTT transcript's cue times."""
+
+    def seconds(stamp: str) -> float:
+        h, m, s = stamp.split(":")
+        return int(h) * 3600 + int(m) * 60 + float(s)
+
+    cues = re.findall(r"([\d:.]+) --> ([\d:.]+)", vtt.read_text())
+    return sum(seconds(b) - seconds(a) for a, b in cues) / duration_s
 
 
 def cpu_name() -> str:
@@ -83,26 +108,35 @@ def cpu_name() -> str:
     return names[0] if names else platform.processor()
 
 
-def main() -> None:
-    out = Path(tempfile.mkdtemp(prefix="breathcast-bench-"))
-    print(f"machine: {os.cpu_count()} cores, {cpu_name()}, Python {platform.python_version()}")
-    print("| episode | plan | render | master + encode | total | bare ffmpeg encode | ratio |")
-    print("|---|---|---|---|---|---|---|")
-    pattern = BreathPattern.parse("4:6")
-    for minutes in (5, 15, 60):
-        script, clips = synthetic(minutes)
-        lengths = {k: v.size for k, v in clips.items()}
-        timeline, t_plan = timed(plan, script, lengths, pattern, SOUND)
-        pcm, t_render = timed(render_mix, timeline, clips)
-        _, t_encode = timed(encode_normalized, pcm, out / "ep.mp3", SOUND)
-        t_bare = bare_encode(pcm, out)
-        total = t_plan + t_render + t_encode
+def whole_builds() -> None:
+    make_project()
+    started = time.perf_counter()
+    build("--engine", "espeak")  # voices what is not cached yet
+    print(f"(warm-up build, voicing what was missing: {time.perf_counter() - started:.0f} s)")
+    print("| episode | speech | breathcast build | bare ffmpeg encode | ratio | peak RSS |")
+    print("|---|---|---|---|---|---|")
+    totals = {}
+    for minutes, runs in ((15, 3), (60, 1)):
+        script = f"scripts/bench-{minutes}.md"
+        timed = [build("--force", "--engine", "espeak", str(PROJECT / script)) for _ in range(runs)]
+        seconds = statistics.median(t for t, _ in timed)
+        peak = max(rss for _, rss in timed)
+        mp3 = PROJECT / "build" / f"bench-{minutes}" / f"bench-{minutes}-4-6.mp3"
+        bare = statistics.median(bare_encode(mp3) for _ in range(runs))
+        duration = ffmpeg.decode_file(mp3, 8000).size / 8000
+        share = speech_share(mp3.with_suffix(".vtt"), duration)
+        totals[minutes] = seconds
         print(
-            f"| {timeline.duration_s / 60:.1f} min | {t_plan * 1000:.1f} ms | {t_render:.2f} s "
-            f"| {t_encode:.2f} s | {total:.2f} s | {t_bare:.2f} s | {total / t_bare:.2f}x |"
+            f"| {duration / 60:.1f} min | {share:.0%} | {seconds:.2f} s | {bare:.2f} s "
+            f"| {seconds / bare:.2f}x | {peak:.0f} MB |"
         )
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS of this process: {peak_mb:.0f} MB\n")
+    print(f"60 minutes cost {totals[60] / totals[15]:.2f}x the 15-minute episode.\n")
+
+
+def main() -> None:
+    print(f"machine: {os.cpu_count()} cores, {cpu_name()}, Python {platform.python_version()}")
+    print(f"Whole builds of one episode, warm voice cache, espeak, {BITRATE}:")
+    whole_builds()
     sys.stdout.flush()
     naive.main()
     print()
