@@ -98,10 +98,11 @@ def draw_timeline(
     lanes.legend(
         handles=[Patch(color=VOICE_COLOUR, label="gesproken zin")]
         + [Patch(color=PHASE_COLOURS[k], label=v) for k, v in PHASE_NAMES.items()],
-        loc="upper right",
+        loc="lower right",
+        bbox_to_anchor=(1.0, 1.0),  # above the lanes: inside, it hid the last chapter's title
         fontsize=8,
         ncols=4,
-        framealpha=0.9,
+        frameon=False,
     )
 
     t, bed_db = _level_db(stems.bed + stems.tone, sr)
