@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 
 from breathcast import ffmpeg
-from breathcast.loudness import energy_profile, measure_file, measure_pcm, predict_lufs
+from breathcast.config import SoundSettings
+from breathcast.loudness import (
+    encode_normalized,
+    energy_profile,
+    measure_file,
+    measure_pcm,
+    predict_lufs,
+)
 
 
 def predicted(pcm: np.ndarray, sr: int) -> float:
@@ -59,3 +66,25 @@ def test_the_encoder_tees_its_mp3_to_a_meter_even_in_an_awkward_folder(tmp_path)
     heard = float(log.split("I:")[-1].split("LUFS")[0])
     assert heard == pytest.approx(measure_file(dest).integrated_lufs, abs=0.05)
     assert ffmpeg.decode_file(dest, sr).size / sr == pytest.approx(5.0, abs=0.01)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_reported_loudness_is_the_finished_files(tmp_path, seed):
+    """The meter hears the MP3 as it is written; the file, measured afterwards, agrees."""
+    sr, rng = 44100, np.random.default_rng(seed)
+    episode, placed, at = np.zeros(40 * sr, np.float32), [], int(rng.uniform(0.5, 1.5) * sr)
+    while at < episode.size - 4 * sr:
+        n = int(rng.uniform(0.8, 3.0) * sr)
+        clip = (0.1 * rng.standard_normal(n) * np.sin(np.pi * np.arange(n) / n)).astype(np.float32)
+        episode[at : at + n] += clip
+        placed.append((at, energy_profile(clip, sr)))
+        at += n + int(rng.uniform(0.3, 2.0) * sr)
+    dest = tmp_path / "episode.mp3"
+    sound = SoundSettings()
+    reported = encode_normalized(
+        lambda: [episode], predict_lufs(placed, episode.size, sr), dest, sound
+    )
+    measured = measure_file(dest)
+    assert reported.integrated_lufs == pytest.approx(measured.integrated_lufs, abs=0.05)
+    assert reported.true_peak_dbtp == pytest.approx(measured.true_peak_dbtp, abs=0.05)
+    assert measured.integrated_lufs == pytest.approx(sound.loudness_lufs, abs=0.2)

@@ -33,6 +33,7 @@ MISS_WARNING_LU = 0.5
 # libmp3lame as ffmpeg drives it returns float input 0.95x as loud (-0.45 dB, flat across the
 # spectrum; measured with sines and noise). Compensated up front; the loop catches any change.
 ENCODER_GAIN_DB = -0.45
+LAME_DELAY_SAMPLES = 576 + 529  # libmp3lame's encoder delay plus the MP3 decoder's
 
 
 STEP_S = 0.01  # resolution of a clip's energy profile
@@ -199,7 +200,9 @@ def encode_normalized(
         raise AudioError(f"{dest}: the episode is silent; there is nothing to normalize")
     target, ceiling = sound.loudness_lufs, sound.true_peak_dbtp
     gain = target - predicted_lufs - ENCODER_GAIN_DB
-    meter = ["-af", "ebur128=peak=true", "-f", "null", "-"]
+    # The teed stream has no LAME tag yet (it is written last, into the file), so its decoder
+    # keeps the encoder delay; trimmed, the meter's 400 ms blocks line up with the file's.
+    meter = ["-af", f"atrim=start_sample={LAME_DELAY_SAMPLES},ebur128=peak=true", "-f", "null", "-"]
     with atomic_path(dest) as tmp:
         for _ in range(ENCODE_ATTEMPTS):
             master = master_filter(gain, ceiling)
