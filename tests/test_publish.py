@@ -1,7 +1,10 @@
 """The site: a Dutch download page, a feed that real parsers accept, and a server with ranges."""
 
 import http.client
+import socket
+import struct
 import threading
+import time
 import xml.etree.ElementTree as ET
 
 import feedparser
@@ -159,3 +162,23 @@ def test_server_answers_head_and_byte_ranges_on_localhost_only(server):
     ):
         response, _ = request(address, "GET", sneaky)
         assert response.status == 404, sneaky
+
+
+@pytest.mark.parametrize("ranged", [False, True])
+def test_a_player_that_drops_a_download_is_no_error(server, capfd, ranged):
+    """Podcast players stop and skip mid-file; the server must not print a traceback."""
+    site_dir, address = server
+    mp3 = site_dir / "audio" / "lang.mp3"
+    mp3.write_bytes(bytes(range(256)) * 32768)  # 8 MB: more than any socket buffer holds
+    client = socket.socket()
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # so the server must wait
+    client.connect(address)
+    headers = "Range: bytes=0-\r\n" if ranged else ""
+    client.sendall(f"GET /audio/{mp3.name} HTTP/1.1\r\nHost: x\r\n{headers}\r\n".encode())
+    assert client.recv(1024).startswith(b"HTTP/1.")
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    client.close()  # a reset, mid-file
+    time.sleep(0.5)
+    response, body = request(address, "GET", f"/audio/{mp3.name}")  # and it still serves
+    assert response.status == 200 and body == mp3.read_bytes()
+    assert "Traceback" not in capfd.readouterr().err
