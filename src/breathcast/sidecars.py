@@ -5,8 +5,10 @@ No speech recognition: the timeline knows when every line is spoken.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
+from functools import cache
 from pathlib import Path
 
 from breathcast.errors import ConfigError
@@ -84,10 +86,10 @@ def cover_image(root: Path, configured: str, title: str, subtitle: str) -> tuple
     return _generated_cover(title, subtitle), "image/png"
 
 
+@cache  # the same for every ratio of a script
 def _generated_cover(title: str, subtitle: str) -> bytes:
     """1400 px square: a soft sea-and-sand gradient, the title, and the podcast's name."""
     import numpy as np
-    from matplotlib import font_manager
     from PIL import Image, ImageDraw, ImageFont
 
     size = COVER_MIN_PX
@@ -96,7 +98,7 @@ def _generated_cover(title: str, subtitle: str) -> bytes:
     pixels = (top * (1 - t) + bottom * t).repeat(size, axis=1).astype(np.uint8)
     image = Image.fromarray(pixels, "RGB")
     draw = ImageDraw.Draw(image)
-    font_path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"))
+    font_path = _dejavu_sans()
     draw.ellipse((500, 300, 900, 700), outline=(120, 150, 155), width=6)  # a calm circle: breath
     for text, size_px, y in ((title, 110, 860), (subtitle, 56, 1040)):
         font = ImageFont.truetype(font_path, size_px)
@@ -107,3 +109,9 @@ def _generated_cover(title: str, subtitle: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
+
+
+def _dejavu_sans() -> str:
+    """DejaVu Sans as matplotlib ships it, found without importing matplotlib (0.1 s saved)."""
+    package = Path(importlib.util.find_spec("matplotlib").origin).parent
+    return str(package / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf")
