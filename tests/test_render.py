@@ -1,5 +1,6 @@
 """The rendered pacing tone and mix, measured from the audio itself."""
 
+import tracemalloc
 from dataclasses import replace
 
 import numpy as np
@@ -259,3 +260,25 @@ def test_the_mixer_reads_only_the_clips_it_is_placing():
         placing = {c.text for c in timeline.clips if c.start < lo + SR and c.start + c.length > lo}
         assert set(clips.asked) == placing
         clips.asked.clear()
+
+
+def test_streaming_an_episode_holds_a_few_chunks_not_the_episode():
+    """Memory stays flat: the peak allocation while streaming 10 minutes (bed included) is a
+    small fraction of the episode's PCM, which the old whole-array render held several times."""
+    long_script = parse_script(
+        "---\ntitle: T\nambient: water\n---\n" + "Adem met me mee.\n[adem 5x]\nMooi zo.\n" * 11,
+        "t.md",
+    )
+    timeline = plan(long_script, {k: v.size for k, v in CLIPS.items()}, PATTERN_46, SOUND)
+    episode_mb = timeline.length * 4 / 2**20
+    assert timeline.duration_s > 600
+    bed = ambience.bed("water", None, timeline, SOUND, seed=5)
+    mixer = Mixer(timeline, CLIPS, SOUND, bed)
+    tracemalloc.start()
+    try:
+        samples = sum(chunk.size for chunk in mixer.chunks())
+        peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+    assert samples == timeline.length
+    assert peak_mb < episode_mb / 4, (peak_mb, episode_mb)  # measured: about 11 of 104 MB
