@@ -8,6 +8,7 @@ from breathcast.config import SoundSettings
 from breathcast.loudness import (
     encode_normalized,
     energy_profile,
+    loudness_curve,
     measure_file,
     measure_pcm,
     predict_lufs,
@@ -88,3 +89,17 @@ def test_the_reported_loudness_is_the_finished_files(tmp_path, seed):
     assert reported.integrated_lufs == pytest.approx(measured.integrated_lufs, abs=0.05)
     assert reported.true_peak_dbtp == pytest.approx(measured.true_peak_dbtp, abs=0.05)
     assert measured.integrated_lufs == pytest.approx(sound.loudness_lufs, abs=0.2)
+
+
+def test_the_loudness_curve_keeps_time_through_digital_silence():
+    """One value every 0.1 s, silence included, so a sound shows up where it is."""
+    sr, rng = 44100, np.random.default_rng(0)
+    pcm = np.zeros(40 * sr, np.float32)
+    burst = 0.3 * rng.standard_normal(4 * sr) * np.hanning(4 * sr)  # its fade-out makes nans
+    pcm[2 * sr : 6 * sr] = burst
+    pcm[30 * sr : 34 * sr] = burst  # after 24 s of digital silence
+    curve = loudness_curve([pcm[: 17 * sr], pcm[17 * sr :]], SoundSettings(), 0.0)
+    assert curve.size == pytest.approx(400, abs=1)
+    loud = np.flatnonzero(curve > -40) / 10  # seconds
+    assert loud[loud > 20].min() == pytest.approx(30.5, abs=0.5)  # a 3 s window over a fade-in
+    assert np.all(curve[150:290] < -70)  # silence: nothing to hear, not a missing value

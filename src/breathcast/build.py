@@ -29,7 +29,7 @@ from breathcast.lint import lint_lexicon, lint_script
 from breathcast.lock import LOCK_NAME, build_lock
 from breathcast.loudness import encode_normalized, loudness_curve, miss_warning, predict_lufs
 from breathcast.manifest import Manifest, script_inputs
-from breathcast.render import Mixer
+from breathcast.render import CHUNK, Mixer
 from breathcast.script import MUSIC_FOLDER, Script, read_script
 from breathcast.sidecars import chapter_spans, chapters_json, cover_image, webvtt
 from breathcast.tags import EpisodeTags, write_tags
@@ -492,7 +492,7 @@ def plot_script(
     config: Config, path: str | Path, ratio: BreathPattern, engine: str | None, dest: str | Path
 ) -> Path:
     """`breathcast plot`: draw one episode's timeline, levels and loudness to a PNG."""
-    from breathcast.plot import draw_timeline  # matplotlib is slow to import; only here
+    from breathcast.plot import LEVEL_WINDOW_S, draw_timeline  # slow import: only here
 
     scripts, errors = check_scripts([Path(path)])
     if errors:
@@ -502,10 +502,23 @@ def plot_script(
     timeline, mixer = episode_mixer(script, ratio, voiced, _track(script, config), config)
     for note in timeline.warnings:
         log.warning("%s", note)
-    stems = mixer.stems(0, timeline.length)
     gain = config.sound.loudness_lufs - predicted_lufs(timeline, voiced)
-    curve = loudness_curve(stems.mix(), config.sound, gain)
-    return draw_timeline(script, timeline, stems, curve, gain, config.sound, dest)
+    hop = round(LEVEL_WINDOW_S * timeline.sample_rate)
+    background: list[np.ndarray] = []  # mean square of tone + bed, per LEVEL_WINDOW_S
+
+    def mix() -> Iterator[np.ndarray]:  # streamed, so an hour-long episode plots in flat memory
+        step = hop * max(1, CHUNK // hop)
+        for lo in range(0, timeline.length, step):
+            stems = mixer.stems(lo, min(lo + step, timeline.length))
+            under = stems.tone + stems.bed
+            frames = under[: under.size // hop * hop].reshape(-1, hop)
+            background.append(np.mean(np.square(frames, dtype=np.float64), axis=1))
+            yield stems.mix()
+
+    curve = loudness_curve(mix(), config.sound, gain)
+    return draw_timeline(
+        script, timeline, np.concatenate(background), curve, gain, config.sound, dest
+    )
 
 
 def _track(script: Script, config: Config) -> np.ndarray | None:

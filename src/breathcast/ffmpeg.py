@@ -6,6 +6,7 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
 from functools import cache
 from pathlib import Path
 
@@ -94,58 +95,63 @@ def encode_mp3(
     second core while the encoder runs, so checking the file costs no pass of its own.
     """
     name = name or str(dest)
-    with tempfile.TemporaryFile() as log, tempfile.TemporaryFile() as heard:
-        if listen is None:
-            output = ["-f", "mp3", str(dest)]
-        else:
-            output = ["-map", "0:a", "-f", "tee", f"[f=mp3]{_tee_escape(dest)}|[f=mp3]pipe:1"]
-        args = [
-            *(ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y"),
-            *pcm_format(sample_rate), "-i", "pipe:0",
-            *(["-af", filters] if filters else []),
-            *("-c:a", "libmp3lame", "-b:a", bitrate),
-            *output,
-        ]  # fmt: skip
-        procs = []
+    if listen is None:
+        output = ["-f", "mp3", str(dest)]
+    else:
+        output = ["-map", "0:a", "-f", "tee", f"[f=mp3]{_tee_escape(dest)}|[f=mp3]pipe:1"]
+    encode = [
+        *("-loglevel", "error", "-y", *pcm_format(sample_rate), "-i", "pipe:0"),
+        *(["-af", filters] if filters else []),
+        *("-c:a", "libmp3lame", "-b:a", bitrate, *output),
+    ]
+    if listen is None:
+        return pipe_through(chunks, (encode, f"encode {name}"))
+    meter = ["-loglevel", "info", "-f", "mp3", "-i", "pipe:0", *listen]
+    return pipe_through(
+        chunks, (encode, f"encode {name}"), (meter, f"check the encoding of {name}")
+    )
+
+
+def pipe_through(chunks: Iterable[np.ndarray], *stages: tuple[Sequence[str], str]) -> str:
+    """Stream float32 PCM chunks through a chain of ffmpeg processes, each reading the output
+    of the one before, and return the last one's log. Each stage is (its arguments, what it
+    does, for errors). Nothing is held whole: memory stays flat however long the stream."""
+    with ExitStack() as stack:
+        logs = [stack.enter_context(tempfile.TemporaryFile()) for _ in stages]
+        procs: list[subprocess.Popen] = []
         try:
-            encoder = subprocess.Popen(
-                args,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE if listen is not None else subprocess.DEVNULL,
-                stderr=log,
-            )
-            procs.append(encoder)
-            if listen is not None:
-                listener_args = [ffmpeg_exe(), "-hide_banner", "-nostats", "-nostdin"]
-                listener_args += ["-loglevel", "info", "-f", "mp3", "-i", "pipe:0", *listen]
+            for n, ((args, _), log) in enumerate(zip(stages, logs, strict=True)):
                 procs.append(
                     subprocess.Popen(
-                        listener_args, stdin=encoder.stdout, stdout=subprocess.DEVNULL, stderr=heard
+                        [ffmpeg_exe(), "-hide_banner", "-nostats", "-nostdin", *args],
+                        stdin=procs[-1].stdout if procs else subprocess.PIPE,
+                        stdout=subprocess.PIPE if n < len(stages) - 1 else subprocess.DEVNULL,
+                        stderr=log,
                     )
                 )
-                encoder.stdout.close()  # the listener owns the read end now
+                if n:
+                    procs[-2].stdout.close()  # the next stage owns the read end now
         except OSError as exc:
             _stop(procs)
-            raise AudioError(f"cannot run ffmpeg to encode {name}: {exc}") from exc
+            raise AudioError(f"cannot run ffmpeg to {stages[len(procs)][1]}: {exc}") from exc
         try:
             for chunk in chunks:
-                encoder.stdin.write(np.ascontiguousarray(chunk, dtype="<f4").tobytes())
-            encoder.stdin.close()
+                procs[0].stdin.write(np.ascontiguousarray(chunk, dtype="<f4").tobytes())
+            procs[0].stdin.close()
         except BrokenPipeError:
-            pass  # ffmpeg stopped early; its exit status and stderr say why
+            pass  # ffmpeg stopped early; its exit status and log say why
         except BaseException:
             _stop(procs)
             raise
         codes = [proc.wait() for proc in procs]
-        for proc, code, stream in zip(procs, codes, (log, heard), strict=False):
+        for code, log, (_, what) in zip(codes, logs, stages, strict=True):
             if code != 0:
-                stream.seek(0)
-                detail = stream.read().decode(errors="replace").strip().splitlines()[-3:]
+                log.seek(0)
+                detail = log.read().decode(errors="replace").strip().splitlines()[-3:]
                 reason = " / ".join(detail) or f"exit status {code}"
-                what = "encode" if proc is encoder else "check the encoding of"
-                raise AudioError(f"ffmpeg could not {what} {name}: {reason}")
-        heard.seek(0)
-        return heard.read().decode(errors="replace")
+                raise AudioError(f"ffmpeg could not {what}: {reason}")
+        logs[-1].seek(0)
+        return logs[-1].read().decode(errors="replace")
 
 
 def _tee_escape(path: str | Path) -> str:

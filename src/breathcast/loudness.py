@@ -161,14 +161,16 @@ def master_filter(gain_db: float, ceiling_dbtp: float) -> str:
     )
 
 
-def loudness_curve(pcm: np.ndarray, sound: SoundSettings, gain_db: float) -> np.ndarray:
+def loudness_curve(
+    chunks: Iterable[np.ndarray], sound: SoundSettings, gain_db: float
+) -> np.ndarray:
     """Short-term loudness (LUFS, 3 s window) every 0.1 s, through the master chain."""
-    args = [*ffmpeg.pcm_format(sound.sample_rate), "-i", "pipe:0"]
+    args = ["-loglevel", "info", *ffmpeg.pcm_format(sound.sample_rate), "-i", "pipe:0"]
     chain = f"{master_filter(gain_db, sound.true_peak_dbtp)},ebur128=framelog=info"
-    data = np.ascontiguousarray(pcm, dtype="<f4").tobytes()
-    result = ffmpeg.run([*args, "-af", chain, "-f", "null", "-"], data, "trace loudness", "info")
-    values = re.findall(r"\bS:\s*(-?[\d.]+|-inf)", result.stderr.decode(errors="replace"))
-    return np.array([float(v) for v in values])
+    log = ffmpeg.pipe_through(chunks, ([*args, "-af", chain, "-f", "null", "-"], "trace loudness"))
+    # One value per frame, so the curve keeps time: ffmpeg writes `nan` for digital silence.
+    values = np.array([float(v) for v in re.findall(r"\bS:\s*(\S+)", log)])
+    return np.where(np.isnan(values), -np.inf, values)
 
 
 def miss_warning(dest: str | Path, measured: Loudness, sound: SoundSettings) -> str | None:

@@ -14,7 +14,6 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from breathcast.config import SoundSettings  # noqa: E402
 from breathcast.files import atomic_path  # noqa: E402
-from breathcast.render import Stems  # noqa: E402
 from breathcast.script import Script  # noqa: E402
 from breathcast.timeline import Timeline  # noqa: E402
 
@@ -29,13 +28,6 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
 
 
-def _level_db(x: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray]:
-    hop = int(LEVEL_WINDOW_S * sr)
-    frames = x[: x.size // hop * hop].reshape(-1, hop).astype(np.float64)
-    db = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
-    return (np.arange(db.size) + 0.5) * LEVEL_WINDOW_S, db
-
-
 def _clock(seconds: float, _pos=None) -> str:
     return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
@@ -43,13 +35,14 @@ def _clock(seconds: float, _pos=None) -> str:
 def draw_timeline(
     script: Script,
     timeline: Timeline,
-    stems: Stems,
+    background_power: np.ndarray,
     short_term_lufs: np.ndarray,
     gain_db: float,
     sound: SoundSettings,
     dest: str | Path,
 ) -> Path:
-    """`gain_db` is the mastering gain, so every level is drawn as the listener hears it."""
+    """`background_power` is the mean square of tone + bed per LEVEL_WINDOW_S; `gain_db` is the
+    mastering gain, so every level is drawn as the listener hears it."""
     sr = timeline.sample_rate
     total = timeline.duration_s
     fig, (lanes, levels) = plt.subplots(
@@ -105,7 +98,8 @@ def draw_timeline(
         frameon=False,
     )
 
-    t, bed_db = _level_db(stems.bed + stems.tone, sr)
+    t = (np.arange(background_power.size) + 0.5) * LEVEL_WINDOW_S
+    bed_db = 10 * np.log10(background_power + 1e-12)
     levels.plot(t, bed_db + gain_db, color="#45818e", lw=0.9, label="toon en achtergrond (dBFS)")
     curve_t = (np.arange(short_term_lufs.size) + 1) * 0.1
     shown = np.where(short_term_lufs > -70, short_term_lufs, np.nan)
