@@ -11,7 +11,7 @@ from breathcast import ambience
 from breathcast.breath import BreathPattern
 from breathcast.config import SoundSettings
 from breathcast.errors import ScriptError
-from breathcast.render import DuckGain, render_stems
+from breathcast.render import DuckGain, Mixer
 from breathcast.script import parse_script
 from breathcast.timeline import plan
 
@@ -86,9 +86,8 @@ def test_bed_level_sits_under_the_voice(timeline):
 
 def test_bed_and_tone_duck_under_speech_and_return_in_pauses(timeline):
     bed = ambience.bed("water", None, timeline, SOUND, seed=7)
-    stems = render_stems(
-        timeline, {t: np.zeros(n, np.float32) for t, n in LENGTHS.items()}, SOUND, bed
-    )
+    silent = {t: np.zeros(n, np.float32) for t, n in LENGTHS.items()}
+    stems = Mixer(timeline, silent, SOUND, bed).stems(0, timeline.length)
     raw = bed(0, timeline.length).astype(np.float64)
     under, free = [], []
     for clip in timeline.clips[1:3]:
@@ -162,7 +161,7 @@ def test_tone_ducks_too(timeline):
     sound = replace(SOUND, chimes=False)
     script = parse_script("---\ntitle: T\n---\nAdem.\n[adem 3x]\n", "t.md")
     t = plan(script, {"Adem.": SR}, BreathPattern.parse("4:6"), sound)
-    stems = render_stems(t, {"Adem.": np.zeros(SR, np.float32)}, sound)
+    stems = Mixer(t, {"Adem.": np.zeros(SR, np.float32)}, sound).stems(0, t.length)
     block = t.blocks[0]
     # The block starts 0.9 s after the clip: the tone comes back up within the release time.
     assert stems.duck[block.start] > 0.99

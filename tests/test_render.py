@@ -18,7 +18,7 @@ from measure import (
 from breathcast import ambience, tone
 from breathcast.breath import BreathPattern
 from breathcast.config import SoundSettings
-from breathcast.render import Mixer, render
+from breathcast.render import Mixer
 from breathcast.script import BREATH_CUES, parse_script
 from breathcast.timeline import plan
 from breathcast.voice import prepare_clip
@@ -27,6 +27,11 @@ SR = 44100
 SOUND = SoundSettings()
 SCRIPT = parse_script("---\ntitle: T\n---\nAdem met me mee.\n[adem 5x]\nMooi zo.\n", "t.md")
 PATTERN_46 = BreathPattern.parse("4:6")
+
+
+def render(timeline, clips, sound, bed=None) -> np.ndarray:
+    """A whole episode's mix at once (builds stream it in chunks)."""
+    return Mixer(timeline, clips, sound, bed).stems(0, timeline.length).mix()
 
 
 def speechlike(seconds: float, seed: int) -> np.ndarray:

@@ -125,22 +125,3 @@ class Mixer:
         """The mix, in order, `size` samples at a time."""
         for lo in range(0, self.length, size):
             yield self.stems(lo, min(lo + size, self.length)).mix()
-
-
-def render_stems(
-    timeline: Timeline,
-    clips: Mapping[str, np.ndarray],
-    sound: SoundSettings,
-    bed: Source | None = None,
-) -> Stems:
-    """Every stem of a whole episode at once (for plots and tests; builds stream instead)."""
-    return Mixer(timeline, clips, sound, bed).stems(0, timeline.length)
-
-
-def render(
-    timeline: Timeline,
-    clips: Mapping[str, np.ndarray],
-    sound: SoundSettings,
-    bed: Source | None = None,
-) -> np.ndarray:
-    return render_stems(timeline, clips, sound, bed).mix()
