@@ -122,8 +122,9 @@ def voice_script(
 
     sound = options.sound
 
-    def voice_line(speech: Speech) -> tuple[str, np.ndarray, bool]:
-        """The line's prepared clip, made if need be: its cache key, clip, and whether new."""
+    def voice_line(speech: Speech) -> tuple[str, int, np.ndarray, bool]:
+        """The line's prepared clip, made if need be: its cache key, length, loudness profile,
+        and whether it was synthesized now. The clip itself stays in the cache."""
         key = clip_key(identity, options.lexicon.apply(speech.text))
         prepared_key = _prepared_key(key, sound, tempo)
         clip = cache.load(PREPARED, prepared_key)
@@ -136,14 +137,10 @@ def voice_script(
                 cache.store(engine.name, key, raw)  # at once: a later failure keeps this one
             clip = prepare_clip(raw, sound, tempo)  # may cost ffmpeg runs: once per setting
             cache.store(PREPARED, prepared_key, clip)
-        return prepared_key, clip, fresh
-
-    def describe(speech: Speech) -> tuple[str, int, np.ndarray, bool]:
-        prepared_key, clip, fresh = voice_line(speech)
         return prepared_key, clip.size, energy_profile(clip, sound.sample_rate), fresh
 
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-        futures = {text: pool.submit(describe, speech) for text, speech in lines.items()}
+        futures = {text: pool.submit(voice_line, speech) for text, speech in lines.items()}
         for done, _ in enumerate(as_completed(futures.values()), start=1):
             options.on_clip(done, len(futures))
     keys, lengths, energy, failures, synthesized = {}, {}, {}, [], 0
