@@ -10,7 +10,9 @@ import pytest
 from click.testing import CliRunner
 from fake_gtts import FakeGoogle
 
+from breathcast.build import BuildOptions, build
 from breathcast.cli import cli
+from breathcast.config import load_config
 from breathcast.engines.gtts_engine import ENDPOINT_ENV
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,6 +52,12 @@ def _no_network(monkeypatch):
 def run_cli(project: Path, *args: str):
     """`breathcast --project PROJECT ARGS…` in-process; the result has exit_code and output."""
     return CliRunner().invoke(cli, ["--project", str(project), *args], catch_exceptions=False)
+
+
+def build_project(project: Path, **options):
+    """The library's build of the whole project, options as the CLI would resolve them."""
+    config = load_config(project)
+    return build(config, [], BuildOptions.resolve(config, **options))
 
 
 def start_cli(project: Path, *args: str, **popen) -> subprocess.Popen:

@@ -153,8 +153,10 @@ def test_ambient_water_and_music_parse():
     assert parse_script("---\ntitle: T\nambient: water\n---\nHallo.\n").ambient == "water"
     script = parse_script("---\ntitle: T\nambient: music/zee.mp3\n---\nHallo.\n")
     assert (script.ambient, script.ambient_line) == ("music/zee.mp3", 3)
-    assert SMALL_SCRIPT  # the small project script has no bed
-    assert parse_script(SMALL_SCRIPT).ambient == ""
+    assert script.music_path == "music/zee.mp3"
+    small = parse_script(SMALL_SCRIPT)  # the small project script has no bed
+    assert (small.ambient, small.music_path) == ("", None)
+    assert parse_script("---\ntitle: T\nambient: water\n---\nHallo.\n").music_path is None
 
 
 def test_tone_ducks_too(timeline):

@@ -6,8 +6,9 @@ import shlex
 import click
 from conftest import REPO
 
+from breathcast import errors
 from breathcast.cli import cli
-from breathcast.config import SoundSettings, VoiceSettings
+from breathcast.config import Config, PodcastSettings, SoundSettings, VoiceSettings
 from breathcast.script import BREATHE_NAMES, FRONT_MATTER_KEYS, PAUSE_NAMES
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -30,13 +31,33 @@ def test_readme_starts_with_the_two_commands_and_ci_runs_the_second():
     assert shlex.split(tests)  # well-formed shell
 
 
-def test_every_command_and_option_is_documented():
+def section(heading_prefix: str) -> str:
+    """The README text from a heading that starts with `heading_prefix` to the next heading."""
+    start = README.index(heading_prefix)
+    following = re.search(r"\n#{2,3} ", README[start + len(heading_prefix) :])
+    end = start + len(heading_prefix) + following.start() if following else len(README)
+    return README[start:end]
+
+
+def test_every_command_and_option_is_documented_in_its_own_section():
     for name, command in cli.commands.items():
         assert command.help, f"{name} has no help text"
-        assert f"### `breathcast {name}" in README, f"README lacks a section for {name}"
+        text = section(f"### `breathcast {name}")
         for param in command.params:
             if isinstance(param, click.Option):
-                assert any(f"`{opt}" in README for opt in param.opts), f"{name} {param.opts}"
+                assert any(f"`{opt}" in text for opt in param.opts), f"{name} {param.opts}"
+
+
+def test_every_error_class_is_in_the_error_table():
+    table = section("## Errors")
+    classes = [
+        obj
+        for obj in vars(errors).values()
+        if isinstance(obj, type) and issubclass(obj, errors.BreathcastError)
+    ]
+    assert len(classes) >= 10
+    for cls in classes:
+        assert f"| `{cls.__name__}` |" in table, f"the error table lacks {cls.__name__}"
 
 
 def test_script_format_is_documented():
@@ -47,6 +68,13 @@ def test_script_format_is_documented():
 
 
 def test_every_setting_is_documented():
-    for cls in (VoiceSettings, SoundSettings):
+    settings = section("## Settings")
+    for cls in (VoiceSettings, SoundSettings, PodcastSettings):
         for field in cls.__dataclass_fields__:
-            assert f"\n{field} = " in README, f"README lacks the setting {field}"
+            assert f"\n{field} = " in settings, f"README lacks the setting {field}"
+    tables = ("voice", "sound", "podcast")
+    top_level = [f for f in Config.__dataclass_fields__ if f not in ("root", "source", *tables)]
+    for key in top_level:
+        assert f"\n{key} = " in settings, f"README lacks the top-level key {key}"
+    for table in tables:
+        assert f"\n[{table}]" in settings, f"README lacks the [{table}] table"

@@ -9,12 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_SCRIPT, start_cli
+from conftest import SMALL_SCRIPT, build_project, start_cli
 from conftest import run_cli as run
 
 from breathcast import ffmpeg
-from breathcast.build import build
-from breathcast.config import load_config
 from breathcast.lock import LOCK_NAME
 
 OTHER = "---\ntitle: Ander\n---\nHallo daar.\n[adem 1x]\nTot zo.\n"
@@ -47,7 +45,7 @@ def test_one_edited_sentence_is_one_clip_and_only_its_episodes(two_scripts, fake
     rebuilt = mtimes(project / "build" / "kort")
     assert all(rebuilt[name] > kort[name] for name in kort)
     assert "2 built, 2 skipped, 0 failed" in result.output
-    assert "built (the script changed" in result.output
+    assert "built (a spoken line changed (kort.md:8))" in result.output  # and nothing else
 
 
 def test_a_no_op_build_does_no_audio_work_and_says_so(two_scripts, monkeypatch):
@@ -68,9 +66,9 @@ def test_a_no_op_build_does_no_audio_work_and_says_so(two_scripts, monkeypatch):
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ("voice", "a voice option or pronunciation changed"),
-        ("sound", "a sound setting changed"),
-        ("lexicon", "a voice option or pronunciation changed"),
+        ("voice", "a voice setting changed (wpm 135 → 120)"),
+        ("sound", "a sound setting changed (bitrate 128k → 160k)"),
+        ("lexicon", "a pronunciation changed (uitspraak.txt:1: rustig)"),
         ("music", "the music file changed"),
         ("render", "breathcast's rendering changed"),
     ],
@@ -85,8 +83,7 @@ def test_every_input_that_changes_the_bytes_triggers_a_rebuild(
     script.write_text(
         SMALL_SCRIPT.replace("title: Korte test", "title: Korte test\nambient: music/zee.wav")
     )
-    config = load_config(project)
-    assert build(config, engine="espeak").failures == []
+    assert build_project(project, engine="espeak").failures == ()
     if change == "voice":
         (project / "breathcast.toml").write_text('ratios = ["4:6"]\n[voice]\nespeak_wpm = 120\n')
     elif change == "sound":
@@ -97,9 +94,9 @@ def test_every_input_that_changes_the_bytes_triggers_a_rebuild(
         write_tone_wav(project / "music" / "zee.wav", 3.0)
     else:
         monkeypatch.setattr("breathcast.manifest.RENDER_VERSION", 999)
-    plan = build(load_config(project), engine="espeak", dry_run=True)
+    plan = build_project(project, engine="espeak", dry_run=True)
     assert [(e.status, e.reason) for e in plan.episodes] == [("planned", reason)]
-    unchanged = build(load_config(project), engine="espeak", dry_run=True, ratios=())
+    unchanged = build_project(project, engine="espeak", dry_run=True)
     assert unchanged.episodes[0].status == "planned"
 
 
@@ -113,11 +110,11 @@ def test_dry_run_synthesizes_and_writes_nothing_and_estimates_durations(project,
     assert "would build (it was never built)" in result.output
     assert "0 built, 0 skipped, 0 failed, 2 would build" in result.output
     # Estimated: 2 cycles of 10 s vs 9 s is the only difference between the ratios.
-    plan = build(load_config(project), engine="gtts", dry_run=True, ratios=())
+    plan = build_project(project, engine="gtts", dry_run=True)
     assert plan.episodes[0].duration_s > 20
     assert run(project, "build", "--engine", "gtts").exit_code == 0
     exact = json.loads((project / "build" / "report.json").read_text())["episodes"][0]["duration_s"]
-    estimate = build(load_config(project), engine="gtts", dry_run=True).episodes[0]
+    estimate = build_project(project, engine="gtts", dry_run=True).episodes[0]
     assert estimate.status == "skipped" and estimate.duration_s == pytest.approx(exact, abs=0.1)
 
 

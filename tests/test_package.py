@@ -5,12 +5,14 @@ import json
 import re
 
 import pytest
+from conftest import build_project
 from conftest import run_cli as run
 from mutagen.mp3 import MP3
 from PIL import Image
 
-from breathcast.build import build, start_voicing
 from breathcast.config import load_config
+from breathcast.context import BuildContext
+from breathcast.engines import get_engine
 from breathcast.script import read_script
 from breathcast.sidecars import chapter_spans
 from breathcast.timeline import plan
@@ -30,7 +32,7 @@ def built(project):
 def expected_timeline(project):
     config = load_config(project)
     script = read_script(project / "scripts" / "kort.md")
-    voiced = start_voicing(config, [script], "espeak").voice(script)
+    voiced = BuildContext.open(config).voice(script, get_engine("espeak", config.voice), jobs=4)
     lengths = {text: clip.size for text, clip in voiced.clips.items()}
     return script, plan(script, lengths, config.ratios[0], config.sound)
 
@@ -100,7 +102,7 @@ def test_a_supplied_cover_is_embedded_as_is_and_a_bad_one_is_refused(project):
 def test_podcast_details_are_part_of_what_an_episode_is_built_from(built):
     config_file = built / "breathcast.toml"
     config_file.write_text(config_file.read_text().replace("Anna", "Anne"))
-    plan_ = build(load_config(built), engine="espeak", dry_run=True)
+    plan_ = build_project(built, engine="espeak", dry_run=True)
     assert [(e.status, e.reason) for e in plan_.episodes] == [
         ("planned", "the podcast details or the cover changed")
     ]

@@ -9,10 +9,15 @@ slowly and irregularly, from a seed, so every build of an episode is identical.
 from __future__ import annotations
 
 import zlib
+from pathlib import Path
 
 import numpy as np
 
+from breathcast import ffmpeg
+from breathcast.breath import Phase
 from breathcast.config import SoundSettings
+from breathcast.errors import ScriptError
+from breathcast.script import MUSIC_FOLDER, Script
 from breathcast.timeline import Timeline
 from breathcast.tone import raised_cosine
 
@@ -70,7 +75,7 @@ def wave_envelope(timeline: Timeline, rng: np.random.Generator) -> np.ndarray:
         for phase in block.phases:
             lo = phase.start * CONTROL_RATE // sr
             hi = (phase.start + phase.length) * CONTROL_RATE // sr
-            end = {"in": 1.0, "out": WAVE_LOW}.get(phase.kind, height)
+            end = {Phase.IN: 1.0, Phase.OUT: WAVE_LOW}.get(phase.kind, height)
             breath[lo:hi] = height + (end - height) * raised_cosine(hi - lo)
             height = end
         lo = block.start * CONTROL_RATE // sr
@@ -192,3 +197,26 @@ def bed(
         return out
 
     return source
+
+
+def load_music(script: Script, root: Path, sample_rate: int) -> np.ndarray | None:
+    """The script's `ambient: music/…` track, decoded; None when it has none. The track must
+    really live inside music/: a symlink that leads out is refused."""
+    if script.music_path is None:
+        return None
+    folder = (root / MUSIC_FOLDER).resolve()
+    path = (root / script.music_path).resolve()  # follows symlinks
+    if not path.is_relative_to(folder):
+        raise ScriptError(
+            script.path,
+            script.ambient_line,
+            f"ambient: {script.ambient} leads outside {MUSIC_FOLDER}/ (to {path}); "
+            f"copy the track into {MUSIC_FOLDER}/ instead of linking to it",
+        )
+    if not path.is_file():
+        raise ScriptError(
+            script.path,
+            script.ambient_line,
+            f"ambient: {script.ambient} does not exist; put the track in {MUSIC_FOLDER}/",
+        )
+    return ffmpeg.decode_file(path, sample_rate)

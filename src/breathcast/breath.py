@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from breathcast.errors import PatternError
 
@@ -17,6 +18,41 @@ _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 
 def _format_seconds(value: float) -> str:
     return f"{value:g}"
+
+
+class Phase(StrEnum):
+    """One part of a breath. Its value is what JSON and the timeline data say."""
+
+    IN = "in"
+    HOLD_IN = "hold_in"
+    OUT = "out"
+    HOLD_OUT = "hold_out"
+
+    @property
+    def is_hold(self) -> bool:
+        return self in (Phase.HOLD_IN, Phase.HOLD_OUT)
+
+    @property
+    def words(self) -> PhaseWords:
+        return PHASE_WORDS[self]
+
+
+@dataclass(frozen=True)
+class PhaseWords:
+    """How a phase is said in Dutch, in each place it is said."""
+
+    short: str  # tags and titles: "in 4, uit 6"
+    counted: str  # the download page: "in 4 tellen, uit 6 tellen"
+    name: str  # the timeline picture and the studio
+    cue: str  # spoken by `[adem 6x cues]`
+
+
+PHASE_WORDS = {
+    Phase.IN: PhaseWords("in", "in", "inademen", "Adem in."),
+    Phase.HOLD_IN: PhaseWords("vast", "vasthouden", "vasthouden", "Vasthouden."),
+    Phase.OUT: PhaseWords("uit", "uit", "uitademen", "En uit."),
+    Phase.HOLD_OUT: PhaseWords("vast", "vasthouden", "vasthouden", "Vasthouden."),
+}
 
 
 @dataclass(frozen=True)
@@ -68,27 +104,25 @@ class BreathPattern:
         return self.inhale + self.hold_in + self.exhale + self.hold_out
 
     @property
-    def phases(self) -> tuple[tuple[str, float], ...]:
-        """The non-empty phases of one cycle, in order, as (kind, seconds)."""
+    def phases(self) -> tuple[tuple[Phase, float], ...]:
+        """The non-empty phases of one cycle, in order, as (phase, seconds)."""
         all_phases = (
-            ("in", self.inhale),
-            ("hold_in", self.hold_in),
-            ("out", self.exhale),
-            ("hold_out", self.hold_out),
+            (Phase.IN, self.inhale),
+            (Phase.HOLD_IN, self.hold_in),
+            (Phase.OUT, self.exhale),
+            (Phase.HOLD_OUT, self.hold_out),
         )
-        return tuple((kind, s) for kind, s in all_phases if s > 0)
+        return tuple((phase, s) for phase, s in all_phases if s > 0)
 
     @property
     def in_words(self) -> str:
         """Dutch, for listeners: `in 4, uit 6` or `in 4, vast 7, uit 8`."""
-        names = {"in": "in", "hold_in": "vast", "out": "uit", "hold_out": "vast"}
-        return ", ".join(f"{names[kind]} {seconds:g}" for kind, seconds in self.phases)
+        return ", ".join(f"{phase.words.short} {s:g}" for phase, s in self.phases)
 
     @property
     def in_counts(self) -> str:
         """Dutch, for the download page: `in 4 tellen, uit 6 tellen`."""
-        names = {"in": "in", "hold_in": "vasthouden", "out": "uit", "hold_out": "vasthouden"}
-        return ", ".join(f"{names[kind]} {seconds:g} tellen" for kind, seconds in self.phases)
+        return ", ".join(f"{phase.words.counted} {s:g} tellen" for phase, s in self.phases)
 
     @property
     def per_minute(self) -> float:

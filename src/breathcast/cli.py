@@ -14,12 +14,25 @@ import click
 
 from breathcast import __version__
 from breathcast.breath import BreathPattern
+from breathcast.build import BuildOptions
 from breathcast.build import build as build_episodes
-from breathcast.build import check_project, clean_outputs, plot_script
-from breathcast.build import watch as watch_scripts
-from breathcast.config import ENGINE_CHOICES, load_config
+from breathcast.config import ENGINE_CHOICES, Config, load_config
 from breathcast.engines import engine_statuses
+from breathcast.episode import clock
 from breathcast.errors import BreathcastError, PatternError
+from breathcast.events import (
+    BuildEvent,
+    BuildPlanned,
+    BuildReport,
+    ClipVoiced,
+    EpisodeBuilt,
+    EpisodeFailed,
+    EpisodeSkipped,
+    Warned,
+)
+from breathcast.housekeeping import clean_outputs
+from breathcast.housekeeping import watch as watch_scripts
+from breathcast.project import check_project
 from breathcast.publish import publish as publish_site
 from breathcast.serve import make_server
 
@@ -36,9 +49,15 @@ class _Ratio(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+def _warn(message: str) -> None:
+    click.secho(f"warning: {message}", fg="yellow", err=True)
+
+
 class _WarningHandler(logging.Handler):
+    """Warnings from deep in the library (a damaged cache clip, a stale lock taken over)."""
+
     def emit(self, record: logging.LogRecord) -> None:
-        click.secho(f"warning: {record.getMessage()}", fg="yellow", err=True)
+        _warn(record.getMessage())
 
 
 def _setup_logging() -> None:
@@ -130,30 +149,76 @@ def build(
 
     Only episodes whose script, ratio, voice, sound settings or music changed are rebuilt.
     """
+    with library_errors():
+        config = load_config(project)
+        options = BuildOptions.resolve(
+            config,
+            patterns=tuple(ratios),
+            engine=engine,
+            out=out,
+            tts_jobs=tts_jobs,
+            jobs=jobs,
+            force=force,
+            dry_run=dry_run,
+        )
+        view = BuildView(options.out, quiet, verbose, bar=not quiet and sys.stdout.isatty())
+        try:
+            report = build_episodes(config, scripts, options, on_event=view)
+        finally:
+            view.bar.clear()
+    show_report(report)
+    if report.failures:
+        sys.exit(1)
 
-    bar = _ProgressBar(enabled=not quiet and sys.stdout.isatty())
 
-    def progress(message: str) -> None:
-        if quiet or (message.startswith("skipped") and not verbose):
-            return
-        bar.clear()
-        click.echo(message)
+class BuildView:
+    """Draws a build's events on the terminal: a progress bar, a line per episode, warnings."""
 
-    try:
-        with library_errors():
-            config = load_config(project)
-            report = build_episodes(
-                config, scripts, ratios, engine, out, progress, tts_jobs, jobs, force, dry_run,
-                step=bar.step,
-            )  # fmt: skip
-    finally:
-        bar.clear()
+    def __init__(self, out: Path, quiet: bool, verbose: bool, bar: bool):
+        self.out, self.quiet, self.verbose = out, quiet, verbose
+        self.bar = _ProgressBar(enabled=bar)
+        self.done = self.total = 0
+
+    def __call__(self, event: BuildEvent) -> None:
+        if isinstance(event, BuildPlanned):
+            self.done, self.total = 0, event.todo
+        elif isinstance(event, ClipVoiced):
+            self.bar.step(f"voicing {Path(event.script).stem}", event.done, event.total)
+        elif isinstance(event, EpisodeBuilt):
+            e = event.episode
+            self._advance()
+            self._line(
+                f"built   {self.out / e.path}  ({e.ratio}, {clock(e.duration_s)}, "
+                f"{e.loudness_lufs:.1f} LUFS, {e.engine}; {e.reason})"
+            )
+        elif isinstance(event, EpisodeSkipped) and self.verbose:
+            self._line(f"skipped {self.out / event.episode.path}  (up to date)")
+        elif isinstance(event, EpisodeFailed):
+            self._advance()
+            self._line(f"failed  {event.failure.script}  {event.failure.ratio}".rstrip())
+        elif isinstance(event, Warned):
+            self.bar.clear()
+            _warn(event.message)
+
+    def _advance(self) -> None:
+        self.done += 1
+        self.bar.step("rendering", self.done, self.total)
+
+    def _line(self, text: str) -> None:
+        if not self.quiet:
+            self.bar.clear()
+            click.echo(text)
+
+
+def show_report(report: BuildReport) -> None:
+    """The summary table, then every failure in full (file:line first)."""
     click.echo(summary_table(report))
+    if report.cancelled:
+        click.secho("\nThe build was cancelled; the episodes above are complete.", fg="yellow")
     if report.failures:
         click.secho(f"\n{len(report.failures)} script(s) failed:", fg="red", err=True)
         for failure in report.failures:
             click.echo(textwrap.indent(failure.error, "  "), err=True)
-        sys.exit(1)
 
 
 class _ProgressBar:
@@ -179,22 +244,19 @@ class _ProgressBar:
             self.shown = False
 
 
-def summary_table(report) -> str:
+def summary_table(report: BuildReport) -> str:
     """One row per episode, then the failures: what a build did, at a glance."""
     header = ("episode", "ratio", "duration", "loudness", "engine", "clips new/cached", "status")
     rows = [header]
     for e in report.episodes:
-        minutes, seconds = divmod(round(e.duration_s), 60)
         status = {"planned": "would build"}.get(e.status, e.status)
         if e.reason and e.status != "skipped":
             status += f" ({e.reason})"
         loudness = f"{e.loudness_lufs:.1f} LUFS" if e.status != "planned" else "-"
-        clips = f"{e.clips_synthesized}/{e.clips_cached}" if e.status != "planned" else "-"
-        rows.append(
-            (e.path, e.ratio, f"{minutes}:{seconds:02d}", loudness, e.engine, clips, status)
-        )
+        clips = f"{e.clips_synthesized}/{e.clips_cached}" if e.status == "built" else "-"
+        rows.append((e.path, e.ratio, clock(e.duration_s), loudness, e.engine, clips, status))
     for f in report.failures:
-        rows.append((f.script, "", "", "", "", "", "failed"))
+        rows.append((f.script, f.ratio, "", "", "", "", "failed"))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(header) - 1)]
     lines = [
         "  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=False)) + "  " + row[-1]
@@ -217,14 +279,14 @@ def summary_table(report) -> str:
 def check(project: Path, scripts) -> None:
     """Validate every script (or the SCRIPTS given); exit 1 on any error."""
     with library_errors():
-        parsed, errors, advice = check_project(load_config(project), scripts)
-    for script in parsed:
+        result = check_project(load_config(project), scripts)
+    for script in result.scripts:
         click.echo(f"ok      {script.path}  ({len(script.speech)} lines, {script.title})")
-    for note in advice:
+    for note in result.advice:
         click.secho(f"warning {note}", fg="yellow", err=True)
-    for error in errors:
+    for error in result.errors:
         click.secho(f"error   {error}", fg="red", err=True)
-    if errors:
+    if result.errors:
         sys.exit(1)
 
 
@@ -245,8 +307,13 @@ def check(project: Path, scripts) -> None:
 @click.pass_obj
 def plot(project: Path, script, ratio, engine, output) -> None:
     """Draw one episode's timeline: chapters, lines, breath phases, bed and loudness."""
+    from breathcast.plot import plot_script  # matplotlib is slow to import: only here
+
     with library_errors():
-        written = plot_script(load_config(project), script, ratio, engine, output)
+        config = load_config(project)
+        written, warnings = plot_script(config, script, ratio, engine or config.engine, output)
+    for note in warnings:
+        _warn(note)
     click.echo(f"wrote   {written}")
 
 
@@ -258,11 +325,14 @@ def watch(project: Path, engine, jobs) -> None:
     """Rebuild a script's episodes every time it is saved in scripts/ (Ctrl-C stops)."""
     with library_errors():
         config = load_config(project)
+
+    def options(fresh: Config) -> BuildOptions:
+        return BuildOptions.resolve(fresh, engine=engine, jobs=jobs)
+
     click.echo(f"watching {config.path('scripts')}/ (Ctrl-C stops)")
-    for report in watch_scripts(config, engine, jobs, click.echo):
-        click.echo(summary_table(report))
-        for failure in report.failures:
-            click.secho(textwrap.indent(failure.error, "  "), fg="red", err=True)
+    view = BuildView(config.path("build"), quiet=False, verbose=False, bar=False)
+    for report in watch_scripts(config, options, view):
+        show_report(report)
         click.echo("watching …")
 
 
@@ -312,8 +382,9 @@ def publish(project: Path, base_url, out, allow_offline_voice) -> None:
 @click.pass_obj
 def serve(project: Path, port, folder) -> None:
     """Serve the site on 127.0.0.1, with HEAD and byte ranges (Ctrl-C stops)."""
-    folder = folder or load_config(project).path("build") / "site"
-    server = make_server(folder, port)
+    with library_errors():
+        folder = folder or load_config(project).path("build") / "site"
+        server = make_server(folder, port)
     click.echo(f"serving {folder}/ on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
     try:
         server.serve_forever()

@@ -1,4 +1,8 @@
-"""The one error tree. Every message says what went wrong and what to do next."""
+"""The one error tree. Every message says what went wrong and what to do next.
+
+Every error breathcast raises on purpose is a `BreathcastError`, and every class of it lives
+here, so the CLI (and the studio) can turn any of them into a clean message without a traceback.
+"""
 
 from __future__ import annotations
 
@@ -46,3 +50,19 @@ class AudioError(BreathcastError):
 
 class OutputError(BreathcastError):
     """An output cannot be written (a full disk, a read-only folder)."""
+
+
+class BuildLockedError(BreathcastError):
+    """Another build is writing the same output folder."""
+
+
+class BuildCancelled(BreathcastError):
+    """The build was cancelled before it finished; what it finished is kept."""
+
+
+class PublishError(BreathcastError):
+    """The site cannot be published as asked."""
+
+
+class ServeError(BreathcastError):
+    """A local server (`serve`, `studio`) cannot start, e.g. its port is taken."""

@@ -24,13 +24,22 @@ class Lexicon:
     entries: tuple[tuple[str, str, int], ...] = ()  # (word, spoken, line)
     path: str = FILE_NAME
 
+    def applies(self, word: str, text: str) -> bool:
+        """Whether `word` occurs in `text` as a whole word, as `apply` would find it."""
+        return re.search(_whole(word), text) is not None
+
     def apply(self, text: str) -> str:
         if not self.entries:
             return text
         spoken = {word: say for word, say, _ in self.entries}
         words = sorted(spoken, key=len, reverse=True)  # longest first: "NICU-arts" before "NICU"
-        pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, words)) + r")(?!\w)")
+        pattern = re.compile(_whole("|".join(map(re.escape, words)), escaped=True))
         return pattern.sub(lambda match: spoken[match.group(1)], text)
+
+
+def _whole(word: str, escaped: bool = False) -> str:
+    """A regex for `word` (or an escaped alternation) standing as a whole word."""
+    return r"(?<!\w)(" + (word if escaped else re.escape(word)) + r")(?!\w)"
 
 
 def read_lexicon(path: str | Path) -> Lexicon:

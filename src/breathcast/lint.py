@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from breathcast.lexicon import Lexicon
@@ -48,5 +47,5 @@ def lint_lexicon(lexicon: Lexicon, scripts: Sequence[Script]) -> list[str]:
     return [
         f"{lexicon.path}:{line}: {word!r} appears in no script; remove it or check its spelling"
         for word, _, line in lexicon.entries
-        if not re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", spoken)
+        if not lexicon.applies(word, spoken)
     ]

@@ -11,14 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from breathcast.errors import BreathcastError
+from breathcast.errors import BuildLockedError
 
 LOCK_NAME = ".breathcast.lock"
 log = logging.getLogger("breathcast")
-
-
-class BuildLockedError(BreathcastError):
-    """Another build is writing the same output folder."""
 
 
 def _alive(pid: int) -> bool:

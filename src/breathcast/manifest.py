@@ -1,13 +1,17 @@
-"""What each episode was built from, so a build redoes only what changed.
+"""What each episode was built from, so a build redoes only what changed and can say why.
 
-An episode's inputs are hashed in parts (script, ratio, voice, sound, render version, music),
-so a skipped episode is byte-for-byte what a rebuild would make, and a rebuilt one can say why.
+An episode's inputs are kept in parts: the script (each step with its line), the ratio, the
+voice, the pronunciations it uses, the sound settings, the render version, the music and the
+podcast details. A skipped episode is byte for byte what a rebuild would make, and a rebuilt
+one names what changed, down to the line: "a spoken line changed (water-en-rust.md:96)".
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -17,20 +21,13 @@ from breathcast.cache import CACHE_VERSION
 from breathcast.config import Config
 from breathcast.files import atomic_write
 from breathcast.lexicon import Lexicon
-from breathcast.script import MUSIC_FOLDER, Script
+from breathcast.script import Breathe, Chapter, Pause, Script, Speech
 from breathcast.sidecars import COVER_NAMES
 from breathcast.voice import PREPARE_VERSION
 
 MANIFEST_NAME = "manifest.json"
-PART_NAMES = {
-    "script": "the script changed",
-    "ratio": "the ratio changed",
-    "voice": "a voice option or pronunciation changed",
-    "sound": "a sound setting changed",
-    "render": "breathcast's rendering changed",
-    "music": "the music file changed",
-    "tags": "the podcast details or the cover changed",
-}
+MANIFEST_VERSION = 2  # bump when the shape of the inputs changes
+SHOWN_CHANGES = 2  # a reason names this many changed steps, then counts the rest
 
 
 def _digest(value: Any) -> str:
@@ -38,35 +35,123 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else "?"
+
+
+def _step(step: Speech | Pause | Breathe | Chapter) -> list[Any]:
+    """[what it is, what it says, its line]: everything of a step that reaches the audio."""
+    if isinstance(step, Speech):
+        return ["spoken line", step.text, step.line]
+    if isinstance(step, Pause):
+        return ["pause", step.seconds, step.line]
+    if isinstance(step, Breathe):
+        return ["breathing block", [step.cycles, step.seconds, step.cues], step.line]
+    return ["chapter", step.title, step.line]
+
+
 def script_inputs(
-    script: Script,
-    engine_identity: dict[str, Any],
-    tempo: float,
-    lexicon: Lexicon,
-    config: Config,
-) -> dict[str, str]:
+    script: Script, engine_identity: dict[str, Any], tempo: float, lexicon: Lexicon, config: Config
+) -> dict[str, Any]:
     """The inputs every episode of `script` shares; each episode adds its `ratio`. Files are
     read and hashed once per script, not once per ratio."""
-    music = ""
-    if script.ambient.startswith(f"{MUSIC_FOLDER}/"):
-        track = config.root / script.ambient
-        music = hashlib.sha256(track.read_bytes()).hexdigest()[:16] if track.is_file() else "?"
-    spoken = [lexicon.apply(s.text) for s in script.spoken]
+    spoken = "\n".join(s.text for s in script.spoken)
     podcast = config.podcast
     covers = (
         [config.root / podcast.cover]
         if podcast.cover
-        else [config.root / MUSIC_FOLDER / name for name in COVER_NAMES]
+        else [config.root / "music" / name for name in COVER_NAMES]
     )
-    cover_bytes = [hashlib.sha256(p.read_bytes()).hexdigest() for p in covers if p.is_file()]
     return {
-        "script": hashlib.sha256(Path(script.path).read_bytes()).hexdigest()[:16],
-        "voice": _digest([engine_identity, tempo, spoken]),
-        "sound": _digest(asdict(config.sound)),
+        "version": MANIFEST_VERSION,
+        "script": {
+            "file": Path(script.path).name,
+            "front": {k: [getattr(script, k), script.line_of(k)] for k in ("title", "ambient")},
+            "steps": [_step(step) for step in script.steps],
+        },
+        "voice": {**engine_identity, "tempo": tempo},
+        "pronunciation": {
+            word: [say, line]
+            for word, say, line in lexicon.entries
+            if lexicon.applies(word, spoken)
+        },
+        "sound": asdict(config.sound),
         "render": f"{RENDER_VERSION}.{PREPARE_VERSION}.{CACHE_VERSION}",
-        "music": music,
-        "tags": _digest([asdict(podcast), cover_bytes]),
+        "music": _file_digest(config.root / script.music_path) if script.music_path else "",
+        "tags": _digest([asdict(podcast), [_file_digest(p) for p in covers if p.is_file()]]),
     }
+
+
+def _script_changes(old: dict, new: dict) -> list[str]:
+    name = new["file"]
+    changes = [
+        f"the {key} changed ({name}:{new['front'][key][1]})"
+        for key in new["front"]
+        if old["front"].get(key, [None])[0] != new["front"][key][0]
+    ]
+    before = [tuple(_freeze(s[:2])) for s in old["steps"]]
+    after = [tuple(_freeze(s[:2])) for s in new["steps"]]
+    steps: list[str] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        for k in range(max(a1 - a0, b1 - b0)):
+            if b0 + k < b1 and a0 + k < a1:
+                kind, line = new["steps"][b0 + k][0], new["steps"][b0 + k][2]
+                steps.append(f"a {kind} changed ({name}:{line})")
+            elif b0 + k < b1:
+                kind, line = new["steps"][b0 + k][0], new["steps"][b0 + k][2]
+                steps.append(f"a {kind} was added ({name}:{line})")
+            else:
+                kind, line = old["steps"][a0 + k][0], old["steps"][a0 + k][2]
+                steps.append(f"a {kind} was removed (it was {name}:{line})")
+    if len(steps) > SHOWN_CHANGES:
+        more = len(steps) - SHOWN_CHANGES
+        steps = steps[:SHOWN_CHANGES] + [f"{more} more change{'s' if more > 1 else ''}"]
+    return changes + steps
+
+
+def _freeze(value: Any) -> Any:
+    return tuple(_freeze(v) for v in value) if isinstance(value, list) else value
+
+
+def _setting_changes(what: str) -> Callable[[dict, dict], list[str]]:
+    def explain(old: dict, new: dict) -> list[str]:
+        if old.get("engine", new.get("engine")) != new.get("engine"):
+            return [f"the voice changed ({old['engine']} → {new['engine']})"]
+        keys = [k for k in sorted(new.keys() | old.keys()) if old.get(k) != new.get(k)]
+        shown = ", ".join(f"{k} {old.get(k)} → {new.get(k)}" for k in keys)
+        return [f"{what} changed ({shown})"] if keys else []
+
+    return explain
+
+
+def _pronunciation_changes(old: dict, new: dict) -> list[str]:
+    words = sorted(w for w in new.keys() | old.keys() if old.get(w) != new.get(w))
+    changes = []
+    for word in words:
+        if word in new:
+            changes.append(f"a pronunciation changed (uitspraak.txt:{new[word][1]}: {word})")
+        else:
+            changes.append(f"a pronunciation was removed ({word})")
+    return changes
+
+
+def _plain(reason: str) -> Callable[[Any, Any], list[str]]:
+    return lambda old, new: [reason] if old != new else []
+
+
+EXPLAIN: dict[str, Callable[[Any, Any], list[str]]] = {
+    "script": _script_changes,
+    "ratio": _plain("the ratio changed"),
+    "voice": _setting_changes("a voice setting"),
+    "pronunciation": _pronunciation_changes,
+    "sound": _setting_changes("a sound setting"),
+    "render": _plain("breathcast's rendering changed"),
+    "music": _plain("the music file changed"),
+    "tags": _plain("the podcast details or the cover changed"),
+}
 
 
 class Manifest:
@@ -83,19 +168,26 @@ class Manifest:
             entries = {}  # none yet, or unreadable: everything is rebuilt, nothing is lost
         return cls(path, entries)
 
-    def why_rebuild(self, relative: str, inputs: dict[str, str], output: Path) -> list[str]:
-        """Empty when the episode is up to date; otherwise the reasons to rebuild it."""
+    def why_rebuild(self, relative: str, inputs: dict[str, Any], output: Path) -> list[str]:
+        """Empty when the episode is up to date; otherwise what changed since it was built."""
         entry = self.entries.get(relative)
         if entry is None:
             return ["it was never built"]
         if not all(p.is_file() for p in (output, output.with_suffix(".vtt"))):
             return ["its MP3 or transcript is missing"]
-        return [PART_NAMES[k] for k in PART_NAMES if entry["inputs"].get(k) != inputs.get(k)]
+        old = entry["inputs"]
+        if old.get("version") != MANIFEST_VERSION:
+            return ["it was built by an earlier breathcast"]
+        return [
+            reason
+            for part, explain in EXPLAIN.items()
+            for reason in explain(old.get(part), inputs.get(part))
+        ]
 
     def episode(self, relative: str) -> dict[str, Any]:
         return self.entries[relative]["episode"]
 
-    def record(self, relative: str, inputs: dict[str, str], episode: dict[str, Any]) -> None:
+    def record(self, relative: str, inputs: dict[str, Any], episode: dict[str, Any]) -> None:
         self.entries[relative] = {"inputs": inputs, "episode": episode}
         data = {"episodes": dict(sorted(self.entries.items()))}
         atomic_write(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())

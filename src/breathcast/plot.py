@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
@@ -12,24 +13,70 @@ import numpy as np  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from breathcast.config import SoundSettings  # noqa: E402
+from breathcast.breath import BreathPattern, Phase  # noqa: E402
+from breathcast.config import Config, SoundSettings  # noqa: E402
+from breathcast.context import BuildContext  # noqa: E402
+from breathcast.engines import choose_engine  # noqa: E402
+from breathcast.episode import clock  # noqa: E402
 from breathcast.files import atomic_path  # noqa: E402
+from breathcast.loudness import loudness_curve  # noqa: E402
+from breathcast.produce import episode_mixer, predicted_lufs  # noqa: E402
+from breathcast.project import check_scripts  # noqa: E402
+from breathcast.render import CHUNK  # noqa: E402
 from breathcast.script import Script  # noqa: E402
 from breathcast.timeline import Timeline  # noqa: E402
 
-PHASE_COLOURS = {"in": "#6fa8dc", "hold_in": "#c9c9c9", "out": "#93c47d", "hold_out": "#c9c9c9"}
-PHASE_NAMES = {"in": "inademen", "hold_in": "vasthouden", "out": "uitademen"}
+PHASE_COLOURS = {
+    Phase.IN: "#6fa8dc",
+    Phase.HOLD_IN: "#c9c9c9",
+    Phase.OUT: "#93c47d",
+    Phase.HOLD_OUT: "#c9c9c9",
+}
 VOICE_COLOUR = "#8e7cc3"
 LABEL_CHARS = 28
 LEVEL_WINDOW_S = 0.2
 
 
+def plot_script(
+    config: Config, path: str | Path, pattern: BreathPattern, engine_name: str, dest: str | Path
+) -> tuple[Path, list[str]]:
+    """`breathcast plot`: draw one episode's timeline, levels and loudness to a PNG; returns
+    the file and the warnings (a cue that did not fit, an engine fallback)."""
+    scripts, errors = check_scripts([Path(path)])
+    if errors:
+        raise errors[0]
+    script = scripts[0]
+    context = BuildContext.open(config)
+    warnings: list[str] = []
+    engine = choose_engine(
+        engine_name,
+        config.voice,
+        lambda e: bool(context.missing_lines(script, e)),
+        warnings.append,
+    )
+    voiced = context.voice(script, engine, jobs=config.voice.tts_jobs)
+    timeline, mixer = episode_mixer(script, pattern, voiced, config)
+    warnings += timeline.warnings
+    gain = config.sound.loudness_lufs - predicted_lufs(timeline, voiced)
+    hop = round(LEVEL_WINDOW_S * timeline.sample_rate)
+    background: list[np.ndarray] = []  # mean square of tone + bed, per LEVEL_WINDOW_S
+
+    def mix() -> Iterator[np.ndarray]:  # streamed, so an hour-long episode plots in flat memory
+        step = hop * max(1, CHUNK // hop)
+        for lo in range(0, timeline.length, step):
+            stems = mixer.stems(lo, min(lo + step, timeline.length))
+            under = stems.tone + stems.bed
+            frames = under[: under.size // hop * hop].reshape(-1, hop)
+            background.append(np.mean(np.square(frames, dtype=np.float64), axis=1))
+            yield stems.mix()
+
+    curve = loudness_curve(mix(), config.sound, gain)
+    power = np.concatenate(background)
+    return draw_timeline(script, timeline, power, curve, gain, config.sound, dest), warnings
+
+
 def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
-
-
-def _clock(seconds: float, _pos=None) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 def draw_timeline(
@@ -53,7 +100,7 @@ def draw_timeline(
         gridspec_kw={"height_ratios": [3, 2]},
     )
     fig.suptitle(
-        f"{script.title}  ·  {timeline.pattern.in_words}  ·  {_clock(total)}",
+        f"{script.title}  ·  {timeline.pattern.in_words}  ·  {clock(total)}",
         fontsize=14,
         x=0.01,
         ha="left",
@@ -90,7 +137,10 @@ def draw_timeline(
     lanes.set_yticks([0.85, 1.85], ["adem", "stem"])
     lanes.legend(
         handles=[Patch(color=VOICE_COLOUR, label="gesproken zin")]
-        + [Patch(color=PHASE_COLOURS[k], label=v) for k, v in PHASE_NAMES.items()],
+        + [
+            Patch(color=PHASE_COLOURS[phase], label=phase.words.name)
+            for phase in (Phase.IN, Phase.HOLD_IN, Phase.OUT)
+        ],
         loc="lower right",
         bbox_to_anchor=(1.0, 1.0),  # above the lanes: inside, it hid the last chapter's title
         fontsize=8,
@@ -118,7 +168,7 @@ def draw_timeline(
     levels.legend(loc="lower left", fontsize=8)
     levels.grid(alpha=0.3)
     levels.set_xlim(0, total)
-    levels.xaxis.set_major_formatter(FuncFormatter(_clock))
+    levels.xaxis.set_major_formatter(FuncFormatter(lambda seconds, _pos: clock(seconds)))
     levels.set_xlabel("tijd (min:sec)")
 
     fig.tight_layout()

@@ -19,7 +19,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from breathcast.breath import BreathPattern
 from breathcast.config import Config
-from breathcast.errors import BreathcastError
+from breathcast.episode import EpisodeKey, clock
+from breathcast.errors import PublishError
 from breathcast.files import atomic_write
 from breathcast.manifest import Manifest
 from breathcast.script import read_script
@@ -27,10 +28,6 @@ from breathcast.sidecars import cover_image
 
 PUBLISHED_NAME = "published.json"  # first publication date of every GUID
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-class PublishError(BreathcastError):
-    """The site cannot be published as asked."""
 
 
 @dataclass(frozen=True)
@@ -108,39 +105,36 @@ def publish(
         if not mp3.is_file():
             continue
         script = read_script(record["script"])
-        ratio = BreathPattern.parse(record["ratio"])
+        key = EpisodeKey(script.slug, BreathPattern.parse(record["ratio"]))
         data = mp3.read_bytes()
         digest = hashlib.sha256(data).hexdigest()[:8]
-        stem = f"{script.slug}-{ratio.slug}"
+        stem = key.stem
         urls = [
             _hashed_copy(mp3, audio, stem, digest, ".mp3"),
             _hashed_copy(mp3.with_suffix(".vtt"), audio, stem, digest, ".vtt"),
             _hashed_copy(mp3.with_suffix(".chapters.json"), audio, stem, digest, ".chapters.json"),
         ]
         used.update(Path(url).name for url in urls)
-        guid = f"breathcast:{script.slug}:{ratio.slug}"  # never changes for this script and ratio
+        guid = key.guid  # never changes for this script and pattern
         first_published.setdefault(guid, now)
         chapters = json.loads(mp3.with_suffix(".chapters.json").read_text(encoding="utf-8"))
         seconds = round(record["duration_s"])
         episode = PublishedEpisode(
             guid=guid,
-            title=f"{script.title} ({ratio.in_words})",
-            description=f"{script.description} Adem {ratio.in_counts}.".strip(),
+            title=key.title(script.title),
+            description=f"{script.description} Adem {key.pattern.in_counts}.".strip(),
             audio=urls[0],
             transcript=urls[1],
             chapters_url=urls[2],
             size=len(data),
             seconds=seconds,
             pub_date=first_published[guid],
-            counts=ratio.in_counts,
+            counts=key.pattern.in_counts,
             anchor=stem,
-            minutes=f"{int(record['duration_s']) // 60}:{int(record['duration_s']) % 60:02d} min",
+            minutes=f"{clock(record['duration_s'])} min",
             size_mb=f"{len(data) / 1e6:.1f}".replace(".", ","),
             offline=bool(record.get("offline_voice")),
-            chapter_list=tuple(
-                (f"{int(c['startTime']) // 60}:{int(c['startTime']) % 60:02d}", c["title"])
-                for c in chapters["chapters"]
-            ),
+            chapter_list=tuple((clock(c["startTime"]), c["title"]) for c in chapters["chapters"]),
         )
         episodes.append(episode)
         exercise = exercises.setdefault(

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from breathcast.breath import BreathPattern
+from breathcast.breath import BreathPattern, Phase
 from breathcast.errors import PatternError, ScriptError
 
 MAX_PAUSE_S = 600.0
@@ -26,12 +26,7 @@ PAUSE_NAMES = ("pauze", "pause")
 BREATHE_NAMES = ("adem", "breathe")
 BREATHE_FLAGS = ("cues",)
 # Spoken at the start of each phase of the first cycles of a `[adem 6x cues]` block.
-BREATH_CUES = {
-    "in": "Adem in.",
-    "hold_in": "Vasthouden.",
-    "out": "En uit.",
-    "hold_out": "Vasthouden.",
-}
+BREATH_CUES = {phase: phase.words.cue for phase in Phase}
 
 _DIRECTIVE = re.compile(r"^\[\s*([^\]\s]*)\s*([^\]]*?)\s*\]$")
 _DURATION = re.compile(r"^(?:(\d+(?:[.,]\d+)?)m)?(?:(\d+(?:[.,]\d+)?)s)?$")
@@ -82,9 +77,21 @@ class Script:
     steps: tuple[Step, ...]
     ratios: tuple[BreathPattern, ...] = ()  # front-matter override of the project's ratios
     ambient: str = ""  # "", "water", or a path under music/
-    ambient_line: int = 0
     tempo: float | None = None  # overrides the project's voice tempo
-    title_line: int = 1
+    front_lines: tuple[tuple[str, int], ...] = ()  # (front-matter key, its line)
+
+    def line_of(self, key: str) -> int:
+        """The line of a front-matter key, or 1 when it is not there."""
+        return dict(self.front_lines).get(key, 1)
+
+    @property
+    def ambient_line(self) -> int:
+        return self.line_of("ambient")
+
+    @property
+    def music_path(self) -> str | None:
+        """The `ambient: music/…` track, relative to the project; None for water or no bed."""
+        return self.ambient if self.ambient.startswith(f"{MUSIC_FOLDER}/") else None
 
     @property
     def speech(self) -> tuple[Speech, ...]:
@@ -189,9 +196,8 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
         steps=steps,
         ratios=ratios,
         ambient=ambient,
-        ambient_line=ambient_line,
         tempo=tempo,
-        title_line=title_line,
+        front_lines=tuple((key, line) for key, (_, line) in meta.items()),
     )
 
 

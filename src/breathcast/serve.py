@@ -6,12 +6,15 @@ folder, on 127.0.0.1 unless told otherwise, and never a path outside that folder
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from breathcast.errors import ServeError
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -82,4 +85,12 @@ def make_server(
     folder: str | Path, port: int = 8000, host: str = "127.0.0.1"
 ) -> ThreadingHTTPServer:
     handler = partial(RangeRequestHandler, directory=str(Path(folder).resolve()))
-    return ThreadingHTTPServer((host, port), handler)
+    try:
+        return ThreadingHTTPServer((host, port), handler)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ServeError(
+                f"port {port} on {host} is already in use (another breathcast serve or studio?); "
+                f"stop that one, or choose another port with --port {port + 1}"
+            ) from exc
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from breathcast.breath import BreathPattern
+from breathcast.breath import BreathPattern, Phase
 from breathcast.config import SoundSettings
 from breathcast.script import BREATH_CUES, Breathe, Chapter, Pause, Script, Speech
 
@@ -32,7 +32,7 @@ class PauseEvent:
 class PhaseEvent:
     start: int
     length: int
-    kind: str  # "in", "hold_in", "out", "hold_out"
+    kind: Phase
     cycle: int
 
 

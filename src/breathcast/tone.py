@@ -16,18 +16,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from breathcast.breath import Phase
 from breathcast.config import SoundSettings
 from breathcast.timeline import BreathBlock
 
 EXHALE_FLOOR = 0.3  # the tone's level at the end of an exhale (1.0 = full)
 HOLD_RAMP_S = 0.4  # holds settle to their level this fast, then stay steady
+ANCHOR_SAMPLES = 2**15  # the oscillator's phase angle is computed exactly this often
 EDGE_FADE_IN_S = 0.12
 EDGE_FADE_OUT_S = 0.35
 # A soft timbre: the fundamental and two quiet harmonics (never a square-wave beep).
 HARMONICS = ((1, 1.0), (2, 0.3), (3, 0.12))
 
-CHIME_HZ = {"in": 1568.0, "hold_in": 1174.7, "out": 987.8, "hold_out": 1174.7}  # G6, D6, B5
-CHIME_GAIN = {"in": 1.0, "hold_in": 0.6, "out": 1.0, "hold_out": 0.6}
+# G6, D6, B5
+CHIME_HZ = {Phase.IN: 1568.0, Phase.HOLD_IN: 1174.7, Phase.OUT: 987.8, Phase.HOLD_OUT: 1174.7}
+CHIME_GAIN = {Phase.IN: 1.0, Phase.HOLD_IN: 0.6, Phase.OUT: 1.0, Phase.HOLD_OUT: 0.6}
 CHIME_ATTACK_S = 0.008
 CHIME_DECAY_S = 0.35  # time constant of the exponential ring-out
 CHIME_LENGTH_S = 1.6  # it has faded by 73 dB by then, and ends with a short raised cosine
@@ -47,7 +50,7 @@ def tone_peak(sound: SoundSettings) -> float:
     return float(rms / waveform_rms)
 
 
-def chime(kind: str, sound: SoundSettings, room: int) -> np.ndarray:
+def chime(kind: Phase, sound: SoundSettings, room: int) -> np.ndarray:
     """One soft bell-like strike: a sine with a faint inharmonic partial, ringing out.
 
     It fits in `room` samples: cut short, it still ends on a raised-cosine release.
@@ -72,7 +75,7 @@ class _PhaseTone:
 
     start: int  # in the episode
     length: int
-    kind: str
+    kind: Phase
     f0: float
     f1: float
     a0: float
@@ -117,23 +120,23 @@ class PacingTone:
         self.peak = tone_peak(sound)
         sr = sound.sample_rate
         pitch_end = {
-            "in": sound.tone_high_hz,
-            "hold_in": sound.tone_high_hz,
-            "out": sound.tone_low_hz,
-            "hold_out": sound.tone_low_hz,
+            Phase.IN: sound.tone_high_hz,
+            Phase.HOLD_IN: sound.tone_high_hz,
+            Phase.OUT: sound.tone_low_hz,
+            Phase.HOLD_OUT: sound.tone_low_hz,
         }
         level_end = {
-            "in": 1.0,
-            "hold_in": sound.tone_hold_level,
-            "out": EXHALE_FLOOR,
-            "hold_out": sound.tone_hold_level * EXHALE_FLOOR,
+            Phase.IN: 1.0,
+            Phase.HOLD_IN: sound.tone_hold_level,
+            Phase.OUT: EXHALE_FLOOR,
+            Phase.HOLD_OUT: sound.tone_hold_level * EXHALE_FLOOR,
         }
         self.phases: list[_PhaseTone] = []
         for block in blocks:
             f, a, theta = sound.tone_low_hz, EXHALE_FLOOR, 0.0
             for phase in block.phases:
-                is_hold = phase.kind.startswith("hold")
-                ramp = min(round(HOLD_RAMP_S * sr), phase.length) if is_hold else phase.length
+                hold = phase.kind.is_hold
+                ramp = min(round(HOLD_RAMP_S * sr), phase.length) if hold else phase.length
                 f1, a1 = pitch_end[phase.kind], level_end[phase.kind]
                 end = block.start + block.length
                 self.phases.append(
@@ -173,14 +176,18 @@ class PacingTone:
         if a < b:
             k = np.arange(a - p.start, b - p.start)
             u = _ramp(k, p.ramp)
-            # The phase angle: closed form up to this chunk, a running sum within it.
-            # Counted in cycles, reduced to their fraction before the float32 sines.
-            before = p.f0 * k[0] + (p.f1 - p.f0) * _ramp_sum(int(k[0]) - 1, p.ramp)
-            start = (p.theta0 / (2 * np.pi) + before / sr) % 1.0
-            cycles = np.cumsum((p.f0 + (p.f1 - p.f0) * u.astype(np.float64)) / sr)
-            cycles += start
+            # The phase angle: closed form at every anchor, a running sum from there. Summing
+            # the float32 ramp drifts (by 1e-6 of full scale over an 8 s phase), so anchors
+            # come often enough that a render of any range, in any chunks, is the same.
+            cycles = np.empty(k.size)
+            for s in range(0, k.size, ANCHOR_SAMPLES):
+                span = slice(s, s + ANCHOR_SAMPLES)
+                before = p.f0 * k[s] + (p.f1 - p.f0) * _ramp_sum(int(k[s]) - 1, p.ramp)
+                start = (p.theta0 / (2 * np.pi) + before / sr) % 1.0
+                cycles[span] = np.cumsum((p.f0 + (p.f1 - p.f0) * u[span].astype(np.float64)) / sr)
+                cycles[span] += start
             cycles -= cycles.astype(np.int64)  # positive, so truncation is the floor
-            theta32 = cycles.astype(np.float32) * np.float32(2 * np.pi)
+            theta32 = cycles.astype(np.float32) * np.float32(2 * np.pi)  # in cycles until here
             level = np.float32(p.a0) + np.float32(p.a1 - p.a0) * u
             self._edge_fades(level, a, p)
             wave = sum(np.float32(w) * np.sin(np.float32(n) * theta32) for n, w in HARMONICS)
@@ -204,7 +211,7 @@ class PacingTone:
         if tail.any():
             level[tail] *= _ramp(length - 1 - k[tail], fade_out)
 
-    def _chime(self, kind: str, room: int) -> np.ndarray:
+    def _chime(self, kind: Phase, room: int) -> np.ndarray:
         key = (kind, min(room, round(CHIME_LENGTH_S * self.sound.sample_rate)))
         if key not in self._chimes:
             self._chimes[key] = chime(kind, self.sound, room).astype(np.float32)

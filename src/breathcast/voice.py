@@ -21,6 +21,7 @@ from breathcast.cache import VoiceCache, clip_key
 from breathcast.config import SoundSettings
 from breathcast.engines import Engine, SpeechAudio
 from breathcast.errors import AudioError, EngineError
+from breathcast.events import Cancel
 from breathcast.lexicon import Lexicon
 from breathcast.loudness import energy_profile
 from breathcast.script import Script, Speech
@@ -49,6 +50,7 @@ class VoiceOptions:
     jobs: int = 4  # concurrent engine calls
     deadline: float = float("inf")  # time.monotonic() after which no retry starts
     on_clip: Callable[[int, int], None] = lambda done, total: None  # progress: clips ready
+    cancel: Cancel | None = None  # checked before every engine call
 
 
 class PreparedClips(Mapping[str, np.ndarray]):
@@ -101,16 +103,6 @@ class VoicedScript:
     cached: int
 
 
-def missing_lines(script: Script, engine: Engine, cache: VoiceCache, lexicon: Lexicon) -> list[str]:
-    """The spoken lines of `script` that `engine` has not voiced yet."""
-    identity = engine.identity()
-    return [
-        s.text
-        for s in script.spoken
-        if not cache.path(engine.name, clip_key(identity, lexicon.apply(s.text))).is_file()
-    ]
-
-
 def voice_script(
     script: Script, engine: Engine, cache: VoiceCache, options: VoiceOptions, tempo: float = 1.0
 ) -> VoicedScript:
@@ -133,6 +125,8 @@ def voice_script(
             raw = cache.load(engine.name, key)
             fresh = raw is None
             if fresh:
+                if options.cancel is not None:
+                    options.cancel.check()
                 raw = _synthesize(engine, options.lexicon.apply(speech.text), options)
                 cache.store(engine.name, key, raw)  # at once: a later failure keeps this one
             clip = prepare_clip(raw, sound, tempo)  # may cost ffmpeg runs: once per setting

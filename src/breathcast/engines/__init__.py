@@ -76,6 +76,35 @@ def engine_statuses(voice: VoiceSettings) -> list[EngineStatus]:
     return statuses
 
 
+OFFLINE_ENGINES = ("espeak",)  # previews: never to be mistaken for final audio
+
+
+def choose_engine(
+    name: str,
+    voice: VoiceSettings,
+    needs_synthesis: Callable[[Engine], bool],
+    warn: Callable[[str], None],
+    probe: bool = True,
+) -> Engine:
+    """The one engine of a build. `auto` is gTTS when nothing needs synthesizing by it (no
+    network needed at all) or when Google answers one probe; otherwise espeak, with one
+    warning. Without `probe` (a dry run) `auto` assumes Google would answer."""
+    if name != "auto":
+        return get_engine(name, voice)
+    gtts = get_engine("gtts", voice)
+    if not probe or not needs_synthesis(gtts):
+        return gtts
+    try:
+        gtts.probe()
+        return gtts
+    except EngineError as exc:
+        warn(
+            f"{exc}, so this build uses the offline espeak voice: fine for a preview, robotic "
+            "for listeners. For the final audio, run `breathcast build --engine gtts` online."
+        )
+        return get_engine("espeak", voice)
+
+
 def get_engine(name: str, voice: VoiceSettings) -> Engine:
     try:
         factory = ENGINES[name]

@@ -1,0 +1,73 @@
+"""What an episode is called everywhere, and what a build says about it.
+
+An episode is one script at one breath pattern. `EpisodeKey` is its one identity: the build
+writes the MP3 where it says, and publish gives it the GUID and title it says, so the two can
+never disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from breathcast.breath import BreathPattern
+
+
+@dataclass(frozen=True)
+class EpisodeKey:
+    slug: str  # the script's ASCII slug
+    pattern: BreathPattern
+
+    @property
+    def stem(self) -> str:
+        """File-name stem: `water-en-rust-4-6`."""
+        return f"{self.slug}-{self.pattern.slug}"
+
+    @property
+    def path(self) -> str:
+        """The MP3, relative to the build folder: `water-en-rust/water-en-rust-4-6.mp3`."""
+        return f"{self.slug}/{self.stem}.mp3"
+
+    @property
+    def guid(self) -> str:
+        """Never changes for this script and pattern, whatever the audio becomes."""
+        return f"breathcast:{self.slug}:{self.pattern.slug}"
+
+    def title(self, script_title: str) -> str:
+        """`Water & Rust (in 4, uit 6)`: the tag, the feed item and the page all say this."""
+        return f"{script_title} ({self.pattern.in_words})"
+
+
+def clock(seconds: float) -> str:
+    """`m:ss` (or `h:mm:ss`), cut to the whole second as players show it: 7:26, 1:02:05."""
+    whole = max(0, math.floor(seconds + 1e-6))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One episode as a build reports it (the fields are report.json's)."""
+
+    script: str
+    ratio: str
+    path: str  # relative to the build folder
+    duration_s: float
+    engine: str
+    clips_synthesized: int  # voiced by the engine during this build
+    clips_cached: int  # taken from the voice cache during this build
+    offline_voice: bool  # an espeak preview, never to be mistaken for final audio
+    loudness_lufs: float  # measured on the encoded MP3
+    true_peak_dbtp: float
+    status: str = "built"  # "built", "skipped" (up to date), or "planned" in a dry run
+    reason: str = ""  # why it was (or would be) rebuilt
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A script, or one of its episodes, that could not be built, and why (file:line first)."""
+
+    script: str
+    error: str
+    ratio: str = ""  # empty: the whole script failed (it did not parse, or could not be voiced)

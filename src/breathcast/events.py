@@ -1,0 +1,170 @@
+"""How a build talks to whoever runs it: typed events out, a cancel request in.
+
+Events are small frozen values. The CLI draws its progress bar, its lines and its summary from
+them; the studio streams them to the browser, each as one JSON object (`event.to_json()`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from breathcast import RENDER_VERSION
+from breathcast.episode import Episode, Failure
+from breathcast.errors import BuildCancelled
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What one build did: report.json, and the last event of every build."""
+
+    engine: str | None = None
+    episodes: tuple[Episode, ...] = ()
+    failures: tuple[Failure, ...] = ()
+    warnings: tuple[str, ...] = ()
+    cancelled: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"render_version": RENDER_VERSION, **asdict(self)}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+class BuildEvent:
+    """Base of every event; `kind` names it in JSON (`episode_built`, …)."""
+
+    kind = "event"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)  # type: ignore[call-overload]  # every event is a dataclass
+        return {"event": self.kind, **data}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class PlannedEpisode:
+    script: str
+    ratio: str
+    path: str
+    reason: str  # empty: up to date, it will be skipped
+
+
+@dataclass(frozen=True)
+class BuildPlanned(BuildEvent):
+    """The engine is chosen and it is known what will be built and why."""
+
+    engine: str
+    episodes: tuple[PlannedEpisode, ...]
+    kind = "build_planned"
+
+    @property
+    def todo(self) -> int:
+        return sum(bool(e.reason) for e in self.episodes)
+
+
+@dataclass(frozen=True)
+class ClipVoiced(BuildEvent):
+    """One more of a script's lines is ready (from the cache or the engine)."""
+
+    script: str
+    done: int
+    total: int
+    kind = "clip_voiced"
+
+
+@dataclass(frozen=True)
+class EpisodeStarted(BuildEvent):
+    script: str
+    ratio: str
+    path: str
+    kind = "episode_started"
+
+
+@dataclass(frozen=True)
+class EpisodeBuilt(BuildEvent):
+    episode: Episode
+    kind = "episode_built"
+
+
+@dataclass(frozen=True)
+class EpisodeSkipped(BuildEvent):
+    episode: Episode
+    kind = "episode_skipped"
+
+
+@dataclass(frozen=True)
+class EpisodeEstimated(BuildEvent):
+    """A dry run's guess: what would be built (status "planned") or skipped, and how long."""
+
+    episode: Episode
+    kind = "episode_estimated"
+
+
+@dataclass(frozen=True)
+class EpisodeFailed(BuildEvent):
+    failure: Failure
+    kind = "episode_failed"
+
+
+@dataclass(frozen=True)
+class Warned(BuildEvent):
+    """Advice that does not stop the build: a pattern that is less calming, a cue left out."""
+
+    message: str
+    kind = "warning"
+
+
+@dataclass(frozen=True)
+class BuildFinished(BuildEvent):
+    report: BuildReport
+    kind = "build_finished"
+
+
+class Cancel:
+    """A request to stop a build, from any thread. The build stops at its next chunk or line,
+    removes the file it was writing, and reports what it finished."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def requested(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise BuildCancelled("the build was cancelled; what it finished is kept")
+
+
+@dataclass
+class ReportCollector:
+    """Gathers a build's events into its report, as they pass."""
+
+    engine: str | None = None
+    episodes: list[Episode] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def see(self, event: BuildEvent) -> None:
+        if isinstance(event, BuildPlanned):
+            self.engine = event.engine
+        elif isinstance(event, EpisodeBuilt | EpisodeSkipped | EpisodeEstimated):
+            self.episodes.append(event.episode)
+        elif isinstance(event, EpisodeFailed):
+            if all(f.script != event.failure.script for f in self.failures):  # once per script
+                self.failures.append(event.failure)
+        elif isinstance(event, Warned):
+            self.warnings.append(event.message)
+
+    def report(self, cancelled: bool = False) -> BuildReport:
+        return BuildReport(
+            self.engine, tuple(self.episodes), tuple(self.failures), tuple(self.warnings), cancelled
+        )

@@ -1,0 +1,176 @@
+"""One episode, start to finish: plan, mix, master, encode, tag, and its sidecars.
+
+Episodes are made in this process or in a pool of worker processes. A worker sends back an
+`Episode` or a `Failure` and its warnings as plain data, never through logging, and stops at
+its next chunk when the build is cancelled.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from functools import partial
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+
+from breathcast import ambience
+from breathcast.breath import BreathPattern
+from breathcast.config import Config
+from breathcast.engines import OFFLINE_ENGINES
+from breathcast.episode import Episode, EpisodeKey, Failure
+from breathcast.errors import BreathcastError, BuildCancelled
+from breathcast.events import Cancel
+from breathcast.files import atomic_write
+from breathcast.loudness import encode_normalized, miss_warning, predict_lufs
+from breathcast.render import Mixer
+from breathcast.script import Script
+from breathcast.sidecars import chapter_spans, chapters_json, cover_image, webvtt
+from breathcast.tags import EpisodeTags, write_tags
+from breathcast.timeline import Timeline, plan
+from breathcast.voice import VoicedScript
+
+POLL_S = 0.1  # how often a waiting build looks for a cancel request
+
+
+def voice_note(engine: str) -> str:
+    """The MP3 comment: which voice, and whether this is only a preview."""
+    if engine in OFFLINE_ENGINES:
+        return f"Stem: {engine} (offline voorbeeld, niet de eindversie)"
+    return f"Stem: {engine}"
+
+
+def episode_mixer(
+    script: Script, pattern: BreathPattern, voiced: VoicedScript, config: Config
+) -> tuple[Timeline, Mixer]:
+    """Plan one episode, and the mixer that renders any stretch of it (not yet mastered)."""
+    sound = config.sound
+    timeline = plan(script, voiced.lengths, pattern, sound)
+    music = ambience.load_music(script, config.root, sound.sample_rate)
+    bed = ambience.bed(script.ambient, music, timeline, sound, ambience.seed_for(script.slug))
+    return timeline, Mixer(timeline, voiced.clips, sound, bed)
+
+
+def predicted_lufs(timeline: Timeline, voiced: VoicedScript) -> float:
+    """The episode's loudness before mastering, from its voice clips alone."""
+    placed = ((clip.start, voiced.energy[clip.text]) for clip in timeline.clips)
+    return predict_lufs(placed, timeline.length, timeline.sample_rate)
+
+
+@dataclass(frozen=True)
+class EpisodeJob:
+    script: Script
+    key: EpisodeKey
+    voiced: VoicedScript
+    config: Config
+    dest: Path  # the MP3 to write
+
+
+def make_episode(
+    job: EpisodeJob, stopped: Callable[[], bool]
+) -> tuple[Episode | Failure, list[str]]:
+    """One episode and its warnings. `stopped()` is asked at every chunk: when it says yes,
+    the half-written file is removed and `BuildCancelled` is raised."""
+    script, key, voiced, config, dest = job.script, job.key, job.voiced, job.config, job.dest
+    warnings: list[str] = []
+    try:
+        timeline, mixer = episode_mixer(script, key.pattern, voiced, config)
+        podcast = config.podcast
+        tags = EpisodeTags(
+            title=key.title(script.title),
+            artist=podcast.author,
+            album=podcast.title,
+            genre=podcast.genre,
+            comment=voice_note(voiced.engine),
+            cover=cover_image(config.root, podcast.cover, script.title, podcast.title),
+            chapters=tuple(chapter_spans(timeline)),
+        )
+        warnings += [f"{note} (at {key.pattern})" for note in timeline.warnings]
+
+        def render() -> Iterable[np.ndarray]:
+            for chunk in mixer.chunks():
+                if stopped():
+                    raise BuildCancelled(f"cancelled while writing {dest}")
+                yield chunk
+
+        level = encode_normalized(
+            render,
+            predicted_lufs(timeline, voiced),
+            dest,
+            config.sound,
+            partial(write_tags, tags=tags),
+        )
+        warnings += filter(None, [miss_warning(dest, level, config.sound)])
+        atomic_write(dest.with_suffix(".vtt"), webvtt(timeline).encode("utf-8"))
+        atomic_write(dest.with_suffix(".chapters.json"), chapters_json(timeline).encode("utf-8"))
+    except BuildCancelled:
+        raise
+    except BreathcastError as exc:
+        return Failure(script.path, str(exc), str(key.pattern)), warnings
+    episode = Episode(
+        script=script.path,
+        ratio=str(key.pattern),
+        path=key.path,
+        duration_s=round(timeline.duration_s, 3),
+        engine=voiced.engine,
+        clips_synthesized=voiced.synthesized,
+        clips_cached=voiced.cached,
+        offline_voice=voiced.engine in OFFLINE_ENGINES,
+        loudness_lufs=level.integrated_lufs,
+        true_peak_dbtp=level.true_peak_dbtp,
+    )
+    return episode, warnings
+
+
+def run_episodes(
+    jobs: Sequence[EpisodeJob],
+    workers: int,
+    cancel: Cancel,
+    on_start: Callable[[EpisodeJob], None],
+) -> Iterator[tuple[EpisodeJob, Episode | Failure, list[str]]]:
+    """Make every job, `workers` at a time (in processes when more than one), yielding the
+    results in the jobs' order. A cancel stops the running episodes at their next chunk."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            cancel.check()
+            on_start(job)
+            yield job, *make_episode(job, lambda: cancel.requested)
+        return
+    context = get_context("spawn")  # never fork a process that may hold threads and locks
+    flag = context.Event()
+    waiting = deque(jobs)
+    started: deque[tuple[EpisodeJob, Future]] = deque()
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_keep_flag, initargs=(flag,)
+    ) as pool:
+        while waiting or started:
+            running = sum(not f.done() for _, f in started)
+            while waiting and running < workers and not cancel.requested:
+                job = waiting.popleft()
+                on_start(job)
+                started.append((job, pool.submit(_make_in_worker, job)))
+                running += 1
+            wait([f for _, f in started], timeout=POLL_S, return_when=FIRST_COMPLETED)
+            if cancel.requested:
+                flag.set()
+                waiting.clear()
+            while started and started[0][1].done():
+                job, future = started.popleft()
+                if not isinstance(future.exception(), BuildCancelled):  # stopped mid-file
+                    yield job, *future.result()
+    cancel.check()
+
+
+_stop_flag = None  # in a worker process: the build's cancel flag
+
+
+def _keep_flag(flag) -> None:
+    global _stop_flag
+    _stop_flag = flag
+
+
+def _make_in_worker(job: EpisodeJob) -> tuple[Episode | Failure, list[str]]:
+    return make_episode(job, _stop_flag.is_set)
