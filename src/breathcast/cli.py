@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,23 +17,13 @@ from breathcast.build import BuildOptions
 from breathcast.build import build as build_episodes
 from breathcast.config import ENGINE_CHOICES, Config, load_config
 from breathcast.engines import engine_statuses
-from breathcast.episode import clock
 from breathcast.errors import BreathcastError, PatternError
-from breathcast.events import (
-    BuildEvent,
-    BuildPlanned,
-    BuildReport,
-    ClipVoiced,
-    EpisodeBuilt,
-    EpisodeFailed,
-    EpisodeSkipped,
-    Warned,
-)
 from breathcast.housekeeping import clean_outputs
 from breathcast.housekeeping import watch as watch_scripts
 from breathcast.project import check_project
 from breathcast.publish import publish as publish_site
 from breathcast.serve import make_server
+from breathcast.terminal import BuildView, show_report, warn
 
 
 class _Ratio(click.ParamType):
@@ -49,15 +38,11 @@ class _Ratio(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-def _warn(message: str) -> None:
-    click.secho(f"warning: {message}", fg="yellow", err=True)
-
-
 class _WarningHandler(logging.Handler):
     """Warnings from deep in the library (a damaged cache clip, a stale lock taken over)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        _warn(record.getMessage())
+        warn(record.getMessage())
 
 
 def _setup_logging() -> None:
@@ -171,108 +156,6 @@ def build(
         sys.exit(1)
 
 
-class BuildView:
-    """Draws a build's events on the terminal: a progress bar, a line per episode, warnings."""
-
-    def __init__(self, out: Path, quiet: bool, verbose: bool, bar: bool):
-        self.out, self.quiet, self.verbose = out, quiet, verbose
-        self.bar = _ProgressBar(enabled=bar)
-        self.done = self.total = 0
-
-    def __call__(self, event: BuildEvent) -> None:
-        if isinstance(event, BuildPlanned):
-            self.done, self.total = 0, event.todo
-        elif isinstance(event, ClipVoiced):
-            self.bar.step(f"voicing {Path(event.script).stem}", event.done, event.total)
-        elif isinstance(event, EpisodeBuilt):
-            e = event.episode
-            self._advance()
-            self._line(
-                f"built   {self.out / e.path}  ({e.ratio}, {clock(e.duration_s)}, "
-                f"{e.loudness_lufs:.1f} LUFS, {e.engine}; {e.reason})"
-            )
-        elif isinstance(event, EpisodeSkipped) and self.verbose:
-            self._line(f"skipped {self.out / event.episode.path}  (up to date)")
-        elif isinstance(event, EpisodeFailed):
-            self._advance()
-            self._line(f"failed  {event.failure.script}  {event.failure.ratio}".rstrip())
-        elif isinstance(event, Warned):
-            self.bar.clear()
-            _warn(event.message)
-
-    def _advance(self) -> None:
-        self.done += 1
-        self.bar.step("rendering", self.done, self.total)
-
-    def _line(self, text: str) -> None:
-        if not self.quiet:
-            self.bar.clear()
-            click.echo(text)
-
-
-def show_report(report: BuildReport) -> None:
-    """The summary table, then every failure in full (file:line first)."""
-    click.echo(summary_table(report))
-    if report.cancelled:
-        click.secho("\nThe build was cancelled; the episodes above are complete.", fg="yellow")
-    if report.failures:
-        click.secho(f"\n{len(report.failures)} script(s) failed:", fg="red", err=True)
-        for failure in report.failures:
-            click.echo(textwrap.indent(failure.error, "  "), err=True)
-
-
-class _ProgressBar:
-    """One line that redraws itself on a terminal, and stays silent anywhere else."""
-
-    WIDTH = 30
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.shown = False
-
-    def step(self, phase: str, done: int, total: int) -> None:
-        if not self.enabled or total <= 0:
-            return
-        filled = round(self.WIDTH * done / total)
-        line = f"{phase:24.24} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
-        click.echo(f"\r{line}", nl=False)
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            click.echo("\r\033[K", nl=False)
-            self.shown = False
-
-
-def summary_table(report: BuildReport) -> str:
-    """One row per episode, then the failures: what a build did, at a glance."""
-    header = ("episode", "ratio", "duration", "loudness", "engine", "clips new/cached", "status")
-    rows = [header]
-    for e in report.episodes:
-        status = {"planned": "would build"}.get(e.status, e.status)
-        if e.reason and e.status != "skipped":
-            status += f" ({e.reason})"
-        loudness = f"{e.loudness_lufs:.1f} LUFS" if e.status != "planned" else "-"
-        clips = f"{e.clips_synthesized}/{e.clips_cached}" if e.status == "built" else "-"
-        rows.append((e.path, e.ratio, clock(e.duration_s), loudness, e.engine, clips, status))
-    for f in report.failures:
-        rows.append((f.script, f.ratio, "", "", "", "", "failed"))
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(header) - 1)]
-    lines = [
-        "  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=False)) + "  " + row[-1]
-        for row in rows
-    ]
-    counts = {
-        k: sum(e.status == k for e in report.episodes) for k in ("built", "skipped", "planned")
-    }
-    tail = (
-        f"{counts['built']} built, {counts['skipped']} skipped, "
-        f"{len(report.failures)} failed"
-        + (f", {counts['planned']} would build" if counts["planned"] else "")
-    )
-    return "\n".join(["", *lines, "", tail])
-
-
 @cli.command()
 @click.argument("scripts", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj
@@ -313,7 +196,7 @@ def plot(project: Path, script, ratio, engine, output) -> None:
         config = load_config(project)
         written, warnings = plot_script(config, script, ratio, engine or config.engine, output)
     for note in warnings:
-        _warn(note)
+        warn(note)
     click.echo(f"wrote   {written}")
 
 
