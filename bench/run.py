@@ -2,16 +2,19 @@
 
     python bench/run.py
 
-First whole builds (below), then the naive pydub baseline (bench/naive.py), then concurrent
-synthesis (bench/tts.py), then the build loop (bench/loop.py).
+First whole builds (below), then the MP3 encoders side by side (bench/encoders.py), the
+naive pydub baseline (bench/naive.py), concurrent synthesis (bench/tts.py) and the build loop
+(bench/loop.py).
 
 Whole builds: a generated project with a 15-minute and a 60-minute script of distinct Dutch
 lines (over 40% of the time speech, the rest breathing, with the water bed), voiced by espeak
 once (the project is kept in bench/out/ so later runs start warm). Each episode is then timed
 as one whole `breathcast build --force` process (start-up, planning, rendering, loudness,
 encoding, tags and sidecars), against a bare ffmpeg encode of a WAV of the same length at the
-same bitrate: the floor for making that MP3. Peak RSS is the largest process of the build
-(Python or the ffmpeg it runs), from wait4().
+same bitrate, with the bundled ffmpeg and with Debian's when it is installed: the floor for
+making that MP3 with ffmpeg. The ratio is against the faster of the two; every figure is a
+median of 3 runs. Peak RSS is the largest process of the build (Python or the ffmpeg it
+runs), from wait4().
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from __future__ import annotations
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import encoders
 import loop
 import naive
 import tts
@@ -77,11 +82,19 @@ def build(*args: str) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-def bare_encode(mp3: Path) -> float:
+def ffmpegs() -> dict[str, str]:
+    """The ffmpeg commands on this machine: the bundled one, and Debian's if installed."""
+    found = {"bundled": ffmpeg.ffmpeg_exe()}
+    if shutil.which("ffmpeg"):
+        found["Debian"] = shutil.which("ffmpeg")
+    return found
+
+
+def bare_encode(mp3: Path, exe: str) -> float:
     """Seconds for ffmpeg alone to encode a WAV as long as `mp3` (its own audio) to an MP3."""
     wav = mp3.with_name("same-length.wav")
     ffmpeg.run(["-y", "-i", str(mp3), "-c:a", "pcm_s16le", str(wav)], None, "write the WAV")
-    command = [ffmpeg.ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(wav)]
+    command = [exe, "-loglevel", "error", "-y", "-i", str(wav)]
     command += ["-c:a", "libmp3lame", "-b:a", BITRATE, str(wav.with_name("bare.mp3"))]
     started = time.perf_counter()
     subprocess.run(command, check=True)
@@ -113,22 +126,34 @@ def whole_builds() -> None:
     started = time.perf_counter()
     build("--engine", "espeak")  # voices what is not cached yet
     print(f"(warm-up build, voicing what was missing: {time.perf_counter() - started:.0f} s)")
-    print("| episode | speech | breathcast build | bare ffmpeg encode | ratio | peak RSS |")
-    print("|---|---|---|---|---|---|")
+    exes = ffmpegs()
+    names = " | ".join(f"bare encode, {name} ffmpeg" for name in exes)
+    ratios = " | ".join(f"vs {name}" for name in exes)
+    print(f"| episode | speech | breathcast build | {names} | {ratios} | peak RSS |")
+    print("|---" * (4 + 2 * len(exes)) + "|")
     totals = {}
-    for minutes, runs in ((15, 3), (60, 1)):
+    for minutes, runs in ((15, 3), (60, 3)):
         script = f"scripts/bench-{minutes}.md"
         timed = [build("--force", "--engine", "espeak", str(PROJECT / script)) for _ in range(runs)]
         seconds = statistics.median(t for t, _ in timed)
         peak = max(rss for _, rss in timed)
         mp3 = PROJECT / "build" / f"bench-{minutes}" / f"bench-{minutes}-4-6.mp3"
-        bare = statistics.median(bare_encode(mp3) for _ in range(runs))
+        bare = {
+            n: statistics.median(bare_encode(mp3, e) for _ in range(runs)) for n, e in exes.items()
+        }
         duration = ffmpeg.decode_file(mp3, 8000).size / 8000
         share = speech_share(mp3.with_suffix(".vtt"), duration)
         totals[minutes] = seconds
+        fastest = min(bare.values())
         print(
-            f"| {duration / 60:.1f} min | {share:.0%} | {seconds:.2f} s | {bare:.2f} s "
-            f"| {seconds / bare:.2f}x | {peak:.0f} MB |"
+            f"| {duration / 60:.1f} min | {share:.0%} | {seconds:.2f} s | "
+            + " | ".join(f"{b:.2f} s" for b in bare.values())
+            + " | "
+            + " | ".join(
+                f"{seconds / b:.2f}x" + (" (fastest)" if b == fastest else "")
+                for b in bare.values()
+            )
+            + f" | {peak:.0f} MB |"
         )
     print(f"60 minutes cost {totals[60] / totals[15]:.2f}x the 15-minute episode.\n")
 
@@ -138,6 +163,8 @@ def main() -> None:
     print(f"Whole builds of one episode, warm voice cache, espeak, {BITRATE}:")
     whole_builds()
     sys.stdout.flush()
+    encoders.main()
+    print()
     naive.main()
     print()
     tts.main()

@@ -10,16 +10,14 @@ from __future__ import annotations
 import base64
 import json
 import socket
-import tempfile
 import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import numpy as np
 
-from breathcast.ffmpeg import encode_mp3
+from breathcast import ffmpeg
 
 RATE = 24000
 SECONDS_PER_CHAR = 0.05
@@ -39,11 +37,10 @@ def speech_like(text: str) -> np.ndarray:
 
 
 def mp3_bytes(pcm: np.ndarray) -> bytes:
-    """24 kHz mono MP3, like Google's (breathcast's own encoder, at a low bitrate)."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "clip.mp3"
-        encode_mp3([pcm], path, RATE, "32k")
-        return path.read_bytes()
+    """24 kHz mono MP3 frames with no header frame, like Google's (ffmpeg's LAME, 32 kbps)."""
+    args = [*ffmpeg.pcm_format(RATE), "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", "32k"]
+    pcm_bytes = np.ascontiguousarray(pcm, dtype="<f4").tobytes()
+    return ffmpeg.run([*args, "-write_xing", "0", "-f", "mp3", "pipe:1"], pcm_bytes, "fake").stdout
 
 
 class FakeGoogle:

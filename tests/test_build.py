@@ -150,7 +150,7 @@ def test_failed_encode_leaves_the_previous_episode_untouched(project, monkeypatc
         monkeypatch.delenv("BREATHCAST_FFMPEG")
         ffmpeg.ffmpeg_exe.cache_clear()
     assert result.exit_code == 1
-    assert f"ffmpeg could not encode {mp3}: exit status 1" in result.output
+    assert f"ffmpeg could not check the encoding of {mp3}: exit status 1" in result.output
     assert mp3.read_bytes() == before
     assert leftovers(project) == []
 

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from breathcast import ffmpeg
 from breathcast.config import SoundSettings
 from breathcast.loudness import (
     encode_normalized,
@@ -48,27 +47,6 @@ def test_silence_predicts_minus_infinity():
     assert predicted(np.zeros(44100, np.float32), 44100) == float("-inf")
 
 
-def test_the_encoder_tees_its_mp3_to_a_meter_even_in_an_awkward_folder(tmp_path):
-    """The tee muxer has its own syntax for file names; a folder with | [ ] : \\ must survive."""
-    folder = tmp_path / "a|b [c]:d\\e"
-    folder.mkdir()
-    dest = folder / "x.mp3"
-    sr = 44100
-    t = np.arange(5 * sr) / sr
-    sine = (0.1 * np.sin(2 * np.pi * 997 * t)).astype(np.float32)
-    log = ffmpeg.encode_mp3(
-        [sine[: 2 * sr], sine[2 * sr :]],
-        dest,
-        sr,
-        "128k",
-        listen=["-af", "ebur128=peak=true", "-f", "null", "-"],
-    )
-    assert "Integrated loudness" in log
-    heard = float(log.split("I:")[-1].split("LUFS")[0])
-    assert heard == pytest.approx(measure_file(dest).integrated_lufs, abs=0.05)
-    assert ffmpeg.decode_file(dest, sr).size / sr == pytest.approx(5.0, abs=0.01)
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_reported_loudness_is_the_finished_files(tmp_path, seed):
     """The meter hears the MP3 as it is written; the file, measured afterwards, agrees."""
@@ -83,9 +61,13 @@ def test_the_reported_loudness_is_the_finished_files(tmp_path, seed):
     dest = tmp_path / "episode.mp3"
     sound = SoundSettings()
     reported = encode_normalized(
-        lambda: [episode], predict_lufs(placed, episode.size, sr), dest, sound
+        lambda lo, hi: episode[lo:hi],
+        episode.size,
+        predict_lufs(placed, episode.size, sr),
+        dest,
+        sound,
     )
-    measured = measure_file(dest)
+    measured = measure_file(dest)  # the finished file, with its header, decoded by ffmpeg
     assert reported.integrated_lufs == pytest.approx(measured.integrated_lufs, abs=0.05)
     assert reported.true_peak_dbtp == pytest.approx(measured.true_peak_dbtp, abs=0.05)
     assert measured.integrated_lufs == pytest.approx(sound.loudness_lufs, abs=0.2)
@@ -98,7 +80,7 @@ def test_the_loudness_curve_keeps_time_through_digital_silence():
     burst = 0.3 * rng.standard_normal(4 * sr) * np.hanning(4 * sr)  # its fade-out makes nans
     pcm[2 * sr : 6 * sr] = burst
     pcm[30 * sr : 34 * sr] = burst  # after 24 s of digital silence
-    curve = loudness_curve([pcm[: 17 * sr], pcm[17 * sr :]], SoundSettings(), 0.0)
+    curve = loudness_curve([pcm[: 17 * sr], pcm[17 * sr :]], SoundSettings())
     assert curve.size == pytest.approx(400, abs=1)
     loud = np.flatnonzero(curve > -40) / 10  # seconds
     assert loud[loud > 20].min() == pytest.approx(30.5, abs=0.5)  # a 3 s window over a fade-in

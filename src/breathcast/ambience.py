@@ -9,6 +9,7 @@ slowly and irregularly, from a seed, so every build of an episode is identical.
 from __future__ import annotations
 
 import zlib
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -93,16 +94,27 @@ def wave_envelope(timeline: Timeline, rng: np.random.Generator) -> np.ndarray:
     return weight * breath + (1 - weight) * free
 
 
+@lru_cache(maxsize=4)
+def _water_loops(seed: int, sr: int) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The deep and the foam loop of a seed (the same for every pattern of a script, so made
+    once per process), and the generator's state after them."""
+    rng = np.random.default_rng(seed)
+    shape_deep = lambda f: f**-0.5 * _highpass(f, 60) * _lowpass(f, 700)  # noqa: E731
+    shape_foam = lambda f: f**-0.5 * _highpass(f, 700) * _lowpass(f, 5000, 3)  # noqa: E731
+    deep = _noise_loop(rng, sr, shape_deep).astype(np.float32)
+    foam = _noise_loop(rng, sr, shape_foam).astype(np.float32)
+    deep.flags.writeable = foam.flags.writeable = False  # shared by every episode
+    return deep, foam, rng.bit_generator.state
+
+
 class Water:
     """The water bed for a whole episode as a source: any range, RMS about 1 before fades."""
 
     def __init__(self, timeline: Timeline, seed: int):
-        self.sr = sr = timeline.sample_rate
-        rng = np.random.default_rng(seed)
-        shape_deep = lambda f: f**-0.5 * _highpass(f, 60) * _lowpass(f, 700)  # noqa: E731
-        shape_foam = lambda f: f**-0.5 * _highpass(f, 700) * _lowpass(f, 5000, 3)  # noqa: E731
-        self.deep = _noise_loop(rng, sr, shape_deep).astype(np.float32)
-        self.foam = _noise_loop(rng, sr, shape_foam).astype(np.float32)
+        self.sr = timeline.sample_rate
+        self.deep, self.foam, state = _water_loops(seed, self.sr)
+        rng = np.random.default_rng()
+        rng.bit_generator.state = state  # where the loops left the seeded generator
         self.control = wave_envelope(timeline, rng)
 
     def __call__(self, lo: int, hi: int) -> np.ndarray:

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import wave
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +61,7 @@ class VoiceCache:
         except (OSError, EOFError, ValueError, wave.Error) as exc:
             reason = str(exc) if isinstance(exc, ValueError) else "it cannot be read"
             log.warning("%s was damaged (%s); it is made again", path, reason)
-            path.unlink(missing_ok=True)
-            checksum.unlink(missing_ok=True)
+            self._forget(path)
             return None
         if expected is None:  # a clip from before checksums, whole and readable: adopt it
             atomic_write(checksum, hashlib.sha256(data).hexdigest().encode())
@@ -75,6 +75,28 @@ class VoiceCache:
         except (OSError, EOFError, wave.Error):
             return None
 
+    @staticmethod
+    def _forget(path: Path) -> None:
+        """Remove a clip, its checksum and everything derived from it."""
+        for stale in (path, path.with_suffix(".sha256"), *path.parent.glob(f"{path.stem}.*.npy")):
+            stale.unlink(missing_ok=True)
+
+    def derived(
+        self, engine: str, key: str, name: str, make: Callable[[], np.ndarray]
+    ) -> np.ndarray:
+        """An array computed from a cached clip (say its loudness profile), kept beside it so
+        a warm build reads it instead of computing it again. `make()` makes it when it is
+        missing or unreadable; it is then stored."""
+        path = self.path(engine, key).with_suffix(f".{name}.npy")
+        try:
+            return np.load(path, allow_pickle=False)
+        except (OSError, ValueError, EOFError):
+            array = make()
+            buffer = io.BytesIO()
+            np.save(buffer, array, allow_pickle=False)
+            atomic_write(path, buffer.getvalue())
+            return array
+
     def store(self, engine: str, key: str, pcm: np.ndarray) -> Path:
         path = self.path(engine, key)
         samples = np.clip(np.round(pcm * 32767.0), -32768, 32767).astype("<i2")
@@ -85,6 +107,7 @@ class VoiceCache:
             wav.setframerate(self.sample_rate)
             wav.writeframes(samples.tobytes())
         data = buffer.getvalue()
+        self._forget(path)  # what was derived from an earlier clip under this key
         atomic_write(path, data)
         # Written second: a clip without its checksum (a build killed in between) is redone.
         atomic_write(path.with_suffix(".sha256"), hashlib.sha256(data).hexdigest().encode())

@@ -63,9 +63,9 @@ jobs_option = click.option(
     "-j",
     "--jobs",
     type=click.IntRange(1, 64),
-    default=os.cpu_count() or 1,
+    default=max(1, (os.cpu_count() or 1) // 2),  # one episode keeps about two cores busy
     show_default=True,
-    help="Episodes rendered at once, in separate processes.",
+    help="Episodes made at once, each in its own process (each uses about two cores).",
 )
 
 

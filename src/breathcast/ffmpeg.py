@@ -1,7 +1,9 @@
-"""The ffmpeg binary from imageio-ffmpeg, and the two things we ask of it: decode and encode."""
+"""The ffmpeg binary from imageio-ffmpeg, for what it does well: decoding, filters, metering."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import subprocess
 import tempfile
@@ -13,6 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from breathcast.errors import AudioError
+
+LISTENER_NICENESS = 10
+LISTENER_PIPE_BYTES = 1 << 20  # about a minute of 128 kbps MP3
+F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # Linux; elsewhere the call just fails
 
 
 @cache
@@ -76,40 +82,50 @@ def decode_file(path: str | Path, sample_rate: int) -> np.ndarray:
     return np.frombuffer(out, dtype="<f4").copy()
 
 
-def encode_mp3(
-    chunks: Iterable[np.ndarray],
-    dest: str | Path,
-    sample_rate: int,
-    bitrate: str,
-    filters: str | None = None,
-    listen: Sequence[str] | None = None,
-    name: str | None = None,
-) -> str:
-    """Stream float32 PCM chunks into an MP3 at `dest`, through ffmpeg `filters`.
+class Listener:
+    """An ffmpeg that reads a stream on its stdin while it is being written, and returns only
+    its log: a loudness meter, say. `finish()` waits for its verdict; leaving the `with`
+    block without one stops it."""
 
-    `dest` is written in place and must be seekable (so the Xing/Info header with the exact
-    length is filled in): give it a temp path from `files.atomic_path`, so that only a complete
-    file is ever renamed into place. Errors name `name` (the episode). With `listen`, the same
-    MP3 bytes are also teed, as they are written, into a second ffmpeg that decodes them with
-    those arguments (a loudness meter, say); its log is returned. The listener works on the
-    second core while the encoder runs, so checking the file costs no pass of its own.
-    """
-    name = name or str(dest)
-    if listen is None:
-        output = ["-f", "mp3", str(dest)]
-    else:
-        output = ["-map", "0:a", "-f", "tee", f"[f=mp3]{_tee_escape(dest)}|[f=mp3]pipe:1"]
-    encode = [
-        *("-loglevel", "error", "-y", *pcm_format(sample_rate), "-i", "pipe:0"),
-        *(["-af", filters] if filters else []),
-        *("-c:a", "libmp3lame", "-b:a", bitrate, *output),
-    ]
-    if listen is None:
-        return pipe_through(chunks, (encode, f"encode {name}"))
-    meter = ["-loglevel", "info", "-f", "mp3", "-i", "pipe:0", *listen]
-    return pipe_through(
-        chunks, (encode, f"encode {name}"), (meter, f"check the encoding of {name}")
-    )
+    def __init__(self, args: Sequence[str], what: str):
+        self.what = what
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by __exit__
+        command = [ffmpeg_exe(), "-hide_banner", "-nostats", "-nostdin", "-loglevel", "info"]
+        try:
+            self.proc = subprocess.Popen(
+                [*command, *args, "-f", "null", "-"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=self._log,
+            )
+        except OSError as exc:
+            self._log.close()
+            raise AudioError(f"cannot run ffmpeg to {what}: {exc}") from exc
+        self.stdin = self.proc.stdin
+        # A listener may lag behind and catch up at the end: it yields the cores to the work
+        # it listens to (an encoder on the critical path), instead of slowing it down.
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, self.proc.pid, LISTENER_NICENESS)
+            fcntl.fcntl(self.stdin.fileno(), F_SETPIPE_SZ, LISTENER_PIPE_BYTES)  # room to lag
+
+    def finish(self) -> str:
+        with contextlib.suppress(BrokenPipeError):  # it stopped early: its log says why
+            self.stdin.close()
+        code = self.proc.wait()
+        self._log.seek(0)
+        log = self._log.read().decode(errors="replace")
+        if code != 0:
+            reason = " / ".join(log.strip().splitlines()[-3:]) or f"exit status {code}"
+            raise AudioError(f"ffmpeg could not {self.what}: {reason}")
+        return log
+
+    def __enter__(self) -> Listener:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self.proc.poll() is None:
+            _stop([self.proc])
+        self._log.close()
 
 
 def pipe_through(chunks: Iterable[np.ndarray], *stages: tuple[Sequence[str], str]) -> str:
@@ -152,11 +168,6 @@ def pipe_through(chunks: Iterable[np.ndarray], *stages: tuple[Sequence[str], str
                 raise AudioError(f"ffmpeg could not {what}: {reason}")
         logs[-1].seek(0)
         return logs[-1].read().decode(errors="replace")
-
-
-def _tee_escape(path: str | Path) -> str:
-    """A file name as the tee muxer reads it: its special characters backslash-escaped."""
-    return "".join("\\" + c if c in "\\|[]:" else c for c in str(path))
 
 
 def _stop(procs: Sequence[subprocess.Popen]) -> None:

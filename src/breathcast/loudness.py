@@ -19,10 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from breathcast import ffmpeg
+from breathcast import ffmpeg, mp3
 from breathcast.config import SoundSettings
 from breathcast.errors import AudioError
 from breathcast.files import atomic_path
+from breathcast.master import Master
+from breathcast.render import Source
 
 # The limiter holds sample peaks this far under the true-peak ceiling: room for inter-sample
 # peaks and the MP3 encoder's overshoot.
@@ -30,10 +32,11 @@ LIMITER_MARGIN_DB = 1.0
 LOUDNESS_TOLERANCE_LU = 0.2
 ENCODE_ATTEMPTS = 3
 MISS_WARNING_LU = 0.5
-# libmp3lame as ffmpeg drives it returns float input 0.95x as loud (-0.45 dB, flat across the
-# spectrum; measured with sines and noise). Compensated up front; the loop catches any change.
+# LAME returns mono input 0.95x as loud (-0.45 dB, flat across the spectrum; measured with
+# sines and noise, through lameenc and through ffmpeg). Compensated up front; the loop catches
+# any change.
 ENCODER_GAIN_DB = -0.45
-LAME_DELAY_SAMPLES = 576 + 529  # libmp3lame's encoder delay plus the MP3 decoder's
+METER = "ebur128=peak=true:framelog=verbose"  # the summary only: no line per 100 ms
 
 
 STEP_S = 0.01  # resolution of a clip's energy profile
@@ -130,9 +133,9 @@ def _parse(stderr: str) -> Loudness:
 def _measure(args: Sequence[str], stdin: bytes | None, what: str) -> Loudness:
     if "-af" in args:  # measure after the given filters
         i = list(args).index("-af")
-        args = [*args[:i], "-af", f"{args[i + 1]},ebur128=peak=true", *args[i + 2 :]]
+        args = [*args[:i], "-af", f"{args[i + 1]},{METER}", *args[i + 2 :]]
     else:
-        args = [*args, "-af", "ebur128=peak=true"]
+        args = [*args, "-af", METER]
     result = ffmpeg.run(
         [*args, "-f", "null", "-"],
         stdin,
@@ -152,21 +155,10 @@ def measure_file(path: str | Path) -> Loudness:
     return _measure(["-i", str(path)], None, f"measure the loudness of {path}")
 
 
-def master_filter(gain_db: float, ceiling_dbtp: float) -> str:
-    """One linear gain, then a look-ahead limiter whose latency is compensated (timing exact)."""
-    limit = 10 ** ((ceiling_dbtp - LIMITER_MARGIN_DB) / 20)
-    return (
-        f"volume={gain_db:.3f}dB,"
-        f"alimiter=limit={limit:.5f}:level=false:latency=true:attack=1:release=20"
-    )
-
-
-def loudness_curve(
-    chunks: Iterable[np.ndarray], sound: SoundSettings, gain_db: float
-) -> np.ndarray:
-    """Short-term loudness (LUFS, 3 s window) every 0.1 s, through the master chain."""
+def loudness_curve(chunks: Iterable[np.ndarray], sound: SoundSettings) -> np.ndarray:
+    """Short-term loudness (LUFS, 3 s window) every 0.1 s of mastered audio."""
     args = ["-loglevel", "info", *ffmpeg.pcm_format(sound.sample_rate), "-i", "pipe:0"]
-    chain = f"{master_filter(gain_db, sound.true_peak_dbtp)},ebur128=framelog=info"
+    chain = "ebur128=framelog=info"
     log = ffmpeg.pipe_through(chunks, ([*args, "-af", chain, "-f", "null", "-"], "trace loudness"))
     # One value per frame, so the curve keeps time: ffmpeg writes `nan` for digital silence.
     values = np.array([float(v) for v in re.findall(r"\bS:\s*(\S+)", log)])
@@ -184,34 +176,35 @@ def miss_warning(dest: str | Path, measured: Loudness, sound: SoundSettings) -> 
     )
 
 
+def mastering_gain(predicted_lufs: float, sound: SoundSettings) -> float:
+    """The gain (dB) that brings a mix predicted at `predicted_lufs` to the target, as heard
+    from the MP3 (the encoder's own level change included)."""
+    return sound.loudness_lufs - predicted_lufs - ENCODER_GAIN_DB
+
+
 def encode_normalized(
-    render: Callable[[], Iterable[np.ndarray]],
+    mix: Source,
+    length: int,
     predicted_lufs: float,
     dest: str | Path,
     sound: SoundSettings,
     tag: Callable[[Path], None] | None = None,
 ) -> Loudness:
-    """Encode the episode that `render()` streams to an MP3 at the target loudness and under
-    the true-peak ceiling, in one pass when the prediction holds.
+    """Master the mix (`length` samples of the source `mix`) and encode it to an MP3 at the
+    target loudness and under the true-peak ceiling, in one pass when the prediction holds.
 
-    The MP3 is measured as it is written; if it missed (a prediction off, the limiter or the
-    encoder moved it), the gain and the limit are corrected and it is rendered and encoded
-    again. Only the final file reaches `dest`.
+    The MP3 is measured by ffmpeg's ebur128 while it is written. If it missed (the prediction
+    was off, the limiter or the encoder moved it), the gain and the limit are corrected and it
+    is rendered and encoded again. Only the final file reaches `dest`, tags and all.
     """
     if not np.isfinite(predicted_lufs):
         raise AudioError(f"{dest}: the episode is silent; there is nothing to normalize")
     target, ceiling = sound.loudness_lufs, sound.true_peak_dbtp
-    gain = target - predicted_lufs - ENCODER_GAIN_DB
-    # The teed stream has no LAME tag yet (it is written last, into the file), so its decoder
-    # keeps the encoder delay; trimmed, the meter's 400 ms blocks line up with the file's.
-    meter = ["-af", f"atrim=start_sample={LAME_DELAY_SAMPLES},ebur128=peak=true", "-f", "null", "-"]
+    gain = mastering_gain(predicted_lufs, sound)
     with atomic_path(dest) as tmp:
         for _ in range(ENCODE_ATTEMPTS):
-            master = master_filter(gain, ceiling)
-            log = ffmpeg.encode_mp3(
-                render(), tmp, sound.sample_rate, sound.bitrate, master, meter, str(dest)
-            )
-            final = _parse(log)
+            master = Master(mix, length, sound.sample_rate, gain, ceiling - LIMITER_MARGIN_DB)
+            final = _encode_metered(master.chunks(), tmp, sound, str(dest))
             off_target = target - final.integrated_lufs
             over_peak = final.true_peak_dbtp - sound.true_peak_dbtp
             if abs(off_target) <= LOUDNESS_TOLERANCE_LU and over_peak <= 0:
@@ -221,3 +214,21 @@ def encode_normalized(
         if tag is not None:
             tag(tmp)  # before the rename: the file appears complete, tags and all
     return final
+
+
+def _encode_metered(chunks: Iterable[np.ndarray], path: Path, sound: SoundSettings, name: str):
+    """Encode to `path`, and measure the MP3 frames in a second process as they are made."""
+    # The frames reach the meter without the Info frame (it is written last), so its decoder
+    # keeps the encoder delay; trimmed, the meter's 400 ms blocks line up with the file's.
+    delay = mp3.ENCODER_DELAY + mp3.DECODER_DELAY
+    meter = ffmpeg.Listener(
+        ["-f", "mp3", "-i", "pipe:0", "-af", f"atrim=start_sample={delay},{METER}"],
+        f"check the encoding of {name}",
+    )
+    with meter, open(path, "wb") as file:
+        try:
+            mp3.encode_mp3(chunks, file, sound.sample_rate, sound.bitrate, [meter.stdin])
+        except OSError as exc:  # the meter stopped reading: its own log says why
+            meter.finish()
+            raise AudioError(f"could not encode {name}: {exc.strerror or exc}") from exc
+        return _parse(meter.finish())

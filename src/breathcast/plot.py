@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
@@ -19,7 +18,8 @@ from breathcast.context import BuildContext  # noqa: E402
 from breathcast.engines import choose_engine  # noqa: E402
 from breathcast.episode import clock  # noqa: E402
 from breathcast.files import atomic_path  # noqa: E402
-from breathcast.loudness import loudness_curve  # noqa: E402
+from breathcast.loudness import LIMITER_MARGIN_DB, loudness_curve  # noqa: E402
+from breathcast.master import Master  # noqa: E402
 from breathcast.produce import episode_mixer, predicted_lufs  # noqa: E402
 from breathcast.project import check_scripts  # noqa: E402
 from breathcast.render import CHUNK  # noqa: E402
@@ -57,20 +57,19 @@ def plot_script(
     voiced = context.voice(script, engine, jobs=config.voice.tts_jobs)
     timeline, mixer = episode_mixer(script, pattern, voiced, config)
     warnings += timeline.warnings
-    gain = config.sound.loudness_lufs - predicted_lufs(timeline, voiced)
+    sound = config.sound
+    gain = sound.loudness_lufs - predicted_lufs(timeline, voiced)  # as heard: no encoder here
     hop = round(LEVEL_WINDOW_S * timeline.sample_rate)
     background: list[np.ndarray] = []  # mean square of tone + bed, per LEVEL_WINDOW_S
-
-    def mix() -> Iterator[np.ndarray]:  # streamed, so an hour-long episode plots in flat memory
-        step = hop * max(1, CHUNK // hop)
-        for lo in range(0, timeline.length, step):
-            stems = mixer.stems(lo, min(lo + step, timeline.length))
-            under = stems.tone + stems.bed
-            frames = under[: under.size // hop * hop].reshape(-1, hop)
-            background.append(np.mean(np.square(frames, dtype=np.float64), axis=1))
-            yield stems.mix()
-
-    curve = loudness_curve(mix(), config.sound, gain)
+    step = hop * max(1, CHUNK // hop)
+    for lo in range(0, timeline.length, step):  # streamed: an hour plots in flat memory
+        stems = mixer.stems(lo, min(lo + step, timeline.length))
+        under = stems.tone + stems.bed
+        frames = under[: under.size // hop * hop].reshape(-1, hop)
+        background.append(np.mean(np.square(frames, dtype=np.float64), axis=1))
+    ceiling = sound.true_peak_dbtp - LIMITER_MARGIN_DB
+    master = Master(mixer.mix, timeline.length, sound.sample_rate, gain, ceiling)
+    curve = loudness_curve(master.chunks(), sound)
     power = np.concatenate(background)
     return draw_timeline(script, timeline, power, curve, gain, config.sound, dest), warnings
 

@@ -8,10 +8,15 @@ its next chunk when the build is cancelled.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass
-from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -76,32 +81,40 @@ def make_episode(
     the half-written file is removed and `BuildCancelled` is raised."""
     script, key, voiced, config, dest = job.script, job.key, job.voiced, job.config, job.dest
     warnings: list[str] = []
+    podcast = config.podcast
+    # The cover may have to be drawn (0.15 s): that happens while the audio is encoded.
+    drawing = ThreadPoolExecutor(1)
+    cover = drawing.submit(cover_image, config.root, podcast.cover, script.title, podcast.title)
+    drawing.shutdown(wait=False)
     try:
         timeline, mixer = episode_mixer(script, key.pattern, voiced, config)
-        podcast = config.podcast
-        tags = EpisodeTags(
-            title=key.title(script.title),
-            artist=podcast.author,
-            album=podcast.title,
-            genre=podcast.genre,
-            comment=voice_note(voiced.engine),
-            cover=cover_image(config.root, podcast.cover, script.title, podcast.title),
-            chapters=tuple(chapter_spans(timeline)),
-        )
+
+        def tag(path: Path) -> None:
+            tags = EpisodeTags(
+                title=key.title(script.title),
+                artist=podcast.author,
+                album=podcast.title,
+                genre=podcast.genre,
+                comment=voice_note(voiced.engine),
+                cover=cover.result(),
+                chapters=tuple(chapter_spans(timeline)),
+            )
+            write_tags(path, tags)
+
         warnings += [f"{note} (at {key.pattern})" for note in timeline.warnings]
 
-        def render() -> Iterable[np.ndarray]:
-            for chunk in mixer.chunks():
-                if stopped():
-                    raise BuildCancelled(f"cancelled while writing {dest}")
-                yield chunk
+        def mix(lo: int, hi: int) -> np.ndarray:
+            if stopped():
+                raise BuildCancelled(f"cancelled while writing {dest}")
+            return mixer.mix(lo, hi)
 
         level = encode_normalized(
-            render,
+            mix,
+            timeline.length,
             predicted_lufs(timeline, voiced),
             dest,
             config.sound,
-            partial(write_tags, tags=tags),
+            tag,
         )
         warnings += filter(None, [miss_warning(dest, level, config.sound)])
         atomic_write(dest.with_suffix(".vtt"), webvtt(timeline).encode("utf-8"))

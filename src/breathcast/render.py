@@ -121,7 +121,11 @@ class Mixer:
         bed = self.bed(lo, hi) * duck if self.bed is not None else np.zeros(hi - lo, np.float32)
         return Stems(self.voice(lo, hi), pacing, bed, duck)
 
+    def mix(self, lo: int, hi: int) -> np.ndarray:
+        """The mix as a source (not yet mastered)."""
+        return self.stems(lo, hi).mix()
+
     def chunks(self, size: int = CHUNK) -> Iterator[np.ndarray]:
         """The mix, in order, `size` samples at a time."""
         for lo in range(0, self.length, size):
-            yield self.stems(lo, min(lo + size, self.length)).mix()
+            yield self.mix(lo, min(lo + size, self.length))

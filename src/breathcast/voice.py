@@ -131,7 +131,11 @@ def voice_script(
                 cache.store(engine.name, key, raw)  # at once: a later failure keeps this one
             clip = prepare_clip(raw, sound, tempo)  # may cost ffmpeg runs: once per setting
             cache.store(PREPARED, prepared_key, clip)
-        return prepared_key, clip.size, energy_profile(clip, sound.sample_rate), fresh
+        # Derived from the prepared clip alone, so kept beside it: a warm build reads it.
+        profile = cache.derived(
+            PREPARED, prepared_key, "energy", lambda: energy_profile(clip, sound.sample_rate)
+        )
+        return prepared_key, clip.size, profile, fresh
 
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
         futures = {text: pool.submit(voice_line, speech) for text, speech in lines.items()}
