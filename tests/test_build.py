@@ -40,11 +40,16 @@ def test_espeak_build_end_to_end(project):
         assert audio.size / SR == pytest.approx(entry["duration_s"], abs=0.100)
         info = MP3(path).info
         assert (info.channels, info.sample_rate) == (1, SR)
-        measured = measure_file(path)  # ITU-R BS.1770-4 via ffmpeg ebur128, on the MP3
+        # ITU-R BS.1770-4 via ffmpeg ebur128, on the MP3: as heard (dual mono) and as one channel
+        measured = measure_file(path, dual_mono=True)
         assert measured.integrated_lufs == pytest.approx(-16.0, abs=0.5)
         assert measured.true_peak_dbtp <= -1.0
         assert entry["loudness_lufs"] == pytest.approx(measured.integrated_lufs, abs=0.05)
         assert entry["true_peak_dbtp"] == pytest.approx(measured.true_peak_dbtp, abs=0.05)
+        mono = measure_file(path, dual_mono=False)
+        assert mono.integrated_lufs == pytest.approx(-19.0, abs=0.5)
+        assert entry["loudness_mono_lufs"] == pytest.approx(mono.integrated_lufs, abs=0.05)
+        assert entry["loudness_range_lu"] == pytest.approx(mono.range_lu, abs=0.05)
         assert info.bitrate >= 96000
         assert entry["engine"] == "espeak"
         assert entry["clips_synthesized"] + entry["clips_cached"] == 3
@@ -230,9 +235,15 @@ def test_loudness_target_is_configurable(project):
         'ratios = ["4:6"]\n[sound]\nloudness_lufs = -23.0\ntrue_peak_dbtp = -2.0\n'
     )
     assert run(project, "build", "--engine", "espeak").exit_code == 0
-    measured = measure_file(project / "build" / "kort" / "kort-4-6.mp3")
+    measured = measure_file(project / "build" / "kort" / "kort-4-6.mp3", dual_mono=True)
     assert measured.integrated_lufs == pytest.approx(-23.0, abs=0.5)
     assert measured.true_peak_dbtp <= -2.0
+    (project / "breathcast.toml").write_text(  # a quieter tone: this episode is mostly breath
+        'ratios = ["4:6"]\n[sound]\nloudness_mode = "mono"\ntone_level_db = -20.0\n'
+    )
+    assert run(project, "build", "--engine", "espeak").exit_code == 0
+    mono = measure_file(project / "build" / "kort" / "kort-4-6.mp3", dual_mono=False)
+    assert mono.integrated_lufs == pytest.approx(-16.0, abs=0.5)  # the old, 3 LU louder way
 
 
 def write_tone_wav(path: Path, seconds: float) -> None:

@@ -18,6 +18,7 @@ from breathcast import ffmpeg
 from breathcast.breath import Phase
 from breathcast.config import SoundSettings
 from breathcast.errors import ScriptError
+from breathcast.kweight import mean_k_power, step_samples
 from breathcast.script import MUSIC_FOLDER, Script
 from breathcast.timeline import Timeline
 from breathcast.tone import raised_cosine
@@ -95,16 +96,18 @@ def wave_envelope(timeline: Timeline, rng: np.random.Generator) -> np.ndarray:
 
 
 @lru_cache(maxsize=4)
-def _water_loops(seed: int, sr: int) -> tuple[np.ndarray, np.ndarray, dict]:
+def _water_loops(seed: int, sr: int) -> tuple[np.ndarray, np.ndarray, dict, float, float]:
     """The deep and the foam loop of a seed (the same for every pattern of a script, so made
-    once per process), and the generator's state after them."""
+    once per process), the generator's state after them, and how much of each loop's power a
+    loudness meter counts (K-weighting)."""
     rng = np.random.default_rng(seed)
     shape_deep = lambda f: f**-0.5 * _highpass(f, 60) * _lowpass(f, 700)  # noqa: E731
     shape_foam = lambda f: f**-0.5 * _highpass(f, 700) * _lowpass(f, 5000, 3)  # noqa: E731
     deep = _noise_loop(rng, sr, shape_deep).astype(np.float32)
     foam = _noise_loop(rng, sr, shape_foam).astype(np.float32)
     deep.flags.writeable = foam.flags.writeable = False  # shared by every episode
-    return deep, foam, rng.bit_generator.state
+    weights = mean_k_power(deep, sr), mean_k_power(foam, sr)
+    return deep, foam, rng.bit_generator.state, *weights
 
 
 class Water:
@@ -112,10 +115,18 @@ class Water:
 
     def __init__(self, timeline: Timeline, seed: int):
         self.sr = timeline.sample_rate
-        self.deep, self.foam, state = _water_loops(seed, self.sr)
+        self.deep, self.foam, state, self.k_deep, self.k_foam = _water_loops(seed, self.sr)
         rng = np.random.default_rng()
         rng.bit_generator.state = state  # where the loops left the seeded generator
         self.control = wave_envelope(timeline, rng)
+
+    def k_power(self, positions: np.ndarray) -> np.ndarray:
+        """The K-weighted power of the water at sample `positions` (before level and fades)."""
+        points = np.arange(self.control.size)
+        wave = np.interp(positions * CONTROL_RATE / self.sr, points, self.control)
+        deep = (0.3 + 0.7 * wave) ** 2 * self.k_deep  # the two loops are independent noises
+        foam = (0.35 * wave * wave) ** 2 * self.k_foam
+        return (deep + foam) / 0.75**2
 
     def __call__(self, lo: int, hi: int) -> np.ndarray:
         wave = _upsample(self.control, CONTROL_RATE / self.sr, lo, hi)
@@ -162,6 +173,13 @@ class LoopedTrack:
             self.first[-fade:] *= fade_out
             self.later[:fade] *= fade_in
             self.later[-fade:] *= fade_out
+        power = float(np.mean(np.square(track, dtype=np.float64))) if track.size else 0.0
+        self.k_mean_power = power * mean_k_power(track, sr) if track.size else 0.0
+
+    def k_power(self, positions: np.ndarray) -> np.ndarray:
+        """The K-weighted power at sample `positions`: the track's own, all along (the
+        equal-power crossfades keep it)."""
+        return np.full(positions.size, self.k_mean_power)
 
     def __call__(self, lo: int, hi: int) -> np.ndarray:
         out = np.zeros(hi - lo, np.float32)
@@ -177,26 +195,19 @@ class LoopedTrack:
         return out
 
 
-def bed(
-    ambient: str, track: np.ndarray | None, timeline: Timeline, sound: SoundSettings, seed: int
-):
-    """The episode's bed as a source, at its level under the voice, faded in and out; None for
-    no bed."""
-    if not ambient:
-        return None
-    if track is None:
-        raw, rms = Water(timeline, seed), 1.0
-    else:
-        raw = LoopedTrack(track, sound.sample_rate, sound.music_crossfade_s)
-        rms = float(np.sqrt(np.mean(np.square(track, dtype=np.float64)))) if track.size else 0.0
-    level = 10 ** ((sound.speech_level_dbfs + sound.bed_level_db) / 20) / (rms if rms > 0 else 1.0)
-    sr, length = sound.sample_rate, timeline.length
-    fade_in = min(int(sound.ambient_fade_in_s * sr), length // 2)
-    fade_out = min(int(sound.ambient_fade_out_s * sr), length // 2)
+class Bed:
+    """The episode's bed as a source: `raw` at its level under the voice, faded in and out."""
 
-    def source(lo: int, hi: int) -> np.ndarray:
-        out = raw(lo, hi)
-        out *= np.float32(level)
+    def __init__(self, raw: Water | LoopedTrack, level: float, sound: SoundSettings, length: int):
+        self.raw, self.level, self.length = raw, level, length
+        sr = sound.sample_rate
+        self.fade_in = min(int(sound.ambient_fade_in_s * sr), length // 2)
+        self.fade_out = min(int(sound.ambient_fade_out_s * sr), length // 2)
+
+    def __call__(self, lo: int, hi: int) -> np.ndarray:
+        out = self.raw(lo, hi)
+        out *= np.float32(self.level)
+        fade_in, fade_out, length = self.fade_in, self.fade_out, self.length
         if lo < fade_in:
             end = min(hi, fade_in)
             out[: end - lo] *= raised_cosine(fade_in)[lo:end].astype(np.float32)
@@ -208,7 +219,31 @@ def bed(
             out[start - lo :] *= ramp.astype(np.float32)
         return out
 
-    return source
+    def k_energy(self, sample_rate: int) -> np.ndarray:
+        """K-weighted energy in each 10 ms step, from the bed's known level and spectrum."""
+        step = step_samples(sample_rate)
+        centers = (np.arange(-(-self.length // step)) + 0.5) * step
+        fades = np.ones(centers.size)
+        x = np.clip(centers / max(self.fade_in, 1), 0, 1)
+        fades *= np.where(centers < self.fade_in, 0.5 - 0.5 * np.cos(np.pi * x), 1.0)
+        x = np.clip((self.length - centers) / max(self.fade_out, 1), 0, 1)
+        fades *= np.where(centers > self.length - self.fade_out, 0.5 - 0.5 * np.cos(np.pi * x), 1)
+        return step * self.level**2 * fades**2 * self.raw.k_power(centers)
+
+
+def bed(
+    ambient: str, track: np.ndarray | None, timeline: Timeline, sound: SoundSettings, seed: int
+) -> Bed | None:
+    """The episode's bed: water or the user's track; None for no bed."""
+    if not ambient:
+        return None
+    if track is None:
+        raw, rms = Water(timeline, seed), 1.0
+    else:
+        raw = LoopedTrack(track, sound.sample_rate, sound.music_crossfade_s)
+        rms = float(np.sqrt(np.mean(np.square(track, dtype=np.float64)))) if track.size else 0.0
+    level = 10 ** ((sound.speech_level_dbfs + sound.bed_level_db) / 20) / (rms if rms > 0 else 1.0)
+    return Bed(raw, level, sound, timeline.length)
 
 
 def load_music(script: Script, root: Path, sample_rate: int) -> np.ndarray | None:

@@ -36,6 +36,7 @@ from breathcast.events import (
 )
 from breathcast.files import atomic_write
 from breathcast.lock import build_lock
+from breathcast.loudness import DUAL_MONO_LU, target_mono_lufs
 from breathcast.manifest import Manifest, script_inputs
 from breathcast.produce import EpisodeJob, run_episodes
 from breathcast.project import check_scripts, find_scripts, pattern_warnings, patterns_for
@@ -245,6 +246,7 @@ def _dry_run(scripts: list[Script], options: BuildOptions, config: Config, emit)
     )
     planned = plan_matrix(scripts, options, engine, context, manifest)
     emit(BuildPlanned(engine.name, tuple(p.event() for p in planned)))
+    heard = target_mono_lufs(config.sound) + DUAL_MONO_LU  # what the build will aim for
     for p in planned:
         lengths = context.estimate_lengths(p.script, engine)
         duration = plan(p.script, lengths, p.key.pattern, config.sound).duration_s
@@ -257,7 +259,9 @@ def _dry_run(scripts: list[Script], options: BuildOptions, config: Config, emit)
             clips_synthesized=0,
             clips_cached=0,
             offline_voice=engine.name in OFFLINE_ENGINES,
-            loudness_lufs=config.sound.loudness_lufs,
+            loudness_lufs=heard,
+            loudness_mono_lufs=heard - DUAL_MONO_LU,
+            loudness_range_lu=0.0,
             true_peak_dbtp=config.sound.true_peak_dbtp,
             status="planned" if p.reasons else "skipped",
             reason="; ".join(p.reasons),

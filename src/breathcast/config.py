@@ -12,6 +12,7 @@ from breathcast.errors import ConfigError, PatternError
 
 DEFAULT_RATIOS = ("4:6", "4:4", "3:6")
 ENGINE_CHOICES = ("auto", "gtts", "espeak")
+LOUDNESS_MODES = ("dual-mono", "mono")
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,8 @@ class VoiceSettings:
 class SoundSettings:
     sample_rate: int = 44100
     bitrate: str = "128k"
-    loudness_lufs: float = -16.0  # integrated, ITU-R BS.1770-4 (Apple Podcasts: -16 ±1)
+    loudness_lufs: float = -16.0  # integrated, ITU-R BS.1770-4, as heard (Apple Podcasts: -16)
+    loudness_mode: str = "dual-mono"  # as heard from both speakers; "mono": one channel
     true_peak_dbtp: float = -1.0  # ceiling for the encoded MP3
     lead_in_s: float = 1.5  # silence before the first sound
     tail_s: float = 4.0  # silence after the last sound
@@ -40,7 +42,7 @@ class SoundSettings:
     paragraph_pause_s: float = 1.8  # a blank line in the script
     speech_level_dbfs: float = -20.0  # RMS of every voiced clip
     speech_crest_db: float = 11.0  # clip peaks are limited to this far above that RMS
-    tone_level_db: float = -20.0  # pacing tone RMS relative to speech
+    tone_level_db: float = -18.0  # pacing tone RMS relative to speech (why: README, loudness)
     tone_low_hz: float = 196.0  # G3: end of the exhale
     tone_high_hz: float = 293.7  # D4: top of the inhale
     tone_hold_level: float = 0.5  # tone level on holds, as a share of its full level; 0 = silent
@@ -117,6 +119,11 @@ def _from_dict(data: dict[str, Any], root: Path, source: str) -> Config:
     skip = ("root", "source", "ratios", "voice", "sound", "podcast")
     config = _section(Config, data, source, None, skip=skip)
     config = replace(config, root=root, source=source, voice=voice, sound=sound, podcast=podcast)
+    if config.sound.loudness_mode not in LOUDNESS_MODES:
+        raise ConfigError(
+            f"{source}: loudness_mode = {config.sound.loudness_mode!r} in [sound]; choose "
+            f"{' or '.join(LOUDNESS_MODES)} (dual-mono: measured as heard from two speakers)"
+        )
     if config.engine not in ENGINE_CHOICES:
         raise ConfigError(
             f"{source}: engine = {config.engine!r}; choose one of {', '.join(ENGINE_CHOICES)}"

@@ -58,7 +58,9 @@ class Episode:
     clips_synthesized: int  # voiced by the engine during this build
     clips_cached: int  # taken from the voice cache during this build
     offline_voice: bool  # an espeak preview, never to be mistaken for final audio
-    loudness_lufs: float  # measured on the encoded MP3
+    loudness_lufs: float  # measured on the encoded MP3, as heard from two speakers (dual mono)
+    loudness_mono_lufs: float  # the same, as one channel: 3 LU lower
+    loudness_range_lu: float  # LRA: how far the quiet breathing sits from the speech
     true_peak_dbtp: float
     status: str = "built"  # "built", "skipped" (up to date), or "planned" in a dry run
     reason: str = ""  # why it was (or would be) rebuilt

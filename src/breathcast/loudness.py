@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,7 @@ from breathcast import ffmpeg, mp3
 from breathcast.config import SoundSettings
 from breathcast.errors import AudioError
 from breathcast.files import atomic_path
+from breathcast.kweight import step_samples
 from breathcast.master import Master
 from breathcast.render import Source
 
@@ -36,67 +36,14 @@ MISS_WARNING_LU = 0.5
 # sines and noise, through lameenc and through ffmpeg). Compensated up front; the loop catches
 # any change.
 ENCODER_GAIN_DB = -0.45
-METER = "ebur128=peak=true:framelog=verbose"  # the summary only: no line per 100 ms
-
-
-STEP_S = 0.01  # resolution of a clip's energy profile
-BLOCK_STEPS, HOP_STEPS = 40, 10  # BS.1770 gating blocks: 400 ms, every 100 ms
+BLOCK_STEPS, HOP_STEPS = 40, 10  # BS.1770 gating blocks: 400 ms of 10 ms steps, every 100 ms
 ABSOLUTE_GATE_LUFS, RELATIVE_GATE_LU = -70.0, -10.0
-K_TAIL_S = 0.1  # the K-filter's ring after a clip ends (its 38 Hz high-pass settles in ~20 ms)
-
-
-@lru_cache(maxsize=32)
-def _k_response(sample_rate: int, n: int) -> np.ndarray:
-    """The BS.1770 K-weighting (shelf, then high-pass) on an rfft grid of size n, at any rate.
-
-    Coefficients from the analog prototype by the bilinear transform, as libebur128 does; at
-    48 kHz they equal the standard's table.
-    """
-    f0, gain_db, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
-    k = np.tan(np.pi * f0 / sample_rate)
-    vh = 10 ** (gain_db / 20)
-    vb = vh**0.4996667741545416
-    a0 = 1 + k / q + k * k
-    shelf_b = [
-        (vh + vb * k / q + k * k) / a0,
-        2 * (k * k - vh) / a0,
-        (vh - vb * k / q + k * k) / a0,
-    ]
-    shelf_a = [1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]
-    f0, q = 38.13547087602444, 0.5003270373238773
-    k = np.tan(np.pi * f0 / sample_rate)
-    a0 = 1 + k / q + k * k
-    high_b, high_a = [1.0, -2.0, 1.0], [1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]
-    z = np.exp(-1j * np.pi * np.arange(n // 2 + 1) / (n // 2))  # z^-1 on the unit circle
-
-    def biquad(b, a):
-        return (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
-
-    return (biquad(shelf_b, shelf_a) * biquad(high_b, high_a)).astype(np.complex64)
-
-
-def _fft_size(n: int) -> int:
-    """A length >= n that the FFT handles fast, from a short list (so responses are reused)."""
-    octave = 1 << max(3, (n - 1).bit_length() - 1)
-    return next(octave * m // 8 for m in (8, 9, 10, 12, 15, 16) if octave * m // 8 >= n)
-
-
-def energy_profile(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
-    """A clip's K-weighted energy (sum of squares) in 10 ms steps, its filter ring included."""
-    step = round(STEP_S * sample_rate)
-    size = pcm.size + round(K_TAIL_S * sample_rate)
-    n = _fft_size(size)
-    spectrum = np.fft.rfft(pcm.astype(np.float32), n) * _k_response(sample_rate, n)
-    weighted = np.fft.irfft(spectrum, n)[:size].astype(np.float64)
-    steps = -(-size // step)
-    padded = np.zeros(steps * step)
-    padded[:size] = weighted * weighted
-    return padded.reshape(steps, step).sum(axis=1)
+DUAL_MONO_LU = 3.01  # a mono file heard from two speakers: ebur128's dual-mono pan law
 
 
 def predict_lufs(placed: Iterable[tuple[int, np.ndarray]], length: int, sample_rate: int) -> float:
     """Integrated loudness of energy profiles placed at sample offsets, gated per BS.1770."""
-    step = round(STEP_S * sample_rate)
+    step = step_samples(sample_rate)
     energy = np.zeros(-(-length // step) + BLOCK_STEPS)
     for start, profile in placed:
         at = round(start / step)
@@ -117,48 +64,77 @@ def predict_lufs(placed: Iterable[tuple[int, np.ndarray]], length: int, sample_r
 
 @dataclass(frozen=True)
 class Loudness:
-    integrated_lufs: float
+    """One measurement by ffmpeg's ebur128."""
+
+    integrated_lufs: float  # as measured: heard from two speakers when `dual_mono`
     true_peak_dbtp: float
+    range_lu: float  # the loudness range (LRA)
+    dual_mono: bool = False
+
+    @property
+    def heard_lufs(self) -> float:
+        """As heard: a mono episode plays from both speakers (or both earbuds)."""
+        return self.integrated_lufs + (0.0 if self.dual_mono else DUAL_MONO_LU)
+
+    @property
+    def mono_lufs(self) -> float:
+        """As one channel, which is how plain BS.1770 meters read a mono file."""
+        return self.integrated_lufs - (DUAL_MONO_LU if self.dual_mono else 0.0)
+
+    def in_mode(self, mode: str) -> float:
+        """The figure the `[sound] loudness_mode` setting targets."""
+        return self.heard_lufs if mode == "dual-mono" else self.mono_lufs
 
 
-def _parse(stderr: str) -> Loudness:
+def meter(dual_mono: bool) -> str:
+    """ffmpeg's BS.1770 meter, with the true peak and only its summary (no line per 100 ms)."""
+    return f"ebur128=peak=true:dualmono={str(dual_mono).lower()}:framelog=verbose"
+
+
+def _parse(stderr: str, dual_mono: bool) -> Loudness:
     summary = stderr[stderr.rfind("Summary:") :]
     integrated = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
-    if not integrated or not peak:
+    lra = re.search(r"LRA:\s+(-?[\d.]+) LU", summary)
+    if not integrated or not peak or not lra:
         raise AudioError("ffmpeg's ebur128 gave no loudness summary")
-    return Loudness(float(integrated.group(1)), float(peak.group(1)))
+    values = (float(m.group(1)) for m in (integrated, peak, lra))
+    return Loudness(*values, dual_mono=dual_mono)
 
 
-def _measure(args: Sequence[str], stdin: bytes | None, what: str) -> Loudness:
+def _measure(args: Sequence[str], stdin: bytes | None, what: str, dual_mono: bool) -> Loudness:
     if "-af" in args:  # measure after the given filters
         i = list(args).index("-af")
-        args = [*args[:i], "-af", f"{args[i + 1]},{METER}", *args[i + 2 :]]
+        args = [*args[:i], "-af", f"{args[i + 1]},{meter(dual_mono)}", *args[i + 2 :]]
     else:
-        args = [*args, "-af", METER]
+        args = [*args, "-af", meter(dual_mono)]
     result = ffmpeg.run(
         [*args, "-f", "null", "-"],
         stdin,
         what,
         loglevel="info",
     )
-    return _parse(result.stderr.decode(errors="replace"))
+    return _parse(result.stderr.decode(errors="replace"), dual_mono)
 
 
-def measure_pcm(pcm: np.ndarray, sample_rate: int, filters: str = "anull") -> Loudness:
+def measure_pcm(
+    pcm: np.ndarray, sample_rate: int, filters: str = "anull", dual_mono: bool = False
+) -> Loudness:
     """Loudness of `pcm` after ffmpeg `filters`."""
     args = [*ffmpeg.pcm_format(sample_rate), "-i", "pipe:0", "-af", filters]
-    return _measure(args, np.ascontiguousarray(pcm, dtype="<f4").tobytes(), "measure loudness")
+    data = np.ascontiguousarray(pcm, dtype="<f4").tobytes()
+    return _measure(args, data, "measure loudness", dual_mono)
 
 
-def measure_file(path: str | Path) -> Loudness:
-    return _measure(["-i", str(path)], None, f"measure the loudness of {path}")
+def measure_file(path: str | Path, dual_mono: bool = False) -> Loudness:
+    return _measure(["-i", str(path)], None, f"measure the loudness of {path}", dual_mono)
 
 
 def loudness_curve(chunks: Iterable[np.ndarray], sound: SoundSettings) -> np.ndarray:
-    """Short-term loudness (LUFS, 3 s window) every 0.1 s of mastered audio."""
+    """Short-term loudness (LUFS, 3 s window) every 0.1 s of mastered audio, as heard from
+    two speakers (dual mono)."""
     args = ["-loglevel", "info", *ffmpeg.pcm_format(sound.sample_rate), "-i", "pipe:0"]
-    chain = "ebur128=framelog=info"
+    chain = "ebur128=dualmono=true:framelog=info"
     log = ffmpeg.pipe_through(chunks, ([*args, "-af", chain, "-f", "null", "-"], "trace loudness"))
     # One value per frame, so the curve keeps time: ffmpeg writes `nan` for digital silence.
     values = np.array([float(v) for v in re.findall(r"\bS:\s*(\S+)", log)])
@@ -167,19 +143,25 @@ def loudness_curve(chunks: Iterable[np.ndarray], sound: SoundSettings) -> np.nda
 
 def miss_warning(dest: str | Path, measured: Loudness, sound: SoundSettings) -> str | None:
     """What to tell the user when an episode did not reach the loudness target."""
-    if abs(sound.loudness_lufs - measured.integrated_lufs) <= MISS_WARNING_LU:
+    level = measured.in_mode(sound.loudness_mode)
+    if abs(sound.loudness_lufs - level) <= MISS_WARNING_LU:
         return None
     return (
-        f"{dest} measures {measured.integrated_lufs:.1f} LUFS, not {sound.loudness_lufs:.1f}: "
+        f"{dest} measures {level:.1f} LUFS, not {sound.loudness_lufs:.1f}: "
         "its quiet parts carry too much of it for the limiter; more speech, or a louder tone "
         "(tone_level_db), brings it closer"
     )
 
 
+def target_mono_lufs(sound: SoundSettings) -> float:
+    """The integrated loudness of one channel that meets the target (-19 for -16 as heard)."""
+    return sound.loudness_lufs - (DUAL_MONO_LU if sound.loudness_mode == "dual-mono" else 0.0)
+
+
 def mastering_gain(predicted_lufs: float, sound: SoundSettings) -> float:
-    """The gain (dB) that brings a mix predicted at `predicted_lufs` to the target, as heard
-    from the MP3 (the encoder's own level change included)."""
-    return sound.loudness_lufs - predicted_lufs - ENCODER_GAIN_DB
+    """The gain (dB) that brings a mix predicted at `predicted_lufs` (one channel) to the
+    target, as the MP3 will measure (the encoder's own level change included)."""
+    return target_mono_lufs(sound) - predicted_lufs - ENCODER_GAIN_DB
 
 
 def encode_normalized(
@@ -205,7 +187,7 @@ def encode_normalized(
         for _ in range(ENCODE_ATTEMPTS):
             master = Master(mix, length, sound.sample_rate, gain, ceiling - LIMITER_MARGIN_DB)
             final = _encode_metered(master.chunks(), tmp, sound, str(dest))
-            off_target = target - final.integrated_lufs
+            off_target = target - final.in_mode(sound.loudness_mode)
             over_peak = final.true_peak_dbtp - sound.true_peak_dbtp
             if abs(off_target) <= LOUDNESS_TOLERANCE_LU and over_peak <= 0:
                 break
@@ -221,14 +203,14 @@ def _encode_metered(chunks: Iterable[np.ndarray], path: Path, sound: SoundSettin
     # The frames reach the meter without the Info frame (it is written last), so its decoder
     # keeps the encoder delay; trimmed, the meter's 400 ms blocks line up with the file's.
     delay = mp3.ENCODER_DELAY + mp3.DECODER_DELAY
-    meter = ffmpeg.Listener(
-        ["-f", "mp3", "-i", "pipe:0", "-af", f"atrim=start_sample={delay},{METER}"],
+    listener = ffmpeg.Listener(
+        ["-f", "mp3", "-i", "pipe:0", "-af", f"atrim=start_sample={delay},{meter(True)}"],
         f"check the encoding of {name}",
     )
-    with meter, open(path, "wb") as file:
+    with listener, open(path, "wb") as file:
         try:
-            mp3.encode_mp3(chunks, file, sound.sample_rate, sound.bitrate, [meter.stdin])
+            mp3.encode_mp3(chunks, file, sound.sample_rate, sound.bitrate, [listener.stdin])
         except OSError as exc:  # the meter stopped reading: its own log says why
-            meter.finish()
+            listener.finish()
             raise AudioError(f"could not encode {name}: {exc.strerror or exc}") from exc
-        return _parse(meter.finish())
+        return _parse(listener.finish(), dual_mono=True)

@@ -18,7 +18,12 @@ from breathcast.context import BuildContext  # noqa: E402
 from breathcast.engines import choose_engine  # noqa: E402
 from breathcast.episode import clock  # noqa: E402
 from breathcast.files import atomic_path  # noqa: E402
-from breathcast.loudness import LIMITER_MARGIN_DB, loudness_curve  # noqa: E402
+from breathcast.loudness import (  # noqa: E402
+    DUAL_MONO_LU,
+    LIMITER_MARGIN_DB,
+    loudness_curve,
+    target_mono_lufs,
+)
 from breathcast.master import Master  # noqa: E402
 from breathcast.produce import episode_mixer, predicted_lufs  # noqa: E402
 from breathcast.project import check_scripts  # noqa: E402
@@ -58,7 +63,7 @@ def plot_script(
     timeline, mixer = episode_mixer(script, pattern, voiced, config)
     warnings += timeline.warnings
     sound = config.sound
-    gain = sound.loudness_lufs - predicted_lufs(timeline, voiced)  # as heard: no encoder here
+    gain = target_mono_lufs(sound) - predicted_lufs(timeline, voiced, mixer)  # no encoder here
     hop = round(LEVEL_WINDOW_S * timeline.sample_rate)
     background: list[np.ndarray] = []  # mean square of tone + bed, per LEVEL_WINDOW_S
     step = hop * max(1, CHUNK // hop)
@@ -152,12 +157,15 @@ def draw_timeline(
     levels.plot(t, bed_db + gain_db, color="#45818e", lw=0.9, label="toon en achtergrond (dBFS)")
     curve_t = (np.arange(short_term_lufs.size) + 1) * 0.1
     shown = np.where(short_term_lufs > -70, short_term_lufs, np.nan)
-    levels.plot(curve_t, shown, color="#cc4125", lw=1.2, label="luidheid, kortetermijn (LUFS)")
-    levels.axhline(sound.loudness_lufs, color="#cc4125", lw=0.8, ls=":")
+    label = "luidheid zoals gehoord, kortetermijn (LUFS)"
+    levels.plot(curve_t, shown, color="#cc4125", lw=1.2, label=label)
+    mono = target_mono_lufs(sound)
+    heard = mono + DUAL_MONO_LU
+    levels.axhline(heard, color="#cc4125", lw=0.8, ls=":")
     levels.text(
         total,
-        sound.loudness_lufs + 1,
-        f"doel {sound.loudness_lufs:g} LUFS",
+        heard + 1,
+        f"doel {heard:.0f} LUFS zoals gehoord ({mono:.0f} LUFS mono)",
         ha="right",
         fontsize=8,
         color="#cc4125",

@@ -59,9 +59,11 @@ def episode_mixer(
     return timeline, Mixer(timeline, voiced.clips, sound, bed)
 
 
-def predicted_lufs(timeline: Timeline, voiced: VoicedScript) -> float:
-    """The episode's loudness before mastering, from its voice clips alone."""
-    placed = ((clip.start, voiced.energy[clip.text]) for clip in timeline.clips)
+def predicted_lufs(timeline: Timeline, voiced: VoicedScript, mixer: Mixer) -> float:
+    """The episode's loudness (one channel) before mastering, before a sample is rendered:
+    each voice clip's measured profile at its place, with the tone and bed in closed form."""
+    placed = [(clip.start, voiced.energy[clip.text]) for clip in timeline.clips]
+    placed.append((0, mixer.background_k_energy()))
     return predict_lufs(placed, timeline.length, timeline.sample_rate)
 
 
@@ -111,7 +113,7 @@ def make_episode(
         level = encode_normalized(
             mix,
             timeline.length,
-            predicted_lufs(timeline, voiced),
+            predicted_lufs(timeline, voiced, mixer),
             dest,
             config.sound,
             tag,
@@ -132,7 +134,9 @@ def make_episode(
         clips_synthesized=voiced.synthesized,
         clips_cached=voiced.cached,
         offline_voice=voiced.engine in OFFLINE_ENGINES,
-        loudness_lufs=level.integrated_lufs,
+        loudness_lufs=level.heard_lufs,
+        loudness_mono_lufs=level.mono_lufs,
+        loudness_range_lu=level.range_lu,
         true_peak_dbtp=level.true_peak_dbtp,
     )
     return episode, warnings

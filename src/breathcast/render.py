@@ -18,6 +18,7 @@ import numpy as np
 
 from breathcast import tone
 from breathcast.config import SoundSettings
+from breathcast.kweight import step_samples
 from breathcast.timeline import ClipEvent, Timeline
 
 Source = Callable[[int, int], np.ndarray]  # (lo, hi) -> hi - lo float32 samples
@@ -99,6 +100,21 @@ def _lower(gain: np.ndarray, lo: int, at: int, shape: np.ndarray) -> None:
         np.minimum(view, shape[a - at : b - at], out=view)
 
 
+def _step_power(gain: Source, length: int, step: int) -> np.ndarray:
+    """The mean of gain² over every `step` samples of [0, length)."""
+    steps = -(-length // step)
+    power = np.empty(steps)
+    span = step * max(1, CHUNK // step)
+    for lo in range(0, length, span):
+        g = gain(lo, min(lo + span, length)).astype(np.float64)
+        whole = g.size // step
+        first = lo // step
+        power[first : first + whole] = np.mean(np.square(g[: whole * step].reshape(-1, step)), 1)
+        if g.size % step:
+            power[first + whole] = np.mean(np.square(g[whole * step :]))
+    return power
+
+
 class Mixer:
     """One episode's sources, rendered as stems for any range, or streamed as the mix."""
 
@@ -120,6 +136,16 @@ class Mixer:
         pacing = self.tone(lo, hi) * duck
         bed = self.bed(lo, hi) * duck if self.bed is not None else np.zeros(hi - lo, np.float32)
         return Stems(self.voice(lo, hi), pacing, bed, duck)
+
+    def background_k_energy(self) -> np.ndarray:
+        """The tone's and the bed's K-weighted energy in each 10 ms step, ducked as they will
+        be, without rendering them: with the voice clips' own profiles, this predicts the
+        episode's loudness before a sample is made."""
+        sr = self.tone.sound.sample_rate
+        energy = self.tone.k_energy(self.length)
+        if self.bed is not None:
+            energy += self.bed.k_energy(sr)
+        return energy * _step_power(self.duck, self.length, step_samples(sr))
 
     def mix(self, lo: int, hi: int) -> np.ndarray:
         """The mix as a source (not yet mastered)."""

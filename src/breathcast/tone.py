@@ -18,6 +18,7 @@ import numpy as np
 
 from breathcast.breath import Phase
 from breathcast.config import SoundSettings
+from breathcast.kweight import energy_profile, k_power, step_samples
 from breathcast.timeline import BreathBlock
 
 EXHALE_FLOOR = 0.3  # the tone's level at the end of an exhale (1.0 = full)
@@ -160,6 +161,7 @@ class PacingTone:
         self.starts = np.array([p.start for p in self.phases], dtype=np.int64)
         self.longest = max((p.length for p in self.phases), default=0)
         self._chimes: dict[tuple[str, int], np.ndarray] = {}
+        self._chime_energies: dict[tuple[str, int], np.ndarray] = {}
 
     def __call__(self, lo: int, hi: int) -> np.ndarray:
         out = np.zeros(hi - lo, np.float32)
@@ -210,6 +212,45 @@ class PacingTone:
         tail = k >= length - fade_out
         if tail.any():
             level[tail] *= _ramp(length - 1 - k[tail], fade_out)
+
+    def k_energy(self, length: int) -> np.ndarray:
+        """The tone's K-weighted energy in each 10 ms step of an episode of `length` samples,
+        without rendering it: its partials glide slowly, so each step's power is their
+        powers weighted at their frequencies; each chime adds its own measured profile."""
+        sr = self.sound.sample_rate
+        step = step_samples(sr)
+        energy = np.zeros(-(-length // step))
+        partials = [(n, w * w / 2) for n, w in HARMONICS]  # a sine's power is its peak² / 2
+        for p in self.phases:
+            first = -(-(2 * p.start - step) // (2 * step))  # steps whose middle is in the phase
+            last = -(-(2 * (p.start + p.length) - step) // (2 * step))
+            if first >= last:
+                continue
+            k = (np.arange(first, last) + 0.5) * step - p.start
+            u = _ramp(k, p.ramp).astype(np.float64)
+            level = p.a0 + (p.a1 - p.a0) * u
+            block = p.block_end - p.block_start
+            at = k + (p.start - p.block_start)
+            fade_in = min(round(EDGE_FADE_IN_S * sr), block // 2)
+            fade_out = min(round(EDGE_FADE_OUT_S * sr), block // 2)
+            level *= np.where(at < fade_in, _ramp(at, fade_in), 1.0)
+            level *= np.where(at >= block - fade_out, _ramp(block - 1 - at, fade_out), 1.0)
+            f = p.f0 + (p.f1 - p.f0) * u
+            weighted = sum(power * k_power(n * f, sr) for n, power in partials)
+            energy[first:last] += step * (self.peak * level) ** 2 * weighted
+            if self.sound.chimes:
+                profile = self._chime_energy(p.kind, p.block_end - p.start)
+                at_step = round(p.start / step)
+                part = profile[: max(0, energy.size - at_step)]
+                energy[at_step : at_step + part.size] += part
+        return energy
+
+    def _chime_energy(self, kind: Phase, room: int) -> np.ndarray:
+        key = (kind, min(room, round(CHIME_LENGTH_S * self.sound.sample_rate)))
+        if key not in self._chime_energies:
+            sr = self.sound.sample_rate
+            self._chime_energies[key] = energy_profile(self._chime(kind, room), sr)
+        return self._chime_energies[key]
 
     def _chime(self, kind: Phase, room: int) -> np.ndarray:
         key = (kind, min(room, round(CHIME_LENGTH_S * self.sound.sample_rate)))

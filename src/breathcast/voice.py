@@ -22,8 +22,8 @@ from breathcast.config import SoundSettings
 from breathcast.engines import Engine, SpeechAudio
 from breathcast.errors import AudioError, EngineError
 from breathcast.events import Cancel
+from breathcast.kweight import energy_profile
 from breathcast.lexicon import Lexicon
-from breathcast.loudness import energy_profile
 from breathcast.script import Script, Speech
 from breathcast.tone import raised_cosine
 
