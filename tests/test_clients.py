@@ -33,7 +33,9 @@ def run(project, *args):
 @pytest.fixture
 def served(project):
     """The small project built, published and served on 127.0.0.1."""
-    (project / "breathcast.toml").write_text('ratios = ["4:6", "3:6"]\n')
+    (project / "breathcast.toml").write_text(
+        'ratios = ["4:6", "3:6"]\n[podcast]\nowner_email = "anna@example.nl"\n'
+    )
     run(project, "build", "--engine", "espeak")
     site = project / "build" / "site"
     server = make_server(site, port=0)

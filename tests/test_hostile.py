@@ -24,7 +24,7 @@ def test_hostile_titles_and_descriptions_are_escaped_and_round_trip(project):
     )
     podcast_title = json.dumps(NASTY[:60], ensure_ascii=False)  # a valid TOML basic string
     (project / "breathcast.toml").write_text(
-        f'ratios = ["4:6"]\n[podcast]\ntitle = {podcast_title}\n'
+        f'ratios = ["4:6"]\n[podcast]\ntitle = {podcast_title}\nowner_email = "a@example.nl"\n'
     )
     result = run(project, "build", "--engine", "espeak")
     assert result.exit_code == 0, result.output

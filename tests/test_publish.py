@@ -22,6 +22,7 @@ BASE = "http://127.0.0.1:8765/rust"
 def site(project):
     (project / "breathcast.toml").write_text(
         'ratios = ["4:6", "3:6"]\n[podcast]\ntitle = "Rust & <verbinding> \\"nu\\""\n'
+        'owner_email = "anna@example.nl"\n'
     )
     script = project / "scripts" / "kort.md"
     script.write_text(script.read_text().replace("title: Korte test", "title: Kort & <klein>"))

@@ -255,6 +255,7 @@ def _dry_run(scripts: list[Script], options: BuildOptions, config: Config, emit)
             ratio=str(p.key.pattern),
             path=p.key.path,
             duration_s=round(duration, 1),
+            opus_path="",
             engine=engine.name,
             clips_synthesized=0,
             clips_cached=0,

@@ -18,6 +18,7 @@ from breathcast.build import build as build_episodes
 from breathcast.config import ENGINE_CHOICES, Config, load_config
 from breathcast.engines import engine_statuses
 from breathcast.errors import BreathcastError, PatternError
+from breathcast.feedcheck import check_site
 from breathcast.housekeeping import clean_outputs
 from breathcast.housekeeping import watch as watch_scripts
 from breathcast.project import check_project
@@ -158,9 +159,29 @@ def build(
 
 @cli.command()
 @click.argument("scripts", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--feed",
+    is_flag=True,
+    help="Check the published feed (build/site) against the rules podcast apps enforce.",
+)
+@click.option(
+    "--site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --feed: the published site folder.  [default: build/site]",
+)
 @click.pass_obj
-def check(project: Path, scripts) -> None:
+def check(project: Path, scripts, feed, site) -> None:
     """Validate every script (or the SCRIPTS given); exit 1 on any error."""
+    if feed:
+        with library_errors():
+            problems = check_site(site or load_config(project).path("build") / "site")
+        for problem in problems:
+            click.secho(f"error   {problem}", fg="red", err=True)
+        if problems:
+            sys.exit(1)
+        click.echo("ok      the feed keeps every rule")
+        return
     with library_errors():
         result = check_project(load_config(project), scripts)
     for script in result.scripts:
@@ -232,7 +253,9 @@ def clean(project: Path, voice_too: bool) -> None:
 
 @cli.command()
 @click.option(
-    "--base-url", required=True, help="Where the site will live, e.g. https://example.nl/rust"
+    "--base-url",
+    default=None,
+    help="Where the site will live, e.g. https://example.nl/rust  [default: [podcast] site_url]",
 )
 @click.option(
     "--out",

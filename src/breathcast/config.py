@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from breathcast.breath import BreathPattern
+from breathcast.categories import category_problem
 from breathcast.errors import ConfigError, PatternError
 
 DEFAULT_RATIOS = ("4:6", "4:4", "3:6")
 ENGINE_CHOICES = ("auto", "gtts", "espeak")
 LOUDNESS_MODES = ("dual-mono", "mono")
+MEDIUMS = ("podcast", "music", "audiobook", "newsletter", "blog")  # Podcasting 2.0's audio ones
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class VoiceSettings:
 class SoundSettings:
     sample_rate: int = 44100
     bitrate: str = "128k"
+    opus: bool = True  # an Ogg Opus file beside every MP3, a quarter of its size
+    opus_bitrate: str = "32k"
     loudness_lufs: float = -16.0  # integrated, ITU-R BS.1770-4, as heard (Apple Podcasts: -16)
     loudness_mode: str = "dual-mono"  # as heard from both speakers; "mono": one channel
     true_peak_dbtp: float = -1.0  # ceiling for the encoded MP3
@@ -60,7 +66,7 @@ class SoundSettings:
 
 @dataclass(frozen=True)
 class PodcastSettings:
-    """Who publishes the exercises: tags, cover art, and later the page and the feed."""
+    """Who publishes the exercises: tags, cover art, the page and the feed."""
 
     title: str = "Rust & verbinding"
     author: str = "De eerste 1000 dagen"
@@ -68,6 +74,19 @@ class PodcastSettings:
     language: str = "nl"
     genre: str = "Meditation"
     cover: str = ""  # a square JPEG or PNG in music/, 1400-3000 px; empty: music/cover.*
+    site_url: str = ""  # where the site lives, e.g. https://example.nl/rust (publish asks once)
+    category: str = "Health & Fitness"  # one of Apple's categories
+    subcategory: str = "Mental Health"  # one of its subcategories, or ""
+    owner_name: str = ""  # itunes:owner: Apple writes to this person; default: the author
+    owner_email: str = ""  # required by Apple, and the podcast:locked owner
+    host: str = ""  # podcast:person with the role host: the voice; default: the author
+    type: str = "episodic"  # itunes:type: episodic or serial
+    medium: str = "podcast"  # podcast:medium
+    locked: bool = True  # podcast:locked: other hosts may not import the feed
+    funding_url: str = ""  # podcast:funding: a page where listeners can support the work
+    funding_text: str = "Steun dit werk"
+    apple_verify: str = ""  # podcast:txt applepodcastsverify, to claim the feed in Apple's tools
+    new_feed_url: str = ""  # itunes:new-feed-url: set once the feed has moved
 
 
 @dataclass(frozen=True)
@@ -119,6 +138,21 @@ def _from_dict(data: dict[str, Any], root: Path, source: str) -> Config:
     skip = ("root", "source", "ratios", "voice", "sound", "podcast")
     config = _section(Config, data, source, None, skip=skip)
     config = replace(config, root=root, source=source, voice=voice, sound=sound, podcast=podcast)
+    problem = category_problem(config.podcast.category, config.podcast.subcategory)
+    if problem:
+        raise ConfigError(f"{source}: [podcast] category: {problem}")
+    if config.podcast.type not in ("episodic", "serial"):
+        raise ConfigError(f"{source}: [podcast] type = {config.podcast.type!r}; choose episodic")
+    if config.podcast.medium not in MEDIUMS:
+        raise ConfigError(
+            f"{source}: [podcast] medium = {config.podcast.medium!r}; choose one of "
+            + ", ".join(MEDIUMS)
+        )
+    if config.podcast.owner_email and not EMAIL.fullmatch(config.podcast.owner_email):
+        raise ConfigError(
+            f"{source}: [podcast] owner_email = {config.podcast.owner_email!r} is not an email "
+            "address; write it as name@example.nl"
+        )
     if config.sound.loudness_mode not in LOUDNESS_MODES:
         raise ConfigError(
             f"{source}: loudness_mode = {config.sound.loudness_mode!r} in [sound]; choose "

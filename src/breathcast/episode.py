@@ -54,6 +54,7 @@ class Episode:
     ratio: str
     path: str  # relative to the build folder
     duration_s: float
+    opus_path: str  # the Ogg Opus file beside the MP3, relative to the build folder; "" if none
     engine: str
     clips_synthesized: int  # voiced by the engine during this build
     clips_cached: int  # taken from the voice cache during this build

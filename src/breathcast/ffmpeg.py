@@ -83,9 +83,9 @@ def decode_file(path: str | Path, sample_rate: int) -> np.ndarray:
 
 
 class Listener:
-    """An ffmpeg that reads a stream on its stdin while it is being written, and returns only
-    its log: a loudness meter, say. `finish()` waits for its verdict; leaving the `with`
-    block without one stops it."""
+    """An ffmpeg that reads a stream on its stdin while it is being written: a loudness meter
+    (its verdict is its log), or a second encoder writing a file of its own. `finish()` waits
+    for it; leaving the `with` block without that stops it. `args` end with its output."""
 
     def __init__(self, args: Sequence[str], what: str):
         self.what = what
@@ -93,7 +93,7 @@ class Listener:
         command = [ffmpeg_exe(), "-hide_banner", "-nostats", "-nostdin", "-loglevel", "info"]
         try:
             self.proc = subprocess.Popen(
-                [*command, *args, "-f", "null", "-"],
+                [*command, *args],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=self._log,

@@ -10,6 +10,11 @@ from pathlib import Path
 
 from breathcast.errors import OutputError
 
+# mkstemp makes files only their owner can read; outputs get the usual mode, as `open` would
+# give them, so a web server (or a listener's download) can read what is published.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 @contextmanager
 def atomic_path(dest: str | Path) -> Iterator[Path]:
@@ -23,6 +28,7 @@ def atomic_path(dest: str | Path) -> Iterator[Path]:
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+        os.fchmod(fd, 0o666 & ~_UMASK)
         os.close(fd)
         yield Path(tmp)
         os.replace(tmp, dest)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,23 +171,29 @@ def encode_normalized(
     predicted_lufs: float,
     dest: str | Path,
     sound: SoundSettings,
-    tag: Callable[[Path], None] | None = None,
+    tag: Callable[[dict[str, Path]], None] | None = None,
 ) -> Loudness:
     """Master the mix (`length` samples of the source `mix`) and encode it to an MP3 at the
-    target loudness and under the true-peak ceiling, in one pass when the prediction holds.
+    target loudness and under the true-peak ceiling, in one pass when the prediction holds;
+    with `[sound] opus`, an Ogg Opus file beside it from the same samples, in the same pass.
 
     The MP3 is measured by ffmpeg's ebur128 while it is written. If it missed (the prediction
     was off, the limiter or the encoder moved it), the gain and the limit are corrected and it
-    is rendered and encoded again. Only the final file reaches `dest`, tags and all.
+    is rendered and encoded again. `tag` gets the finished temp files by suffix (".mp3",
+    ".opus"); only then do they reach `dest` (and its .opus), tags and all.
     """
     if not np.isfinite(predicted_lufs):
         raise AudioError(f"{dest}: the episode is silent; there is nothing to normalize")
     target, ceiling = sound.loudness_lufs, sound.true_peak_dbtp
     gain = mastering_gain(predicted_lufs, sound)
-    with atomic_path(dest) as tmp:
+    dest = Path(dest)
+    with ExitStack() as outputs:
+        files = {".mp3": outputs.enter_context(atomic_path(dest))}
+        if sound.opus:
+            files[".opus"] = outputs.enter_context(atomic_path(dest.with_suffix(".opus")))
         for _ in range(ENCODE_ATTEMPTS):
             master = Master(mix, length, sound.sample_rate, gain, ceiling - LIMITER_MARGIN_DB)
-            final = _encode_metered(master.chunks(), tmp, sound, str(dest))
+            final = _encode_metered(master.chunks(), files, sound, str(dest))
             off_target = target - final.in_mode(sound.loudness_mode)
             over_peak = final.true_peak_dbtp - sound.true_peak_dbtp
             if abs(off_target) <= LOUDNESS_TOLERANCE_LU and over_peak <= 0:
@@ -194,23 +201,57 @@ def encode_normalized(
             gain += off_target
             ceiling -= max(over_peak, 0.0) + (0.1 if over_peak > 0 else 0.0)
         if tag is not None:
-            tag(tmp)  # before the rename: the file appears complete, tags and all
+            tag(files)  # before the renames: the files appear complete, tags and all
     return final
 
 
-def _encode_metered(chunks: Iterable[np.ndarray], path: Path, sound: SoundSettings, name: str):
-    """Encode to `path`, and measure the MP3 frames in a second process as they are made."""
+def _encode_metered(
+    chunks: Iterable[np.ndarray], files: dict[str, Path], sound: SoundSettings, name: str
+) -> Loudness:
+    """Encode the MP3 (and the Opus file), and measure the MP3 frames in a second process as
+    they are made."""
     # The frames reach the meter without the Info frame (it is written last), so its decoder
     # keeps the encoder delay; trimmed, the meter's 400 ms blocks line up with the file's.
     delay = mp3.ENCODER_DELAY + mp3.DECODER_DELAY
-    listener = ffmpeg.Listener(
-        ["-f", "mp3", "-i", "pipe:0", "-af", f"atrim=start_sample={delay},{meter(True)}"],
-        f"check the encoding of {name}",
-    )
-    with listener, open(path, "wb") as file:
+    measure = ["-af", f"atrim=start_sample={delay},{meter(True)}", "-f", "null", "-"]
+    with ExitStack() as running:
+        meter_ = running.enter_context(
+            ffmpeg.Listener(
+                ["-f", "mp3", "-i", "pipe:0", *measure], f"check the encoding of {name}"
+            )
+        )
+        listeners = [meter_]
+        if ".opus" in files:
+            listeners.append(running.enter_context(ffmpeg.Listener(
+                [*opus_args(sound), "-y", str(files[".opus"])], f"encode {name} as Opus"
+            )))  # fmt: skip
+        file = running.enter_context(open(files[".mp3"], "wb"))
         try:
-            mp3.encode_mp3(chunks, file, sound.sample_rate, sound.bitrate, [listener.stdin])
-        except OSError as exc:  # the meter stopped reading: its own log says why
-            listener.finish()
+            mp3.encode_mp3(
+                chunks,
+                file,
+                sound.sample_rate,
+                sound.bitrate,
+                [meter_.stdin],
+                [listener.stdin for listener in listeners[1:]],
+            )
+        except OSError as exc:  # a listener stopped reading: its own log says why
+            for listener in listeners:
+                listener.finish()
             raise AudioError(f"could not encode {name}: {exc.strerror or exc}") from exc
-        return _parse(listener.finish(), dual_mono=True)
+        for listener in listeners[1:]:
+            listener.finish()
+        return _parse(meter_.finish(), dual_mono=True)
+
+
+def opus_args(sound: SoundSettings) -> list[str]:
+    """ffmpeg reading the 16-bit PCM that LAME gets, writing Ogg Opus: mono, 48 kHz.
+
+    The level change LAME makes is made here too, so both files sound (and measure) the same.
+    Complexity 6 encodes twice as fast as libopus' default 10, for speech at this bitrate
+    alike to the ear.
+    """
+    rate = ["-f", "s16le", "-ar", str(sound.sample_rate), "-ac", "1", "-i", "pipe:0"]
+    resample = f"volume={ENCODER_GAIN_DB}dB,aresample=48000:resampler=soxr"
+    encode = ["-c:a", "libopus", "-b:a", sound.opus_bitrate, "-compression_level", "6"]
+    return [*rate, "-af", resample, *encode, "-f", "ogg"]

@@ -78,7 +78,11 @@ def script_inputs(
         "sound": asdict(config.sound),
         "render": f"{RENDER_VERSION}.{PREPARE_VERSION}.{CACHE_VERSION}",
         "music": _file_digest(config.root / script.music_path) if script.music_path else "",
-        "tags": _digest([asdict(podcast), [_file_digest(p) for p in covers if p.is_file()]]),
+        # What the tags say (the rest of [podcast] is for the page and the feed only).
+        "tags": _digest(
+            [podcast.title, podcast.author, podcast.genre]
+            + [_file_digest(p) for p in covers if p.is_file()]
+        ),
     }
 
 
@@ -173,8 +177,11 @@ class Manifest:
         entry = self.entries.get(relative)
         if entry is None:
             return ["it was never built"]
-        if not all(p.is_file() for p in (output, output.with_suffix(".vtt"))):
-            return ["its MP3 or transcript is missing"]
+        outputs = [output, output.with_suffix(".vtt")]
+        if inputs["sound"].get("opus"):
+            outputs.append(output.with_suffix(".opus"))
+        if not all(p.is_file() for p in outputs):
+            return ["its MP3, Opus file or transcript is missing"]
         old = entry["inputs"]
         if old.get("version") != MANIFEST_VERSION:
             return ["it was built by an earlier breathcast"]

@@ -143,12 +143,14 @@ def encode_mp3(
     sample_rate: int,
     bitrate: str,
     listeners: Sequence[BinaryIO] = (),
+    pcm_listeners: Sequence[BinaryIO] = (),
 ) -> Mp3Stream:
     """Encode mono float chunks into `dest` (a seekable file, empty), as they come.
 
     The MPEG frames also go to every `listener` as they are made (say, the stdin of a
     loudness meter), without the Info frame, which is written into the file's first frame
-    at the end. An error on either side stops both and is raised here.
+    at the end. The 16-bit PCM that LAME encodes goes to every `pcm_listener` (a second
+    encoder, say). An error on either side stops both and is raised here.
     """
     import lameenc  # only the build needs it
 
@@ -182,6 +184,8 @@ def encode_mp3(
             while (chunk := todo.get()) is not None:
                 samples += len(chunk) // 2
                 emit(bytes(encoder.encode(chunk)))
+                for listener in pcm_listeners:
+                    listener.write(chunk)
             if samples:  # lameenc refuses to flush what never started
                 emit(bytes(encoder.flush()))
         except BaseException as exc:  # handed to the caller, who raises it

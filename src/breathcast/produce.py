@@ -34,7 +34,7 @@ from breathcast.loudness import encode_normalized, miss_warning, predict_lufs
 from breathcast.render import Mixer
 from breathcast.script import Script
 from breathcast.sidecars import chapter_spans, chapters_json, cover_image, webvtt
-from breathcast.tags import EpisodeTags, write_tags
+from breathcast.tags import EpisodeTags, write_opus_tags, write_tags
 from breathcast.timeline import Timeline, plan
 from breathcast.voice import VoicedScript
 
@@ -91,7 +91,7 @@ def make_episode(
     try:
         timeline, mixer = episode_mixer(script, key.pattern, voiced, config)
 
-        def tag(path: Path) -> None:
+        def tag(files: dict[str, Path]) -> None:
             tags = EpisodeTags(
                 title=key.title(script.title),
                 artist=podcast.author,
@@ -101,7 +101,9 @@ def make_episode(
                 cover=cover.result(),
                 chapters=tuple(chapter_spans(timeline)),
             )
-            write_tags(path, tags)
+            write_tags(files[".mp3"], tags)
+            if ".opus" in files:
+                write_opus_tags(files[".opus"], tags)
 
         warnings += [f"{note} (at {key.pattern})" for note in timeline.warnings]
 
@@ -134,6 +136,7 @@ def make_episode(
         clips_synthesized=voiced.synthesized,
         clips_cached=voiced.cached,
         offline_voice=voiced.engine in OFFLINE_ENGINES,
+        opus_path=str(Path(key.path).with_suffix(".opus")) if config.sound.opus else "",
         loudness_lufs=level.heard_lufs,
         loudness_mono_lufs=level.mono_lufs,
         loudness_range_lu=level.range_lu,

@@ -75,6 +75,15 @@ def check_project(config: Config, names: Sequence[str | Path] = ()) -> CheckResu
     scripts, errors = check_scripts(find_scripts(config, names))
     advice = pattern_warnings(p for s in scripts for p in patterns_for(s, config))
     advice += [note for script in scripts for note in lint_script(script)]
+    for script in scripts:
+        offered = patterns_for(script, config)
+        if script.recommended is not None and script.recommended not in offered:
+            built = ", ".join(str(p) for p in offered)
+            advice.append(
+                f"{script.path}:{script.line_of('recommended')}: recommended: "
+                f"{script.recommended} is not one of the ratios it is built at ({built}); "
+                "the page can only offer what is built"
+            )
     try:
         lexicon = read_lexicon(config.path("scripts") / LEXICON_FILE)
     except ScriptError as exc:

@@ -1,7 +1,8 @@
 """The static site: a Dutch download page and a podcast feed, ready for any static host.
 
 Audio is published under content-hashed ASCII names, so rebuilt audio gets a new URL while
-its GUID stays the same, and unchanged audio keeps its URL byte for byte.
+its GUID stays the same, and unchanged audio keeps its URL byte for byte. The feed is checked
+against the rules that get feeds rejected before anything of the page or feed is written.
 """
 
 from __future__ import annotations
@@ -21,13 +22,17 @@ from breathcast.breath import BreathPattern
 from breathcast.config import Config
 from breathcast.episode import EpisodeKey, clock
 from breathcast.errors import PublishError
+from breathcast.feedcheck import check_feed
 from breathcast.files import atomic_write
 from breathcast.manifest import Manifest
-from breathcast.script import read_script
-from breathcast.sidecars import cover_image
+from breathcast.project import patterns_for
+from breathcast.script import Script, read_script
+from breathcast.sidecars import cover_image, read_webvtt
 
 PUBLISHED_NAME = "published.json"  # first publication date of every GUID
+SITE_ASSETS = ("sw.js", "site.js")  # the page's own scripts, copied as they are
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BASE_URL = re.compile(r"https?://[\x21-\x7e]+")
 
 
 @dataclass(frozen=True)
@@ -36,17 +41,33 @@ class PublishedEpisode:
     title: str
     description: str
     audio: str  # site-relative URLs
+    opus: str  # "" when the build made no Opus file
     transcript: str
     chapters_url: str
+    image: str
     size: int
+    opus_size: int
     seconds: int
     pub_date: str
-    counts: str
+    ratio: str  # "4:6"
+    words: str  # "in 4, uit 6"
+    counts: str  # "in 4 tellen, uit 6 tellen"
     anchor: str
     minutes: str
     size_mb: str
+    opus_mb: str
     offline: bool
-    chapter_list: tuple[tuple[str, str], ...]
+    chapter_list: tuple[tuple[float, str, str], ...]  # (start s, m:ss, title)
+    cues: tuple[tuple[float, float, str], ...]  # (start s, end s, text): follow along
+
+
+@dataclass(frozen=True)
+class Exercise:
+    slug: str
+    title: str
+    description: str
+    advice: str  # "Nieuw? Begin met in 4, uit 6."
+    episodes: tuple[PublishedEpisode, ...]
 
 
 def _environment() -> Environment:
@@ -59,21 +80,38 @@ def _environment() -> Environment:
     return env
 
 
-def _hashed_copy(source: Path, folder: Path, stem: str, digest: str, suffix: str) -> str:
-    name = f"{stem}-{digest}{suffix}"
+def _hashed_copy(data: bytes, folder: Path, stem: str, suffix: str) -> str:
+    """`data` under a name that changes with it; written once, kept while it is used."""
+    name = f"{stem}-{hashlib.sha256(data).hexdigest()[:8]}{suffix}"
     target = folder / name
     if not target.is_file():
-        atomic_write(target, source.read_bytes())
-    return f"audio/{name}"
+        atomic_write(target, data)
+    return f"{folder.name}/{name}"
+
+
+def site_address(config: Config, base_url: str | None) -> str:
+    """--base-url, else `[podcast] site_url`; ASCII http(s) either way."""
+    address = (base_url or config.podcast.site_url).rstrip("/")
+    if not address:
+        raise PublishError(
+            "where will the site live? Pass --base-url https://example.nl/rust, or set "
+            "[podcast] site_url in breathcast.toml"
+        )
+    if not _BASE_URL.fullmatch(address):
+        raise PublishError(f"--base-url {address!r} must be an ASCII http(s) URL")
+    return address
 
 
 def publish(
-    config: Config, base_url: str, out: Path | None = None, allow_offline: bool = False
+    config: Config,
+    base_url: str | None = None,
+    out: Path | None = None,
+    allow_offline: bool = False,
 ) -> Path:
-    """Write `index.html`, `feed.xml`, the cover and the audio into the site folder."""
-    base_url = base_url.rstrip("/")
-    if not re.fullmatch(r"https?://[\x21-\x7e]+", base_url):
-        raise PublishError(f"--base-url {base_url!r} must be an ASCII http(s) URL")
+    """Write `index.html`, `feed.xml`, the covers, the audio and the page's scripts into the
+    site folder; a `PublishError` (and nothing of the page or feed written) when the feed
+    would break one of the rules podcast apps reject feeds for."""
+    base_url = site_address(config, base_url)
     build_dir = config.path("build")
     site = out or build_dir / "site"
     manifest = Manifest.load(build_dir)
@@ -88,79 +126,151 @@ def publish(
             + "; rebuild them online with `breathcast build --engine gtts`, "
             "or publish anyway with --allow-offline-voice"
         )
-    audio = site / "audio"
-    audio.mkdir(parents=True, exist_ok=True)
     published_file = site / PUBLISHED_NAME
     try:
         first_published = json.loads(published_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         first_published = {}
     now = email.utils.format_datetime(datetime.now(UTC))
+    podcast = config.podcast
 
-    exercises: dict[str, dict] = {}
-    episodes: list[PublishedEpisode] = []
+    scripts: dict[str, Script] = {}
+    by_script: dict[str, list[PublishedEpisode]] = {}
     used: set[str] = set()
     for record in records:
         mp3 = build_dir / record["path"]
         if not mp3.is_file():
             continue
-        script = read_script(record["script"])
+        script = scripts.setdefault(record["script"], read_script(record["script"]))
         key = EpisodeKey(script.slug, BreathPattern.parse(record["ratio"]))
-        data = mp3.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()[:8]
-        stem = key.stem
-        urls = [
-            _hashed_copy(mp3, audio, stem, digest, ".mp3"),
-            _hashed_copy(mp3.with_suffix(".vtt"), audio, stem, digest, ".vtt"),
-            _hashed_copy(mp3.with_suffix(".chapters.json"), audio, stem, digest, ".chapters.json"),
-        ]
-        used.update(Path(url).name for url in urls)
-        guid = key.guid  # never changes for this script and pattern
-        first_published.setdefault(guid, now)
-        chapters = json.loads(mp3.with_suffix(".chapters.json").read_text(encoding="utf-8"))
-        seconds = round(record["duration_s"])
-        episode = PublishedEpisode(
-            guid=guid,
-            title=key.title(script.title),
-            description=f"{script.description} Adem {key.pattern.in_counts}.".strip(),
-            audio=urls[0],
-            transcript=urls[1],
-            chapters_url=urls[2],
-            size=len(data),
-            seconds=seconds,
-            pub_date=first_published[guid],
-            counts=key.pattern.in_counts,
-            anchor=stem,
-            minutes=f"{clock(record['duration_s'])} min",
-            size_mb=f"{len(data) / 1e6:.1f}".replace(".", ","),
-            offline=bool(record.get("offline_voice")),
-            chapter_list=tuple((clock(c["startTime"]), c["title"]) for c in chapters["chapters"]),
-        )
-        episodes.append(episode)
-        exercise = exercises.setdefault(
-            script.slug, {"title": script.title, "description": script.description, "episodes": []}
-        )
-        exercise["episodes"].append(episode)
+        first_published.setdefault(key.guid, now)
+        episode = _published(config, site, script, key, mp3, record, first_published[key.guid])
+        used.update(Path(url).name for url in _urls(episode))
+        by_script.setdefault(script.path, []).append(episode)
 
-    for stale in audio.iterdir():  # audio no episode points at any more
-        if stale.name not in used:
-            stale.unlink()
-    cover_data, mime = cover_image(config.root, config.podcast.cover, config.podcast.title, "")
+    for folder in (site / "audio", site / "covers"):  # what no episode points at any more
+        for stale in folder.iterdir() if folder.is_dir() else ():
+            if stale.name not in used:
+                stale.unlink()
+    cover_data, mime = cover_image(config.root, podcast.cover, podcast.title, "")
     cover = "cover.jpg" if mime == "image/jpeg" else "cover.png"
     atomic_write(site / cover, cover_data)
+    exercises = _exercises(config, scripts, by_script)
+    episodes = [e for exercise in exercises for e in exercise.episodes]
     podcast_guid = uuid.uuid5(uuid.NAMESPACE_URL, re.sub(r"^https?://", "", base_url) + "/feed.xml")
     env = _environment()
     context = {
-        "podcast": config.podcast,
+        "podcast": podcast,
+        "owner_name": podcast.owner_name or podcast.author,
+        "host": podcast.host or podcast.author,
         "base_url": base_url,
         "cover": cover,
         "podcast_guid": podcast_guid,
         "episodes": episodes,
-        "exercises": list(exercises.values()),
+        "exercises": exercises,
+        "opus_bps": parse_rate(config.sound.opus_bitrate),
+        "images": sorted({e.image for e in episodes}),
+        "version": hashlib.sha256("".join(_urls_all(episodes)).encode()).hexdigest()[:12],
     }
-    atomic_write(site / "feed.xml", env.get_template("feed.xml").render(context).encode("utf-8"))
+    feed = env.get_template("feed.xml").render(context)
+    problems = check_feed(feed, site)
+    if problems:
+        raise PublishError(
+            "the feed would be refused by podcast apps, so nothing was published:\n"
+            + "\n".join(f"  - {problem}" for problem in problems)
+        )
+    for asset in SITE_ASSETS:
+        atomic_write(site / asset, env.get_template(asset).render(context).encode("utf-8"))
+    atomic_write(site / "feed.xml", feed.encode("utf-8"))
     atomic_write(
         site / "index.html", env.get_template("index.html").render(context).encode("utf-8")
     )
     atomic_write(published_file, json.dumps(first_published, indent=1).encode("utf-8"))
     return site
+
+
+def _published(
+    config: Config, site: Path, script: Script, key: EpisodeKey, mp3: Path, record: dict, date: str
+) -> PublishedEpisode:
+    """One episode's files copied under hashed names, and what the page and feed say of it."""
+    audio = site / "audio"
+    data = mp3.read_bytes()
+    stem = f"{key.stem}-{hashlib.sha256(data).hexdigest()[:8]}"  # sidecars follow the audio
+    opus_file = mp3.with_suffix(".opus")
+    opus_data = opus_file.read_bytes() if record.get("opus_path") and opus_file.is_file() else b""
+    chapters = json.loads(mp3.with_suffix(".chapters.json").read_text(encoding="utf-8"))
+    image, _ = cover_image(config.root, config.podcast.cover, script.title, config.podcast.title)
+    seconds = record["duration_s"]
+    return PublishedEpisode(
+        guid=key.guid,
+        title=key.title(script.title),
+        description=f"{script.description} Adem {key.pattern.in_counts}.".strip(),
+        audio=_hashed_copy(data, audio, key.stem, ".mp3"),
+        opus=_hashed_copy(opus_data, audio, key.stem, ".opus") if opus_data else "",
+        transcript=_copy_as(mp3.with_suffix(".vtt"), audio, stem, ".vtt"),
+        chapters_url=_copy_as(mp3.with_suffix(".chapters.json"), audio, stem, ".chapters.json"),
+        image=_hashed_copy(image, site / "covers", script.slug, ".png"),
+        size=len(data),
+        opus_size=len(opus_data),
+        seconds=round(seconds),
+        pub_date=date,
+        ratio=str(key.pattern),
+        words=key.pattern.in_words,
+        counts=key.pattern.in_counts,
+        anchor=key.stem,
+        minutes=f"{clock(seconds)} min",
+        size_mb=f"{len(data) / 1e6:.1f}".replace(".", ","),
+        opus_mb=f"{len(opus_data) / 1e6:.1f}".replace(".", ","),
+        offline=bool(record.get("offline_voice")),
+        chapter_list=tuple(
+            (c["startTime"], clock(c["startTime"]), c["title"]) for c in chapters["chapters"]
+        ),
+        cues=tuple(read_webvtt(mp3.with_suffix(".vtt").read_text(encoding="utf-8"))),
+    )
+
+
+def parse_rate(text: str) -> int:
+    """`32k` -> 32000 (bits per second)."""
+    value = text.strip().lower()
+    return int(float(value[:-1]) * 1000) if value.endswith("k") else int(value)
+
+
+def _copy_as(source: Path, folder: Path, stem: str, suffix: str) -> str:
+    name = f"{stem}{suffix}"
+    if not (folder / name).is_file():
+        atomic_write(folder / name, source.read_bytes())
+    return f"{folder.name}/{name}"
+
+
+def _urls(episode: PublishedEpisode) -> list[str]:
+    return [u for u in (episode.audio, episode.opus, episode.transcript, episode.chapters_url,
+                        episode.image) if u]  # fmt: skip
+
+
+def _urls_all(episodes: list[PublishedEpisode]) -> list[str]:
+    return [url for episode in episodes for url in _urls(episode)]
+
+
+def _exercises(
+    config: Config, scripts: dict[str, Script], by_script: dict[str, list[PublishedEpisode]]
+) -> list[Exercise]:
+    """Exercises in their `order:` (unnumbered ones after, by title), each with its
+    recommended ratio first and the others as the script or the project lists them."""
+    exercises = []
+    ordered = sorted(scripts.values(), key=lambda s: (s.order is None, s.order or 0, s.title))
+    for script in ordered:
+        listed = [str(p) for p in patterns_for(script, config)]
+        episodes = sorted(
+            by_script.get(script.path, []),
+            key=lambda e: listed.index(e.ratio) if e.ratio in listed else len(listed),
+        )
+        if not episodes:
+            continue
+        recommended = str(script.recommended) if script.recommended else None
+        first = [e for e in episodes if e.ratio == recommended]
+        rest = [e for e in episodes if e.ratio != recommended]
+        advice = f"Nieuw? Begin met {first[0].words}." if first else ""
+        exercises.append(
+            Exercise(script.slug, script.title, script.description, advice, (*first, *rest))
+        )
+    return exercises

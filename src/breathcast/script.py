@@ -17,7 +17,7 @@ MAX_PAUSE_S = 600.0
 MAX_BREATHE_S = 3600.0
 MAX_BREATHE_CYCLES = 360
 
-FRONT_MATTER_KEYS = ("title", "description", "ratios", "ambient", "tempo")
+FRONT_MATTER_KEYS = ("title", "description", "ratios", "ambient", "tempo", "order", "recommended")
 MIN_TEMPO, MAX_TEMPO = 0.5, 2.0
 WATER = "water"
 MUSIC_FOLDER = "music"
@@ -78,6 +78,8 @@ class Script:
     ratios: tuple[BreathPattern, ...] = ()  # front-matter override of the project's ratios
     ambient: str = ""  # "", "water", or a path under music/
     tempo: float | None = None  # overrides the project's voice tempo
+    order: int | None = None  # where the page lists it: 1 first; unnumbered ones follow
+    recommended: BreathPattern | None = None  # the ratio the page offers first
     front_lines: tuple[tuple[str, int], ...] = ()  # (front-matter key, its line)
 
     def line_of(self, key: str) -> int:
@@ -182,6 +184,21 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
                 f"tempo: {value!r} must be a number from {MIN_TEMPO:g} to {MAX_TEMPO:g}; "
                 "0.9 speaks 10% slower",
             )
+    order = None
+    if "order" in meta:
+        value, line = meta["order"]
+        if not value.isdigit() or int(value) < 1:
+            raise ScriptError(
+                path, line, f"order: {value!r} must be a whole number from 1; 1 comes first"
+            )
+        order = int(value)
+    recommended = None
+    if "recommended" in meta:
+        value, line = meta["recommended"]
+        try:
+            recommended = BreathPattern.parse(value)
+        except PatternError as exc:
+            raise ScriptError(path, line, str(exc)) from exc
     steps = _body(lines, body_start, path)
     if not any(isinstance(s, Speech) for s in steps):
         raise ScriptError(
@@ -197,6 +214,8 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
         ratios=ratios,
         ambient=ambient,
         tempo=tempo,
+        order=order,
+        recommended=recommended,
         front_lines=tuple((key, line) for key, (_, line) in meta.items()),
     )
 

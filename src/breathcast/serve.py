@@ -23,6 +23,8 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
     extensions_map = {
         **SimpleHTTPRequestHandler.extensions_map,
         ".mp3": "audio/mpeg",
+        ".opus": "audio/ogg",
+        ".js": "text/javascript",
         ".vtt": "text/vtt",
         ".xml": "application/rss+xml",
         ".json": "application/json",

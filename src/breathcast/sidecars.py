@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -34,6 +35,18 @@ def webvtt(timeline: Timeline) -> str:
         for n, c in enumerate(timeline.clips, start=1)
     ]
     return "WEBVTT\n\n" + "\n\n".join(cues) + "\n"
+
+
+_CUE = re.compile(r"(\d+):(\d\d):(\d\d)\.(\d{3}) --> (\d+):(\d\d):(\d\d)\.(\d{3})\n(.+)")
+
+
+def read_webvtt(text: str) -> list[tuple[float, float, str]]:
+    """The cues of a transcript this module wrote: (start s, end s, text)."""
+
+    def seconds(h: str, m: str, s: str, ms: str) -> float:
+        return int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+
+    return [(seconds(*c[:4]), seconds(*c[4:8]), c[8]) for c in _CUE.findall(text)]
 
 
 def chapter_spans(timeline: Timeline) -> list[tuple[int, int, str]]:

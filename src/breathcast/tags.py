@@ -1,10 +1,14 @@
-"""ID3 tags, written with mutagen: title, people, comment, cover art and chapters."""
+"""Tags, written with mutagen: title, people, comment, cover art and chapters, as ID3 in the
+MP3 and as Vorbis comments in the Ogg Opus file."""
 
 from __future__ import annotations
 
+import base64
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from mutagen.flac import Picture
 from mutagen.id3 import (
     APIC,
     CHAP,
@@ -19,6 +23,26 @@ from mutagen.id3 import (
     ID3NoHeaderError,
     PictureType,
 )
+from mutagen.id3._tags import save_frame  # the one frame writer mutagen itself uses
+from mutagen.oggopus import OggOpus
+
+
+class _ChaptersInOrder(ID3):
+    """ID3 that writes its CHAP frames in time order.
+
+    mutagen orders frames by size when it saves, which scrambles chapters for readers that go
+    by the frames' order and ignore the CTOC (ffmpeg, and everything built on it).
+    """
+
+    def _write(self, config):
+        chapters = sorted(self.getall("CHAP"), key=lambda frame: frame.start_time)
+        self.delall("CHAP")
+        try:
+            head = super()._write(config)
+        finally:
+            for frame in chapters:
+                self.add(frame)
+        return head + b"".join(save_frame(frame, config=config) for frame in chapters)
 
 
 @dataclass(frozen=True)
@@ -34,9 +58,9 @@ class EpisodeTags:
 
 def write_tags(path: str | Path, tags: EpisodeTags) -> None:
     try:
-        id3 = ID3(path)
+        id3 = _ChaptersInOrder(path)
     except ID3NoHeaderError:
-        id3 = ID3()
+        id3 = _ChaptersInOrder()
     id3.clear()
     id3.add(TIT2(encoding=3, text=tags.title))
     id3.add(TPE1(encoding=3, text=tags.artist))
@@ -66,3 +90,32 @@ def write_tags(path: str | Path, tags: EpisodeTags) -> None:
                 )
             )
     id3.save(path, v2_version=3)
+
+
+def write_opus_tags(path: str | Path, tags: EpisodeTags) -> None:
+    """The same tags as Vorbis comments: the cover as a METADATA_BLOCK_PICTURE, and chapters
+    as CHAPTERnnn / CHAPTERnnnNAME, which ffmpeg and most Ogg players read."""
+    from PIL import Image  # only for the cover's size
+
+    audio = OggOpus(path)
+    audio.tags.clear()
+    audio["TITLE"] = tags.title
+    audio["ARTIST"] = tags.artist
+    audio["ALBUM"] = tags.album
+    audio["GENRE"] = tags.genre
+    audio["COMMENT"] = tags.comment
+    if tags.cover:
+        data, mime = tags.cover
+        picture = Picture()
+        picture.type, picture.mime, picture.desc, picture.data = 3, mime, "cover", data
+        with Image.open(io.BytesIO(data)) as image:
+            picture.width, picture.height = image.size
+            picture.depth = 24
+        audio["METADATA_BLOCK_PICTURE"] = base64.b64encode(picture.write()).decode("ascii")
+    for n, (start, _end, title) in enumerate(tags.chapters, start=1):
+        hours, rest = divmod(start, 3_600_000)
+        minutes, rest = divmod(rest, 60_000)
+        seconds, ms = divmod(rest, 1000)
+        audio[f"CHAPTER{n:03d}"] = f"{hours:02d}:{minutes:02d}:{seconds:02d}.{ms:03d}"
+        audio[f"CHAPTER{n:03d}NAME"] = title
+    audio.save()

@@ -1,0 +1,189 @@
+"""The listener page in real Chromium (Playwright driving Debian's chromium): it follows the
+voice, seeks where you tap, tells the lock screen the chapter, and keeps working offline.
+
+`.ci/run` installs chromium. Without it (or without the playwright package) these tests skip,
+saying why.
+"""
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import SMALL_SCRIPT
+from conftest import run_cli as run
+
+from breathcast.serve import make_server
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+pytestmark = pytest.mark.skipif(
+    shutil.which("chromium") is None, reason="chromium is not installed (apt-get install chromium)"
+)
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]  # fmt: skip
+SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def accessibility_violations(page) -> list[str]:
+    """What axe-core (WCAG 2.1 A and AA rules) finds on the page, as `rule: target` lines."""
+    if not AXE.is_file():
+        pytest.skip("axe-core is missing (npm ci --prefix tests/js)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a',"
+        " 'wcag21aa']})"
+    )
+    assert len(result["passes"]) > 10  # it really checked: contrast, labels, lang, names…
+    return [f"{v['id']}: {n['target']}" for v in result["violations"] for n in v["nodes"]]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    project = tmp_path_factory.mktemp("page")
+    (project / "scripts").mkdir()
+    script = SMALL_SCRIPT.replace("title: Korte test", "title: Korte test\nrecommended: 4:6")
+    (project / "scripts" / "kort.md").write_text(script, encoding="utf-8")
+    (project / "breathcast.toml").write_text(
+        'ratios = ["4:6", "3:6"]\n[podcast]\nowner_email = "anna@example.nl"\n'
+    )
+    assert run(project, "build", "--engine", "espeak").exit_code == 0
+    result = run(project, "publish", "--base-url", "http://127.0.0.1:1/x", "--allow-offline-voice")
+    assert result.exit_code == 0, result.output
+    return project / "build" / "site"
+
+
+class Served:
+    def __init__(self, folder: Path):
+        self.server = make_server(folder, 0)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def watched(page, origin: str) -> tuple[list[str], list[str]]:
+    """Console errors, and requests to anywhere but the site."""
+    errors: list[str] = []
+    strangers: list[str] = []
+    page.on(
+        "console",
+        lambda m: errors.append(f"{m.text} {m.location['url']}") if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: None if r.url.startswith(origin) else strangers.append(r.url))
+    return errors, strangers
+
+
+@pytest.mark.parametrize(("name", "width", "height"), [("phone", 390, 844), ("desktop", 1280, 900)])
+def test_the_page_at_phone_and_desktop_width(site, browser, name, width, height):
+    served = Served(site)
+    try:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        errors, strangers = watched(page, served.url)
+        page.goto(served.url)
+        page.wait_for_load_state("networkidle")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"page-{name}.png"), full_page=True)
+        assert page.locator("html").get_attribute("lang") == "nl"
+        assert page.locator("article.versie").count() == 2
+        # Nothing wider than the screen: readable on a phone without sideways scrolling.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        for details in page.locator("details").all():
+            details.locator("summary").click()  # check the folded parts too
+        assert accessibility_violations(page) == []
+        assert (errors, strangers) == ([], [])
+    finally:
+        served.stop()
+
+
+def test_the_text_follows_the_voice_and_a_tapped_line_seeks(site, browser):
+    served = Served(site)
+    try:
+        page = browser.new_page()
+        errors, strangers = watched(page, served.url)
+        page.goto(served.url + "#kort-4-6")
+        version = page.locator("#kort-4-6")
+        version.locator("details.meelezen summary").click()
+        lines = version.locator(".tekst li")
+        starts = [float(s) for s in lines.evaluate_all("ls => ls.map(l => l.dataset.start)")]
+        assert len(starts) == 3
+        audio = version.locator("audio")
+        audio.evaluate("(a, t) => { a.currentTime = t }", starts[1] + 0.2)
+        page.wait_for_function(
+            "() => document.querySelector('#kort-4-6 .tekst li[aria-current=true]')"
+        )
+        current = lines.evaluate_all("ls => ls.findIndex(l => l.getAttribute('aria-current'))")
+        assert current == 1
+        lines.nth(2).locator("button").click()  # tap the third line: it plays from there
+        page.wait_for_function("() => !document.querySelector('#kort-4-6 audio').paused")
+        time = audio.evaluate("a => a.currentTime")
+        assert starts[2] <= time < starts[2] + 1.5
+        assert lines.nth(2).get_attribute("aria-current") == "true"
+        # The lock screen and the notification show the chapter being heard.
+        page.wait_for_function("() => navigator.mediaSession.metadata !== null")
+        metadata = page.evaluate(
+            "() => { const m = navigator.mediaSession.metadata;"
+            " return [m.title, m.artist, m.album, m.artwork.length] }"
+        )
+        assert metadata == ["Ademen", "Korte test · adem in 4, uit 6", "Rust & verbinding · "
+                            "De eerste 1000 dagen", 1]  # fmt: skip
+        version.locator("details.hoofdstukken summary").click()
+        version.locator(".hoofdstukken button").first.click()  # a chapter seeks too
+        page.wait_for_function("() => document.querySelector('#kort-4-6 audio').currentTime < 1")
+        assert (errors, strangers) == ([], [])
+    finally:
+        served.stop()
+
+
+def test_a_kept_exercise_plays_with_the_server_stopped(site, browser):
+    served = Served(site)
+    context = browser.new_context()
+    page = context.new_page()
+    errors, _ = watched(page, served.url)
+    page.goto(served.url)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
+    keep = page.locator("#kort-4-6 button.bewaar")
+    keep.click()
+    page.wait_for_function(
+        "() => document.querySelector('#kort-4-6 button.bewaar')"
+        ".getAttribute('aria-pressed') === 'true'"
+    )
+    assert "ook zonder internet" in page.locator("#kort-4-6 .status").text_content()
+    src = page.locator("#kort-4-6 audio").get_attribute("src")
+    assert page.evaluate(
+        "async (src) => Boolean(await (await caches.open('breathcast-audio'))"
+        ".match(new URL(src, location.href).href))",
+        src,
+    )
+    served.stop()  # no server any more: the phone is offline
+    page.reload()
+    assert page.locator("h1").text_content() == "Rust & verbinding"
+    page.locator("#kort-4-6 audio").evaluate("a => a.play()")
+    page.wait_for_function(
+        "() => document.querySelector('#kort-4-6 audio').currentTime > 1.0", timeout=20000
+    )
+    duration = page.locator("#kort-4-6 audio").evaluate("a => a.duration")
+    assert 30 < duration < 40  # the whole kept episode, served in ranges by the worker
+    # The version that was not kept cannot load offline, and the page says so, kindly.
+    page.wait_for_function(
+        "() => document.querySelector('#kort-3-6 .status').textContent.includes('bewaard')"
+    )
+    assert [e for e in errors if not e.startswith("Failed to load resource")] == []
+    assert all("/audio/kort-3-6-" in e for e in errors)
+    context.close()
