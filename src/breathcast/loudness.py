@@ -142,6 +142,18 @@ def loudness_curve(chunks: Iterable[np.ndarray], sound: SoundSettings) -> np.nda
     return np.where(np.isnan(values), -np.inf, values)
 
 
+def loudness_range(short_term_lufs: np.ndarray) -> float:
+    """EBU Tech 3342's loudness range of a short-term curve: the spread between its 10th and
+    95th percentiles, after the absolute (-70 LUFS) and relative (-20 LU) gates."""
+    values = short_term_lufs[np.isfinite(short_term_lufs) & (short_term_lufs > -70)]
+    if not values.size:
+        return 0.0
+    power = 10 ** (values / 10)
+    values = values[values > 10 * np.log10(power.mean()) - 20]
+    low, high = np.percentile(values, [10, 95])
+    return float(high - low)
+
+
 def miss_warning(dest: str | Path, measured: Loudness, sound: SoundSettings) -> str | None:
     """What to tell the user when an episode did not reach the loudness target."""
     level = measured.in_mode(sound.loudness_mode)
@@ -248,10 +260,11 @@ def opus_args(sound: SoundSettings) -> list[str]:
     """ffmpeg reading the 16-bit PCM that LAME gets, writing Ogg Opus: mono, 48 kHz.
 
     The level change LAME makes is made here too, so both files sound (and measure) the same.
-    Complexity 6 encodes twice as fast as libopus' default 10, for speech at this bitrate
-    alike to the ear.
+    Complexity 6 and 60 ms frames (no one needs low latency in a podcast, and bigger frames
+    waste fewer bits) encode more than twice as fast as libopus' defaults.
     """
     rate = ["-f", "s16le", "-ar", str(sound.sample_rate), "-ac", "1", "-i", "pipe:0"]
     resample = f"volume={ENCODER_GAIN_DB}dB,aresample=48000:resampler=soxr"
     encode = ["-c:a", "libopus", "-b:a", sound.opus_bitrate, "-compression_level", "6"]
+    encode += ["-frame_duration", "60"]
     return [*rate, "-af", resample, *encode, "-f", "ogg"]

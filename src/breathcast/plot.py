@@ -22,6 +22,7 @@ from breathcast.loudness import (  # noqa: E402
     DUAL_MONO_LU,
     LIMITER_MARGIN_DB,
     loudness_curve,
+    loudness_range,
     target_mono_lufs,
 )
 from breathcast.master import Master  # noqa: E402
@@ -103,8 +104,11 @@ def draw_timeline(
         sharex=True,
         gridspec_kw={"height_ratios": [3, 2]},
     )
+    heard_target = target_mono_lufs(sound) + DUAL_MONO_LU
     fig.suptitle(
-        f"{script.title}  ·  {timeline.pattern.in_words}  ·  {clock(total)}",
+        f"{script.title}  ·  {timeline.pattern.in_words}  ·  {clock(total)}  ·  "
+        f"{heard_target:.0f} LUFS zoals gehoord ({heard_target - DUAL_MONO_LU:.0f} mono)  ·  "
+        f"LRA {loudness_range(short_term_lufs):.1f} LU",
         fontsize=14,
         x=0.01,
         ha="left",
