@@ -121,12 +121,15 @@ async function setUpOffline(version) {
     return;
   }
   const url = new URL(button.dataset.audio, location.href).href;
+  const audio = version.querySelector("audio");
   const cache = await caches.open(AUDIO_CACHE);
-  version.querySelector("audio").addEventListener("error", async () => {
+  const notKept = async () => {
     if (!(await cache.match(url))) {
       status.textContent = "Zonder internet speelt alleen wat je hebt bewaard. Deze versie nog niet.";
     }
-  });
+  };
+  audio.addEventListener("error", notKept);
+  if (audio.error) notKept(); // it failed while the cache was still opening
   const show = (kept) => {
     button.setAttribute("aria-pressed", String(kept));
     button.textContent = kept ? "Bewaard op dit apparaat" : "Bewaar offline";
