@@ -38,7 +38,9 @@ def accessibility_violations(page) -> list[str]:
         " 'wcag21aa']})"
     )
     assert len(result["passes"]) > 10  # it really checked: contrast, labels, lang, names…
-    return [f"{v['id']}: {n['target']}" for v in result["violations"] for n in v["nodes"]]
+    found = [f"{v['id']}: {n['target']}" for v in result["violations"] for n in v["nodes"]]
+    print("\n".join(found))  # shown when a test fails
+    return found
 
 
 @pytest.fixture(scope="module")

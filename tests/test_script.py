@@ -209,14 +209,14 @@ def test_lint_gives_advice_with_file_and_line():
         + "# Einde\n",  # 13: no speech
         "s.md",
     )
-    notes = lint_script(script)
+    notes = [str(note) for note in lint_script(script)]
     assert [n.split(":")[1] for n in notes] == ["5", "7", "11", "12", "13"]
     assert "chapter 'Leeg' has no speech" in notes[0]
     assert "no spoken introduction" in notes[1]
     assert "two pauses in a row" in notes[2]
     assert "a long line (129 characters)" in notes[3]
     lexicon = Lexicon((("Hallo", "hal-lo", 1), ("NICU", "nie-kuu", 2)), "scripts/uitspraak.txt")
-    assert lint_lexicon(lexicon, [script]) == [
+    assert [str(note) for note in lint_lexicon(lexicon, [script])] == [
         "scripts/uitspraak.txt:2: 'NICU' appears in no script; remove it or check its spelling"
     ]
     for path in SHIPPED:

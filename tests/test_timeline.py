@@ -78,6 +78,7 @@ def test_a_cue_longer_than_its_phase_is_dropped_with_a_warning():
     lengths = {"Hallo.": 1000, "Adem in.": SR, "En uit.": SR, "Vasthouden.": 2 * SR}
     t = plan(script, lengths, BreathPattern.parse("4:1.5:6"), SOUND)
     assert [c.text for c in t.clips[1:]] == ["Adem in.", "En uit.", "Adem in.", "En uit."]
-    assert t.warnings == (
+    assert tuple(str(w) for w in t.warnings) == (
         "s.md:5: the cue 'Vasthouden.' (2.0 s) is longer than its 1.5 s phase, so it is left out",
     )
+    assert t.warnings[0].nl.startswith("s.md:5: het woordje 'Vasthouden.' (2.0 s) duurt langer")

@@ -259,11 +259,13 @@ def load_music(script: Script, root: Path, sample_rate: int) -> np.ndarray | Non
             script.ambient_line,
             f"ambient: {script.ambient} leads outside {MUSIC_FOLDER}/ (to {path}); "
             f"copy the track into {MUSIC_FOLDER}/ instead of linking to it",
+            nl=f"deze muziek staat buiten de map {MUSIC_FOLDER}; zet een kopie in die map",
         )
     if not path.is_file():
         raise ScriptError(
             script.path,
             script.ambient_line,
             f"ambient: {script.ambient} does not exist; put the track in {MUSIC_FOLDER}/",
+            nl=f"dit muziekbestand bestaat niet; zet het in de map {MUSIC_FOLDER}",
         )
     return ffmpeg.decode_file(path, sample_rate)

@@ -149,6 +149,27 @@ class BreathPattern:
             )
         return notes
 
+    def warnings_nl(self) -> list[str]:
+        """The same advice as `warnings()`, in Dutch, in the same order."""
+        notes = []
+        if self.per_minute > SLOW_BREATHING_PER_MIN:
+            notes.append(
+                f"{self} is {self.per_minute:.1f} ademhalingen per minuut; rustig ademen is "
+                f"minder dan {SLOW_BREATHING_PER_MIN:g} per minuut (ongeveer 6 is fijn)"
+            )
+        if self.exhale < self.inhale:
+            notes.append(
+                f"bij {self} is de uitademing korter dan de inademing; een langere "
+                "uitademing geeft juist rust"
+            )
+        longest_hold = max(self.hold_in, self.hold_out)
+        if longest_hold > LONG_HOLD_S:
+            notes.append(
+                f"bij {self} houd je de adem {longest_hold:g} seconden vast; langer dan "
+                f"{LONG_HOLD_S:g} seconden kan spannen, zeker in de zwangerschap"
+            )
+        return notes
+
     def _parts(self) -> list[float]:
         if self.hold_out:
             return [self.inhale, self.hold_in, self.exhale, self.hold_out]

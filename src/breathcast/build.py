@@ -35,6 +35,7 @@ from breathcast.events import (
     Warned,
 )
 from breathcast.files import atomic_write
+from breathcast.lexicon import FILE_NAME as LEXICON_FILE
 from breathcast.lock import build_lock
 from breathcast.loudness import DUAL_MONO_LU, target_mono_lufs
 from breathcast.manifest import Manifest, script_inputs
@@ -137,10 +138,10 @@ def build(
 
     scripts, errors = check_scripts(find_scripts(config, script_paths))
     for error in errors:
-        emit(EpisodeFailed(Failure(error.path, str(error))))
+        emit(EpisodeFailed(Failure(error.path, str(error), nl=f"regel {error.line}: {error.nl}")))
     patterns = [p for s in scripts for p in patterns_for(s, config, options.patterns)]
     for note in pattern_warnings(patterns):
-        emit(Warned(note))
+        emit(Warned(note.en, note.nl))
     cancelled = False
     if options.dry_run:
         _dry_run(scripts, options, config, emit)
@@ -165,7 +166,8 @@ def _open_context(config: Config, scripts: list[Script], emit) -> BuildContext |
         return BuildContext.open(config)
     except ScriptError as exc:
         for script in scripts:
-            emit(EpisodeFailed(Failure(script.path, str(exc))))
+            nl = f"{LEXICON_FILE} regel {exc.line}: {exc.nl}"
+            emit(EpisodeFailed(Failure(script.path, str(exc), nl=nl)))
         return None
 
 
@@ -185,7 +187,7 @@ def _build_matrix(scripts: list[Script], options: BuildOptions, config: Config, 
         return any(context.missing_lines(script, engine) for script in todo.values())
 
     engine = choose_engine(
-        options.engine, config.voice, needs_synthesis, lambda message: emit(Warned(message))
+        options.engine, config.voice, needs_synthesis, lambda said: emit(Warned(*said))
     )
     planned = plan_matrix(scripts, options, engine, context, manifest)
     emit(BuildPlanned(engine.name, tuple(p.event() for p in planned)))
@@ -225,7 +227,7 @@ def _build_matrix(scripts: list[Script], options: BuildOptions, config: Config, 
 
     for job, result, warnings in run_episodes(jobs, options.jobs, cancel, started):
         for note in warnings:
-            emit(Warned(note))
+            emit(Warned(note.en, note.nl))
         if isinstance(result, Failure):
             emit(EpisodeFailed(result))
             continue
@@ -242,7 +244,7 @@ def _dry_run(scripts: list[Script], options: BuildOptions, config: Config, emit)
         return
     manifest = Manifest.load(options.out)
     engine = choose_engine(
-        options.engine, config.voice, lambda e: True, lambda m: emit(Warned(m)), probe=False
+        options.engine, config.voice, lambda e: True, lambda said: emit(Warned(*said)), probe=False
     )
     planned = plan_matrix(scripts, options, engine, context, manifest)
     emit(BuildPlanned(engine.name, tuple(p.event() for p in planned)))

@@ -197,3 +197,29 @@ def _section(cls, values: Any, source: str, name: str | None, skip: tuple[str, .
             )
         kwargs[key] = float(value) if isinstance(default, float) else value
     return cls(**kwargs)
+
+
+def remember(config: Config, table: str, key: str, value: Any) -> None:
+    """Write one setting into the project's settings file, keeping its comments and layout
+    (the studio saves the site address this way, once)."""
+    import tomlkit
+
+    from breathcast.files import atomic_write
+
+    toml_path, pyproject = config.root / "breathcast.toml", config.root / "pyproject.toml"
+    path = pyproject if not toml_path.is_file() and pyproject.is_file() else toml_path
+    try:
+        document = (
+            tomlkit.parse(path.read_text(encoding="utf-8"))
+            if path.is_file()
+            else tomlkit.document()
+        )
+    except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
+        raise ConfigError(f"{path}: cannot read the settings: {exc}") from exc
+    settings = document
+    if path == pyproject:
+        settings = document.setdefault("tool", tomlkit.table()).setdefault(
+            "breathcast", tomlkit.table()
+        )
+    settings.setdefault(table, tomlkit.table())[key] = value
+    atomic_write(path, tomlkit.dumps(document).encode("utf-8"))

@@ -28,11 +28,12 @@ class BuildContext:
     deadline: float  # time.monotonic() after which no engine call is retried: one budget a build
 
     @classmethod
-    def open(cls, config: Config) -> BuildContext:
+    def open(cls, config: Config, lexicon: Lexicon | None = None) -> BuildContext:
         """The project's voice cache and pronunciations (a `ScriptError` if uitspraak.txt is
-        malformed); the retry budget starts now."""
+        malformed), or the `lexicon` given; the retry budget starts now."""
         cache = VoiceCache(config.path("voice"), config.sound.sample_rate)
-        lexicon = read_lexicon(config.path("scripts") / LEXICON_FILE)
+        if lexicon is None:
+            lexicon = read_lexicon(config.path("scripts") / LEXICON_FILE)
         return cls(config, cache, lexicon, time.monotonic() + config.voice.retry_budget_s)
 
     def tempo_for(self, script: Script) -> float:

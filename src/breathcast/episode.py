@@ -74,3 +74,4 @@ class Failure:
     script: str
     error: str
     ratio: str = ""  # empty: the whole script failed (it did not parse, or could not be voiced)
+    nl: str = ""  # the error in Dutch, where breathcast has the words (the studio shows it)

@@ -10,17 +10,23 @@ from pathlib import Path
 
 
 class BreathcastError(Exception):
-    """Root of every error breathcast raises on purpose."""
+    """Root of every error breathcast raises on purpose. `nl` says it in Dutch, where the
+    studio shows it to the therapist (empty: only the English message)."""
+
+    def __init__(self, *args, nl: str = ""):
+        super().__init__(*args)
+        self.nl = nl
 
 
 class ScriptError(BreathcastError):
-    """A script cannot be read or parsed; points at `file:line`."""
+    """A script cannot be read or parsed; points at `file:line`. `nl` says it in Dutch, in the
+    words the studio shows the therapist."""
 
-    def __init__(self, path: str | Path, line: int, message: str):
+    def __init__(self, path: str | Path, line: int, message: str, nl: str = ""):
         self.path = str(path)
         self.line = line
         self.message = message
-        super().__init__(f"{self.path}:{line}: {message}")
+        super().__init__(f"{self.path}:{line}: {message}", nl=nl or message)
 
 
 class PatternError(BreathcastError, ValueError):
@@ -66,3 +72,17 @@ class PublishError(BreathcastError):
 
 class ServeError(BreathcastError):
     """A local server (`serve`, `studio`) cannot start, e.g. its port is taken."""
+
+
+class WorkspaceError(BreathcastError):
+    """A file the studio was asked for is not one of the project's scripts."""
+
+
+class ConflictError(BreathcastError):
+    """A save would overwrite a newer version on disk; carries that version, so both can be
+    shown and nothing is lost."""
+
+    def __init__(self, message: str, disk_text: str = "", disk_version: str = ""):
+        super().__init__(message)
+        self.disk_text = disk_text
+        self.disk_version = disk_version

@@ -113,9 +113,11 @@ class EpisodeFailed(BuildEvent):
 
 @dataclass(frozen=True)
 class Warned(BuildEvent):
-    """Advice that does not stop the build: a pattern that is less calming, a cue left out."""
+    """Advice that does not stop the build: a pattern that is less calming, a cue left out.
+    `nl` says it in Dutch, for the studio."""
 
     message: str
+    nl: str = ""
     kind = "warning"
 
 

@@ -50,7 +50,17 @@ def read_lexicon(path: str | Path) -> Lexicon:
     except FileNotFoundError:
         return Lexicon(path=str(path))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScriptError(path, 1, f"cannot read the pronunciation list: {exc}") from exc
+        raise ScriptError(
+            path,
+            1,
+            f"cannot read the pronunciation list: {exc}",
+            nl="de uitspraaklijst kan niet gelezen worden; bewaar hem als UTF-8",
+        ) from exc
+    return parse_lexicon(text, path)
+
+
+def parse_lexicon(text: str, path: str | Path = FILE_NAME) -> Lexicon:
+    """The entries of a pronunciation list's text; a `ScriptError` at the first bad line."""
     entries, seen = [], {}
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -58,10 +68,18 @@ def read_lexicon(path: str | Path) -> Lexicon:
             continue
         word, sep, say = (part.strip() for part in line.partition("="))
         if not sep or not word or not say:
-            raise ScriptError(path, number, f"expected `WORD = how to say it`, got {line!r}")
+            raise ScriptError(
+                path,
+                number,
+                f"expected `WORD = how to say it`, got {line!r}",
+                nl="schrijf elke regel als woord = zo spreek je het uit",
+            )
         if word in seen:
             raise ScriptError(
-                path, number, f"{word!r} is listed twice (first on line {seen[word]})"
+                path,
+                number,
+                f"{word!r} is listed twice (first on line {seen[word]})",
+                nl=f"{word} staat er twee keer in (ook op regel {seen[word]}); laat er één staan",
             )
         seen[word] = number
         entries.append((word, say, number))

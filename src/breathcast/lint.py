@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from breathcast.lexicon import Lexicon
 from breathcast.script import Breathe, Chapter, Pause, Script, Speech
@@ -10,16 +11,35 @@ from breathcast.script import Breathe, Chapter, Pause, Script, Speech
 LONG_LINE_CHARS = 100  # gTTS splits longer text at punctuation, with a pause at each split
 
 
-def lint_script(script: Script) -> list[str]:
+@dataclass(frozen=True)
+class Note:
+    """Advice at a line: allowed, but probably not what was meant. `nl` says it in Dutch."""
+
+    path: str
+    line: int
+    message: str
+    nl: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def lint_script(script: Script) -> list[Note]:
     notes = []
     previous = None  # the step before, ignoring blank-line paragraph pauses
     open_chapter: Chapter | None = None
+
+    def note(line: int, message: str, nl: str) -> None:
+        notes.append(Note(script.path, line, message, nl))
+
     for step in script.steps:
-        where = f"{script.path}:{step.line}"
         if isinstance(step, Speech) and len(step.text) > LONG_LINE_CHARS:
-            notes.append(
-                f"{where}: a long line ({len(step.text)} characters); gTTS splits it at about "
-                f"{LONG_LINE_CHARS}, so consider two lines"
+            note(
+                step.line,
+                f"a long line ({len(step.text)} characters); gTTS splits it at about "
+                f"{LONG_LINE_CHARS}, so consider two lines",
+                f"een lange zin ({len(step.text)} tekens); de stem knipt hem rond "
+                f"{LONG_LINE_CHARS} tekens, dus twee zinnen klinken rustiger",
             )
         if isinstance(step, Chapter):
             if open_chapter is not None:
@@ -28,9 +48,17 @@ def lint_script(script: Script) -> list[str]:
         elif isinstance(step, Speech):
             open_chapter = None
         if isinstance(step, Pause) and step.seconds is not None and isinstance(previous, Pause):
-            notes.append(f"{where}: two pauses in a row; one [pauze] of their total is clearer")
+            note(
+                step.line,
+                "two pauses in a row; one [pauze] of their total is clearer",
+                "twee pauzes na elkaar; één [pauze] van de hele duur is duidelijker",
+            )
         if isinstance(step, Breathe) and not isinstance(previous, Speech | Breathe):
-            notes.append(f"{where}: a breathing block with no spoken introduction right before it")
+            note(
+                step.line,
+                "a breathing block with no spoken introduction right before it",
+                "een ademblok zonder zin ervoor; een korte aankondiging helpt om mee te doen",
+            )
         if not (isinstance(step, Pause) and step.seconds is None):
             previous = step
     if open_chapter is not None:
@@ -38,14 +66,24 @@ def lint_script(script: Script) -> list[str]:
     return notes
 
 
-def _silent_chapter(script: Script, chapter: Chapter) -> str:
-    return f"{script.path}:{chapter.line}: chapter {chapter.title!r} has no speech"
+def _silent_chapter(script: Script, chapter: Chapter) -> Note:
+    return Note(
+        script.path,
+        chapter.line,
+        f"chapter {chapter.title!r} has no speech",
+        f"in het hoofdstuk {chapter.title!r} wordt niets gezegd",
+    )
 
 
-def lint_lexicon(lexicon: Lexicon, scripts: Sequence[Script]) -> list[str]:
+def lint_lexicon(lexicon: Lexicon, scripts: Sequence[Script]) -> list[Note]:
     spoken = "\n".join(s.text for script in scripts for s in script.spoken)
     return [
-        f"{lexicon.path}:{line}: {word!r} appears in no script; remove it or check its spelling"
+        Note(
+            lexicon.path,
+            line,
+            f"{word!r} appears in no script; remove it or check its spelling",
+            f"{word} komt in geen enkel script voor; haal het weg of kijk de spelling na",
+        )
         for word, _, line in lexicon.entries
         if not lexicon.applies(word, spoken)
     ]

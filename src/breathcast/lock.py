@@ -27,6 +27,19 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def holder(folder: str | Path) -> dict | None:
+    """The build that holds `folder`'s lock right now (pid, host, started), or None."""
+    path = Path(folder) / LOCK_NAME
+    try:
+        other = json.loads(path.read_text(encoding="utf-8"))
+        pid, host = int(other["pid"]), other.get("host")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if host == socket.gethostname() and not _alive(pid):
+        return None  # a build that was killed: its lock is stale
+    return other
+
+
 @contextmanager
 def build_lock(folder: str | Path) -> Iterator[None]:
     folder = Path(folder)

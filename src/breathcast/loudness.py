@@ -26,6 +26,7 @@ from breathcast.files import atomic_path
 from breathcast.kweight import step_samples
 from breathcast.master import Master
 from breathcast.render import Source
+from breathcast.words import Said
 
 # The limiter holds sample peaks this far under the true-peak ceiling: room for inter-sample
 # peaks and the MP3 encoder's overshoot.
@@ -154,15 +155,18 @@ def loudness_range(short_term_lufs: np.ndarray) -> float:
     return float(high - low)
 
 
-def miss_warning(dest: str | Path, measured: Loudness, sound: SoundSettings) -> str | None:
+def miss_warning(dest: str | Path, measured: Loudness, sound: SoundSettings) -> Said | None:
     """What to tell the user when an episode did not reach the loudness target."""
     level = measured.in_mode(sound.loudness_mode)
     if abs(sound.loudness_lufs - level) <= MISS_WARNING_LU:
         return None
-    return (
+    return Said(
         f"{dest} measures {level:.1f} LUFS, not {sound.loudness_lufs:.1f}: "
-        "its quiet parts carry too much of it for the limiter; more speech, or a louder tone "
-        "(tone_level_db), brings it closer"
+        "its quiet parts carry too much of it for the limiter; more speech, or a softer tone "
+        "(tone_level_db), brings it closer",
+        f"{Path(dest).name} klinkt als {level:.1f} LUFS in plaats van "
+        f"{sound.loudness_lufs:.1f}: er is veel stilte en ademen en weinig stem; iets meer "
+        "tekst, of een zachtere toon, helpt",
     )
 
 

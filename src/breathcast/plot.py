@@ -31,6 +31,7 @@ from breathcast.project import check_scripts  # noqa: E402
 from breathcast.render import CHUNK  # noqa: E402
 from breathcast.script import Script  # noqa: E402
 from breathcast.timeline import Timeline  # noqa: E402
+from breathcast.words import Said  # noqa: E402
 
 PHASE_COLOURS = {
     Phase.IN: "#6fa8dc",
@@ -53,7 +54,7 @@ def plot_script(
         raise errors[0]
     script = scripts[0]
     context = BuildContext.open(config)
-    warnings: list[str] = []
+    warnings: list[Said] = []
     engine = choose_engine(
         engine_name,
         config.voice,

@@ -37,6 +37,7 @@ from breathcast.sidecars import chapter_spans, chapters_json, cover_image, webvt
 from breathcast.tags import EpisodeTags, write_opus_tags, write_tags
 from breathcast.timeline import Timeline, plan
 from breathcast.voice import VoicedScript
+from breathcast.words import Said
 
 POLL_S = 0.1  # how often a waiting build looks for a cancel request
 
@@ -78,11 +79,11 @@ class EpisodeJob:
 
 def make_episode(
     job: EpisodeJob, stopped: Callable[[], bool]
-) -> tuple[Episode | Failure, list[str]]:
+) -> tuple[Episode | Failure, list[Said]]:
     """One episode and its warnings. `stopped()` is asked at every chunk: when it says yes,
     the half-written file is removed and `BuildCancelled` is raised."""
     script, key, voiced, config, dest = job.script, job.key, job.voiced, job.config, job.dest
-    warnings: list[str] = []
+    warnings: list[Said] = []
     podcast = config.podcast
     # The cover may have to be drawn (0.15 s): that happens while the audio is encoded.
     drawing = ThreadPoolExecutor(1)
@@ -105,7 +106,9 @@ def make_episode(
             if ".opus" in files:
                 write_opus_tags(files[".opus"], tags)
 
-        warnings += [f"{note} (at {key.pattern})" for note in timeline.warnings]
+        warnings += [
+            n.also(f" (at {key.pattern})", f" (bij {key.pattern})") for n in timeline.warnings
+        ]
 
         def mix(lo: int, hi: int) -> np.ndarray:
             if stopped():

@@ -11,8 +11,9 @@ from breathcast.config import Config
 from breathcast.errors import BreathcastError, ScriptError
 from breathcast.lexicon import FILE_NAME as LEXICON_FILE
 from breathcast.lexicon import read_lexicon
-from breathcast.lint import lint_lexicon, lint_script
-from breathcast.script import Script, read_script
+from breathcast.lint import Note, lint_lexicon, lint_script
+from breathcast.script import Script, parse_script, read_script
+from breathcast.words import Said
 
 
 def find_scripts(config: Config, names: Sequence[str | Path] = ()) -> list[Path]:
@@ -43,6 +44,8 @@ def check_scripts(paths: Sequence[Path]) -> tuple[list[Script], list[ScriptError
                     1,
                     f"its file name gives the same slug {script.slug!r} as {slugs[script.slug]}; "
                     "rename one of them",
+                    nl=f"deze bestandsnaam lijkt te veel op {Path(slugs[script.slug]).name}; "
+                    "geef een van beide een andere naam",
                 )
             )
             continue
@@ -58,9 +61,13 @@ def patterns_for(
     return overrides or script.ratios or config.ratios
 
 
-def pattern_warnings(patterns: Iterable[BreathPattern]) -> list[str]:
+def pattern_warnings(patterns: Iterable[BreathPattern]) -> list[Said]:
     """Advice on every distinct pattern that is less calming than it could be, once each."""
-    return [f"ratio {note}" for p in dict.fromkeys(patterns) for note in p.warnings()]
+    return [
+        Said(f"ratio {en}", f"ademritme {nl}")
+        for p in dict.fromkeys(patterns)
+        for en, nl in zip(p.warnings(), p.warnings_nl(), strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -73,22 +80,57 @@ class CheckResult:
 def check_project(config: Config, names: Sequence[str | Path] = ()) -> CheckResult:
     """`breathcast check`: parse every script; errors, and advice (lint) that is not an error."""
     scripts, errors = check_scripts(find_scripts(config, names))
-    advice = pattern_warnings(p for s in scripts for p in patterns_for(s, config))
-    advice += [note for script in scripts for note in lint_script(script)]
-    for script in scripts:
-        offered = patterns_for(script, config)
-        if script.recommended is not None and script.recommended not in offered:
-            built = ", ".join(str(p) for p in offered)
-            advice.append(
-                f"{script.path}:{script.line_of('recommended')}: recommended: "
-                f"{script.recommended} is not one of the ratios it is built at ({built}); "
-                "the page can only offer what is built"
-            )
+    advice = [str(n) for n in pattern_warnings(p for s in scripts for p in patterns_for(s, config))]
+    advice += [str(note) for script in scripts for note in script_notes(script, config)]
     try:
         lexicon = read_lexicon(config.path("scripts") / LEXICON_FILE)
     except ScriptError as exc:
         errors.append(exc)
     else:
         if not names:  # an entry is only unused if no script at all says it
-            advice += lint_lexicon(lexicon, scripts)
+            advice += [str(note) for note in lint_lexicon(lexicon, scripts)]
     return CheckResult(scripts, errors, advice)
+
+
+def script_notes(script: Script, config: Config, with_patterns: bool = False) -> list[Note]:
+    """The advice on one script; `with_patterns` adds its breath patterns' own, at the line
+    that chose them (for the studio, which checks one script at a time)."""
+    notes = lint_script(script)
+    offered = patterns_for(script, config)
+    if script.recommended is not None and script.recommended not in offered:
+        built = ", ".join(str(p) for p in offered)
+        notes.append(
+            Note(
+                script.path,
+                script.line_of("recommended"),
+                f"recommended: {script.recommended} is not one of the ratios it is built at "
+                f"({built}); the page can only offer what is built",
+                f"recommended: {script.recommended} wordt niet gemaakt (wel: {built}); de "
+                "pagina kan alleen aanraden wat er is",
+            )
+        )
+    if with_patterns:
+        line = script.line_of("ratios")
+        for pattern in offered:
+            pairs = zip(pattern.warnings(), pattern.warnings_nl(), strict=True)
+            notes += [Note(script.path, line, f"ratio {en}", nl) for en, nl in pairs]
+    return notes
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    """One script's text checked as `check` would: its error (it stops at the first, as the
+    parser does) and its advice, each at a line."""
+
+    script: Script | None
+    errors: list[ScriptError]
+    notes: list[Note]
+
+
+def check_text(config: Config, path: str | Path, text: str) -> TextCheck:
+    """Parse and lint a script's text that may not be saved yet (the studio, as she types)."""
+    try:
+        script = parse_script(text, path)
+    except ScriptError as exc:
+        return TextCheck(None, [exc], [])
+    return TextCheck(script, [], script_notes(script, config, with_patterns=True))

@@ -124,7 +124,9 @@ def publish(
             "these episodes have the offline espeak voice, not the final one: "
             + ", ".join(offline)
             + "; rebuild them online with `breathcast build --engine gtts`, "
-            "or publish anyway with --allow-offline-voice"
+            "or publish anyway with --allow-offline-voice",
+            nl="sommige oefeningen hebben nog de computerstem; bouw ze opnieuw als je online "
+            "bent, of zet het vinkje voor voorbeelden aan",
         )
     published_file = site / PUBLISHED_NAME
     try:
@@ -177,7 +179,9 @@ def publish(
     if problems:
         raise PublishError(
             "the feed would be refused by podcast apps, so nothing was published:\n"
-            + "\n".join(f"  - {problem}" for problem in problems)
+            + "\n".join(f"  - {problem}" for problem in problems),
+            nl="podcast-apps zouden de feed weigeren, dus er is nog niets gepubliceerd: "
+            + "; ".join(f"{p.rule}: {p.fix}" for p in problems),
         )
     for asset in SITE_ASSETS:
         atomic_write(site / asset, env.get_template(asset).render(context).encode("utf-8"))

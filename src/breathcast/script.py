@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from breathcast.breath import BreathPattern, Phase
 from breathcast.errors import PatternError, ScriptError
 
+RATIO_NL = "dit ademritme klopt niet; schrijf het als in:uit in seconden, bijvoorbeeld 4:6"
 MAX_PAUSE_S = 600.0
 MAX_BREATHE_S = 3600.0
 MAX_BREATHE_CYCLES = 360
@@ -141,7 +142,12 @@ def read_script(path: str | Path) -> Script:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ScriptError(path, 1, f"cannot read the script: {exc.strerror}") from exc
+        raise ScriptError(
+            path,
+            1,
+            f"cannot read the script: {exc.strerror}",
+            nl=f"het script kan niet gelezen worden ({exc.strerror})",
+        ) from exc
     return parse_script(data, path)
 
 
@@ -157,6 +163,8 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
             title_line,
             "the script has no title; start it with front matter:\n"
             "  ---\n  title: Water & Rust\n  ---",
+            nl="het script heeft nog geen titel. Begin bovenaan met drie regels: ---, "
+            "title: Water & Rust, en weer ---",
         )
     ratios: tuple[BreathPattern, ...] = ()
     if "ratios" in meta:
@@ -164,9 +172,14 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
         try:
             ratios = tuple(BreathPattern.parse(r) for r in re.split(r"[,\s]+", value) if r)
         except PatternError as exc:
-            raise ScriptError(path, line, str(exc)) from exc
+            raise ScriptError(path, line, str(exc), nl=RATIO_NL) from exc
         if not ratios:
-            raise ScriptError(path, line, "`ratios:` is empty; write e.g. `ratios: 4:6, 4:4`")
+            raise ScriptError(
+                path,
+                line,
+                "`ratios:` is empty; write e.g. `ratios: 4:6, 4:4`",
+                nl="bij ratios: staat nog niets; schrijf bijvoorbeeld ratios: 4:6, 4:4",
+            )
     ambient, ambient_line = meta.get("ambient", ("", 0))
     if ambient:
         _check_ambient(ambient, ambient_line, path)
@@ -183,13 +196,18 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
                 line,
                 f"tempo: {value!r} must be a number from {MIN_TEMPO:g} to {MAX_TEMPO:g}; "
                 "0.9 speaks 10% slower",
+                nl=f"tempo: is een getal van {MIN_TEMPO:g} tot {MAX_TEMPO:g}; "
+                "met 0.9 spreekt de stem 10% langzamer",
             )
     order = None
     if "order" in meta:
         value, line = meta["order"]
         if not value.isdigit() or int(value) < 1:
             raise ScriptError(
-                path, line, f"order: {value!r} must be a whole number from 1; 1 comes first"
+                path,
+                line,
+                f"order: {value!r} must be a whole number from 1; 1 comes first",
+                nl="order: is een heel getal vanaf 1; de oefening met 1 staat bovenaan",
             )
         order = int(value)
     recommended = None
@@ -198,13 +216,14 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
         try:
             recommended = BreathPattern.parse(value)
         except PatternError as exc:
-            raise ScriptError(path, line, str(exc)) from exc
+            raise ScriptError(path, line, str(exc), nl=RATIO_NL) from exc
     steps = _body(lines, body_start, path)
     if not any(isinstance(s, Speech) for s in steps):
         raise ScriptError(
             path,
             min(body_start + 1, max(len(lines), 1)),
             "the script has no spoken lines; write at least one line of text",
+            nl="er staat nog geen enkele zin in; schrijf minstens één regel tekst",
         )
     return Script(
         path=str(path),
@@ -231,6 +250,8 @@ def _check_ambient(value: str, line: int, path) -> None:
             line,
             f"ambient: {value!r} must be `water` or a file inside {MUSIC_FOLDER}/, "
             f"e.g. `ambient: {MUSIC_FOLDER}/zee.mp3`",
+            nl=f"bij ambient: hoort water, of een bestand uit de map {MUSIC_FOLDER}, "
+            f"bijvoorbeeld ambient: {MUSIC_FOLDER}/zee.mp3",
         )
 
 
@@ -240,7 +261,10 @@ def _decode(data: bytes, path: str | Path) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ScriptError(
-            path, line, f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8"
+            path,
+            line,
+            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+            nl="hier staat een teken dat niet gelezen kan worden; bewaar het bestand als UTF-8",
         ) from exc
     return text.removeprefix("\ufeff")
 
@@ -260,19 +284,33 @@ def _front_matter(lines: list[str], path) -> tuple[dict[str, tuple[str, int]], i
         key = key.strip().lower()
         if not sep or not key:
             raise ScriptError(
-                path, number, f"expected `key: value` in the front matter, got {raw.strip()!r}"
+                path,
+                number,
+                f"expected `key: value` in the front matter, got {raw.strip()!r}",
+                nl="tussen de twee regels --- staat elke instelling als naam: waarde",
             )
         if key not in FRONT_MATTER_KEYS:
             raise ScriptError(
                 path,
                 number,
                 f"unknown front-matter key {key!r}; known keys: {', '.join(FRONT_MATTER_KEYS)}",
+                nl=f"{key}: is geen bekende instelling; je kunt kiezen uit "
+                f"{', '.join(FRONT_MATTER_KEYS)}",
             )
         if key in meta:
-            raise ScriptError(path, number, f"{key!r} is set twice (first on line {meta[key][1]})")
+            raise ScriptError(
+                path,
+                number,
+                f"{key!r} is set twice (first on line {meta[key][1]})",
+                nl=f"{key}: staat er twee keer (ook op regel {meta[key][1]}); laat er één staan",
+            )
         meta[key] = (normalize_text(value), number)
     raise ScriptError(
-        path, 1, "the front matter opened with `---` is never closed; add a line `---`"
+        path,
+        1,
+        "the front matter opened with `---` is never closed; add a line `---`",
+        nl="de instellingen bovenaan beginnen met ---, maar er staat geen --- onder; "
+        "zet een regel --- onder de laatste instelling",
     )
 
 
@@ -289,7 +327,10 @@ def _body(lines: list[str], start: int, path) -> tuple[Step, ...]:
             title = normalize_text(stripped.lstrip("#"))
             if not title:
                 raise ScriptError(
-                    path, number, "a chapter heading needs a title, e.g. `# Aankomen`"
+                    path,
+                    number,
+                    "a chapter heading needs a title, e.g. `# Aankomen`",
+                    nl="een hoofdstuk heeft een naam nodig, bijvoorbeeld # Aankomen",
                 )
             steps.append(Chapter(title, number))
         elif stripped.startswith("["):
@@ -300,6 +341,8 @@ def _body(lines: list[str], start: int, path) -> tuple[Step, ...]:
                 number,
                 "a directive like [pauze 3s] must stand on a line of its own; "
                 "put it on the next line",
+                nl="een aanwijzing zoals [pauze 3s] staat op een eigen regel; "
+                "zet hem op de volgende regel",
             )
         else:
             steps.append(Speech(normalize_text(stripped), number))
@@ -317,14 +360,20 @@ def _directive(text: str, number: int, path) -> Step:
     match = _DIRECTIVE.match(text)
     if not match:
         raise ScriptError(
-            path, number, f"malformed directive {text!r}; write e.g. [pauze 5s] or [adem 6x]"
+            path,
+            number,
+            f"malformed directive {text!r}; write e.g. [pauze 5s] or [adem 6x]",
+            nl="deze aanwijzing begrijp ik niet; schrijf bijvoorbeeld [pauze 5s] of [adem 6x]",
         )
     name, argument = match.group(1).lower(), match.group(2).strip()
     if name in PAUSE_NAMES:
         seconds = parse_duration(argument)
         if seconds is None or seconds <= 0:
             raise ScriptError(
-                path, number, f"[{name} {argument}]: expected a duration like 5s, 1.5s or 2m"
+                path,
+                number,
+                f"[{name} {argument}]: expected a duration like 5s, 1.5s or 2m",
+                nl=f"[{name} …] heeft een duur nodig, zoals 5s, 1.5s of 2m",
             )
         if seconds > MAX_PAUSE_S:
             raise ScriptError(
@@ -332,12 +381,18 @@ def _directive(text: str, number: int, path) -> Step:
                 number,
                 f"[{name} {argument}] is {seconds:g} s; a pause can be at most "
                 f"{MAX_PAUSE_S / 60:g} minutes",
+                nl=f"een pauze duurt hooguit {MAX_PAUSE_S / 60:g} minuten",
             )
         return Pause(seconds, number)
     if name in BREATHE_NAMES:
         return _breathe(name, argument, number, path)
     known = ", ".join(f"[{n} …]" for n in PAUSE_NAMES + BREATHE_NAMES)
-    raise ScriptError(path, number, f"unknown directive [{name}]; known directives: {known}")
+    raise ScriptError(
+        path,
+        number,
+        f"unknown directive [{name}]; known directives: {known}",
+        nl=f"[{name}] is geen bekende aanwijzing; je kunt [pauze …] en [adem …] gebruiken",
+    )
 
 
 def _breathe(name: str, argument: str, number: int, path) -> Breathe:
@@ -349,6 +404,8 @@ def _breathe(name: str, argument: str, number: int, path) -> Breathe:
                 number,
                 f"[{name} {argument}]: unknown option {flag!r}; "
                 f"write e.g. [{name} 6x cues] for spoken cues",
+                nl=f"{flag!r} ken ik niet; schrijf bijvoorbeeld [{name} 6x cues] "
+                "als de stem mee moet tellen",
             )
     cues = "cues" in flags
     cycles = _CYCLES.match(amount)
@@ -359,6 +416,7 @@ def _breathe(name: str, argument: str, number: int, path) -> Breathe:
                 path,
                 number,
                 f"[{name} {argument}]: breathe between 1 and {MAX_BREATHE_CYCLES} times",
+                nl=f"adem tussen 1 en {MAX_BREATHE_CYCLES} keer",
             )
         return Breathe(number, cycles=count, cues=cues)
     seconds = parse_duration(amount)
@@ -368,11 +426,14 @@ def _breathe(name: str, argument: str, number: int, path) -> Breathe:
             number,
             f"[{name} {argument}]: expected a number of breaths like 6x, "
             "or a duration like 2m or 90s",
+            nl=f"[{name} …] heeft een aantal ademhalingen nodig, zoals 6x, of een duur, "
+            "zoals 2m of 90s",
         )
     if seconds > MAX_BREATHE_S:
         raise ScriptError(
             path,
             number,
             f"[{name} {argument}] is {seconds:g} s; breathe at most {MAX_BREATHE_S / 60:g} minutes",
+            nl=f"een ademblok duurt hooguit {MAX_BREATHE_S / 60:g} minuten",
         )
     return Breathe(number, seconds=seconds, cues=cues)

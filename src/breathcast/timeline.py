@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from breathcast.breath import BreathPattern, Phase
 from breathcast.config import SoundSettings
 from breathcast.script import BREATH_CUES, Breathe, Chapter, Pause, Script, Speech
+from breathcast.words import Said
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Timeline:
     pauses: tuple[PauseEvent, ...]
     blocks: tuple[BreathBlock, ...]
     chapters: tuple[ChapterEvent, ...]
-    warnings: tuple[str, ...] = ()  # e.g. a breath cue that did not fit its phase
+    warnings: tuple[Said, ...] = ()  # e.g. a breath cue that did not fit its phase
 
     @property
     def duration_s(self) -> float:
@@ -106,7 +107,7 @@ def plan(
             if step.cues:
                 cues, dropped = _cues(block, clip_lengths, sound.cue_cycles, step.line, sr)
                 clips += cues
-                warnings += [f"{script.path}:{step.line}: {note}" for note in dropped]
+                warnings += [note.where(f"{script.path}:{step.line}: ") for note in dropped]
             cursor += block.length + samples(sound.line_gap_s)
             started = True
     return Timeline(
@@ -123,7 +124,7 @@ def plan(
 
 def _cues(
     block: BreathBlock, clip_lengths: Mapping[str, int], cycles: int, line: int, sr: int
-) -> tuple[list[ClipEvent], list[str]]:
+) -> tuple[list[ClipEvent], list[Said]]:
     """A spoken cue at the start of each phase of the first `cycles` cycles, if it fits."""
     cues, dropped = [], []
     for phase in block.phases:
@@ -133,8 +134,12 @@ def _cues(
         length = clip_lengths[text]
         if length > phase.length:
             dropped.append(
-                f"the cue {text!r} ({length / sr:.1f} s) is longer than its "
-                f"{phase.length / sr:g} s phase, so it is left out"
+                Said(
+                    f"the cue {text!r} ({length / sr:.1f} s) is longer than its "
+                    f"{phase.length / sr:g} s phase, so it is left out",
+                    f"het woordje {text!r} ({length / sr:.1f} s) duurt langer dan de fase van "
+                    f"{phase.length / sr:g} s, dus de stem zegt het daar niet",
+                )
             )
             continue
         cues.append(ClipEvent(phase.start, length, text, line))

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from breathcast.config import VoiceSettings
 from breathcast.errors import EngineError
+from breathcast.words import Said
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def choose_engine(
     name: str,
     voice: VoiceSettings,
     needs_synthesis: Callable[[Engine], bool],
-    warn: Callable[[str], None],
+    warn: Callable[[Said], None],
     probe: bool = True,
 ) -> Engine:
     """The one engine of a build. `auto` is gTTS when nothing needs synthesizing by it (no
@@ -99,8 +100,13 @@ def choose_engine(
         return gtts
     except EngineError as exc:
         warn(
-            f"{exc}, so this build uses the offline espeak voice: fine for a preview, robotic "
-            "for listeners. For the final audio, run `breathcast build --engine gtts` online."
+            Said(
+                f"{exc}, so this build uses the offline espeak voice: fine for a preview, "
+                "robotic for listeners. For the final audio, run `breathcast build --engine "
+                "gtts` online.",
+                "Google is nu niet bereikbaar, dus deze keer spreekt de computerstem (espeak): "
+                "goed om te oefenen, niet om te delen. Bouw opnieuw als je weer online bent.",
+            )
         )
         return get_engine("espeak", voice)
 

@@ -1,0 +1,113 @@
+"""Where every script stands: its episodes, whether they are up to date, which voice, when
+built. What the studio's overview shows, from the manifest and the scripts alone."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from breathcast.config import Config
+from breathcast.context import BuildContext
+from breathcast.engines import OFFLINE_ENGINES, get_engine
+from breathcast.episode import EpisodeKey
+from breathcast.errors import BreathcastError, EngineError, ScriptError
+from breathcast.lock import holder
+from breathcast.manifest import Manifest, script_inputs
+from breathcast.project import find_scripts, patterns_for
+from breathcast.script import read_script
+
+UP_TO_DATE, NEEDS_BUILD, HAS_ERRORS, PREVIEW_VOICE = "klaar", "bouwen", "fouten", "voorbeeldstem"
+
+
+@dataclass(frozen=True)
+class EpisodeState:
+    ratio: str
+    path: str
+    built: bool
+    up_to_date: bool
+    duration_s: float | None
+    engine: str | None
+    offline_voice: bool
+    built_at: str | None  # ISO 8601, UTC
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScriptState:
+    name: str  # the file name in scripts/
+    title: str
+    status: str  # one of UP_TO_DATE, NEEDS_BUILD, HAS_ERRORS, PREVIEW_VOICE
+    errors: list[dict] = field(default_factory=list)  # {line, message, nl}
+    episodes: list[EpisodeState] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProjectState:
+    scripts: list[ScriptState]
+    building: dict | None  # the build that holds the lock (the CLI's, say), or None
+
+
+def project_state(config: Config) -> ProjectState:
+    out = config.path("build")
+    manifest = Manifest.load(out)
+    context = BuildContext.open(config)
+    try:
+        paths = find_scripts(config)
+    except BreathcastError:
+        paths = []
+    return ProjectState([_script_state(p, config, context, manifest) for p in paths], holder(out))
+
+
+def _script_state(path: Path, config: Config, context: BuildContext, manifest: Manifest):
+    try:
+        script = read_script(path)
+    except ScriptError as exc:
+        error = {"line": exc.line, "message": exc.message, "nl": exc.nl}
+        return ScriptState(path.name, path.stem, HAS_ERRORS, [error])
+    out = config.path("build")
+    episodes = []
+    for pattern in patterns_for(script, config):
+        key = EpisodeKey(script.slug, pattern)
+        entry = manifest.entries.get(key.path)
+        record = entry["episode"] if entry else None
+        mp3 = out / key.path
+        reasons = ["it was never built"]
+        if record is not None:
+            try:
+                engine = get_engine(record["engine"], config.voice)
+                tempo = context.tempo_for(script)
+                shared = script_inputs(script, engine.identity(), tempo, context.lexicon, config)
+                reasons = manifest.why_rebuild(key.path, {**shared, "ratio": str(pattern)}, mp3)
+            except EngineError as exc:
+                reasons = [str(exc)]
+        built_at = (
+            datetime.fromtimestamp(mp3.stat().st_mtime, UTC).isoformat(timespec="seconds")
+            if mp3.is_file()
+            else None
+        )
+        episodes.append(
+            EpisodeState(
+                ratio=str(pattern),
+                path=key.path,
+                built=record is not None and mp3.is_file(),
+                up_to_date=not reasons,
+                duration_s=record["duration_s"] if record else None,
+                engine=record["engine"] if record else None,
+                offline_voice=bool(record and record["engine"] in OFFLINE_ENGINES),
+                built_at=built_at,
+                reasons=reasons,
+            )
+        )
+    if any(not e.up_to_date for e in episodes):
+        status = NEEDS_BUILD
+    elif any(e.offline_voice for e in episodes):
+        status = PREVIEW_VOICE
+    else:
+        status = UP_TO_DATE
+    return ScriptState(path.name, script.title, status, [], episodes)
+
+
+def to_json(state: ProjectState) -> str:
+    return json.dumps(asdict(state), ensure_ascii=False)

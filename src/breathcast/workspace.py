@@ -1,0 +1,124 @@
+"""The therapist's own files, as the studio edits them: scripts and the pronunciation list.
+
+Every read carries a version (a hash of the bytes on disk). A save names the version it was
+made from, and if the file changed on disk since (another editor, a sync folder), nothing is
+overwritten: a `ConflictError` carries the disk's text, so both can be shown. Every save first
+keeps the text it replaces in `history/`, so nothing she wrote is ever lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from breathcast.config import Config
+from breathcast.errors import ConflictError, WorkspaceError
+from breathcast.files import atomic_write
+from breathcast.lexicon import FILE_NAME as LEXICON_FILE
+
+HISTORY_FOLDER = "history"  # beside scripts/: her earlier versions, never cleaned
+SCRIPT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.()&,'-]{0,80}\.md")
+MAX_TEXT_BYTES = 1_000_000
+
+
+def version_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    text: str
+    version: str  # "" when the file does not exist yet
+
+
+@dataclass(frozen=True)
+class Version:
+    id: str  # the history file's name
+    saved_at: str  # ISO 8601, UTC
+    size: int
+
+
+class Workspace:
+    def __init__(self, config: Config):
+        self.folder = config.path("scripts")
+        self.history_root = config.root / HISTORY_FOLDER
+
+    def names(self) -> list[str]:
+        return sorted(p.name for p in self.folder.glob("*.md") if self._inside(p))
+
+    def path(self, name: str) -> Path:
+        """The file `name` in the scripts folder: a script, or the pronunciation list. Any other
+        name (a path, `..`, a link that leads out) is refused."""
+        if name != LEXICON_FILE and not SCRIPT_NAME.fullmatch(name):
+            raise WorkspaceError(f"{name!r} is not a script name; use a name like kort.md")
+        path = self.folder / name
+        if not self._inside(path):
+            raise WorkspaceError(f"{name!r} leads outside {self.folder}/")
+        return path
+
+    def _inside(self, path: Path) -> bool:
+        return path.resolve().parent == self.folder.resolve()
+
+    def read(self, name: str) -> Document:
+        path = self.path(name)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            if name == LEXICON_FILE:
+                return Document(name, "", "")
+            raise WorkspaceError(f"there is no script {name!r} in {self.folder}/") from None
+        return Document(name, data.decode("utf-8", "replace"), version_of(data))
+
+    def save(self, name: str, text: str, base_version: str) -> Document:
+        """Write `text` over the version `base_version` ("" for a new file), keeping what it
+        replaces in the history. A `ConflictError` if the file is no longer that version."""
+        data = text.encode("utf-8")
+        if len(data) > MAX_TEXT_BYTES:
+            raise WorkspaceError(f"{name}: the text is over {MAX_TEXT_BYTES // 1000} kB")
+        path = self.path(name)
+        current = path.read_bytes() if path.is_file() else None
+        if (version_of(current) if current is not None else "") != base_version:
+            raise ConflictError(
+                f"{path} changed on disk since it was opened; both versions are kept: "
+                "choose one and save again",
+                disk_text=(current or b"").decode("utf-8", "replace"),
+                disk_version=version_of(current) if current is not None else "",
+            )
+        if current is not None and current != data:
+            self.keep(name, current)
+        atomic_write(path, data)
+        return Document(name, text, version_of(data))
+
+    def keep(self, name: str, data: bytes) -> Version:
+        """Put `data` in `name`'s history (a save does this with what it replaces; the studio
+        does it with unsaved text she chose not to keep on screen)."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        entry = f"{stamp}-{version_of(data)}{Path(name).suffix or '.txt'}"
+        atomic_write(self._history(name) / entry, data)
+        return self._version(self._history(name) / entry)
+
+    def history(self, name: str) -> list[Version]:
+        """Earlier versions of `name`, newest first."""
+        folder = self._history(name)
+        entries = sorted(folder.iterdir(), reverse=True) if folder.is_dir() else []
+        return [self._version(p) for p in entries if p.is_file()]
+
+    def earlier(self, name: str, version_id: str) -> str:
+        path = self._history(name) / version_id
+        if not re.fullmatch(r"\d{8}T\d{12}Z-[0-9a-f]{16}\.\w+", version_id) or not path.is_file():
+            raise WorkspaceError(f"{name} has no earlier version {version_id!r}")
+        return path.read_text(encoding="utf-8", errors="replace")
+
+    def _history(self, name: str) -> Path:
+        self.path(name)  # the same names as the files themselves
+        return self.history_root / name
+
+    @staticmethod
+    def _version(path: Path) -> Version:
+        stamp = path.name.split("-", 1)[0]
+        when = datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+        return Version(path.name, when.isoformat(timespec="seconds"), path.stat().st_size)
