@@ -3,8 +3,8 @@
     python bench/run.py
 
 First whole builds (below), then the MP3 encoders side by side (bench/encoders.py), the
-naive pydub baseline (bench/naive.py), concurrent synthesis (bench/tts.py) and the build loop
-(bench/loop.py).
+naive pydub baseline (bench/naive.py), concurrent synthesis (bench/tts.py), the build loop
+(bench/loop.py) and the studio's edit to ear (bench/studio.py).
 
 Whole builds: a generated project with a 15-minute and a 60-minute script of distinct Dutch
 lines (over 40% of the time speech, the rest breathing, with the water bed), voiced by espeak
@@ -32,6 +32,7 @@ from pathlib import Path
 import encoders
 import loop
 import naive
+import studio
 import tts
 
 from breathcast import ffmpeg
@@ -170,6 +171,8 @@ def main() -> None:
     tts.main()
     print()
     loop.main()
+    print()
+    studio.main()
 
 
 if __name__ == "__main__":

@@ -217,7 +217,7 @@ def plot(project: Path, script, ratio, engine, output) -> None:
         config = load_config(project)
         written, warnings = plot_script(config, script, ratio, engine or config.engine, output)
     for note in warnings:
-        warn(note)
+        warn(str(note))
     click.echo(f"wrote   {written}")
 
 
@@ -298,6 +298,20 @@ def serve(project: Path, port, folder) -> None:
         pass
     finally:
         server.server_close()
+
+
+@cli.command()
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="The port."
+)
+@click.option("--no-browser", is_flag=True, help="Only print the address; open no browser.")
+@click.pass_obj
+def studio(project: Path, port, no_browser) -> None:
+    """Open the studio in the browser: edit, hear, build and publish (Ctrl-C stops)."""
+    from breathcast.studio.server import serve_studio  # the web stack: only for the studio
+
+    with library_errors():
+        serve_studio(project, port, open_browser=not no_browser, echo=click.echo)
 
 
 @cli.command()

@@ -1,0 +1,1 @@
+"""breathcast studio: the therapist's page on her own computer."""

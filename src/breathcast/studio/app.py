@@ -1,0 +1,389 @@
+"""breathcast studio: the therapist's page, on her own computer. Thin: every route calls the
+library (parse, check, voice, preview, build with events, publish) and turns its answer into
+JSON or audio. The JSON API is documented in the README."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import threading
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from breathcast import publish as site
+from breathcast.breath import BreathPattern
+from breathcast.config import Config, load_config, remember
+from breathcast.context import BuildContext
+from breathcast.engines import Engine, choose_engine
+from breathcast.errors import (
+    BreathcastError,
+    ConflictError,
+    PatternError,
+    ScriptError,
+    WorkspaceError,
+)
+from breathcast.lexicon import FILE_NAME as LEXICON_FILE
+from breathcast.lexicon import Lexicon
+from breathcast.manifest import Manifest
+from breathcast.preview import Stretch, from_line, spoken_line, spoken_text, timeline_view
+from breathcast.project import check_text, patterns_for
+from breathcast.script import Speech, parse_script
+from breathcast.status import project_state
+from breathcast.studio.runner import BuildRunner
+from breathcast.studio.security import TOKEN_HEADER, Guard
+from breathcast.workspace import Workspace
+
+HERE = Path(__file__).resolve().parent
+OFFLINE_RETRY_S = 60.0  # after Google did not answer, previews use espeak this long
+MAX_SAY_CHARS = 300
+
+
+class Studio:
+    """What the routes share: the project, this run's token, the build, the engine memo."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.token = secrets.token_urlsafe(24)
+        self.runner = BuildRunner(root)
+        self.offline_until = 0.0
+        self.closing = threading.Event()  # set when the studio stops: event streams end
+
+    def config(self) -> Config:
+        return load_config(self.root)  # read again each time: she may edit it
+
+    def engine(self, context: BuildContext, lines_of) -> Engine:
+        """The build's engine for previews; after Google failed once, espeak for a minute
+        instead of waiting on it again."""
+        name = context.config.engine
+        if name == "auto" and time.monotonic() < self.offline_until:
+            name = "espeak"
+        engine = choose_engine(
+            name, context.config.voice, lambda e: bool(lines_of(e)), lambda said: None
+        )
+        if context.config.engine == "auto" and engine.name == "espeak":
+            self.offline_until = time.monotonic() + OFFLINE_RETRY_S
+        return engine
+
+
+def _json(data, status: int = 200) -> JSONResponse:
+    return JSONResponse(data, status_code=status)
+
+
+def _problem(exc: BreathcastError, status: int = 400) -> JSONResponse:
+    """A library error, for the page: Dutch where the library has it, and its line."""
+    body = {"error": getattr(exc, "nl", "") or str(exc), "detail": str(exc)}
+    if isinstance(exc, ScriptError):
+        body["line"] = exc.line
+    return _json(body, status)
+
+
+async def _body(request: Request) -> dict:
+    try:
+        data = json.loads(await request.body() or b"{}")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise WorkspaceError("the request is not a JSON object")
+    return data
+
+
+def _pattern(request: Request, script) -> BreathPattern:
+    text = request.query_params.get("ratio")
+    if not text:
+        return patterns_for(script, load_config(request.app.state.studio.root))[0]
+    return BreathPattern.parse(text)
+
+
+def _audio(stretch: Stretch) -> StreamingResponse:
+    return StreamingResponse(
+        iterate_in_thread(stretch.wav()),
+        media_type="audio/wav",
+        headers={"Content-Length": str(stretch.size), "Cache-Control": "no-store"},
+    )
+
+
+async def iterate_in_thread(chunks):
+    """Render each chunk in a worker thread, so the studio stays responsive while it plays."""
+    sentinel = object()
+    while (chunk := await run_in_threadpool(next, chunks, sentinel)) is not sentinel:
+        yield chunk
+
+
+def create_app(root: Path, hosts: set[str], origins: set[str]) -> Guard:
+    """The studio for the project at `root`, answering only on `hosts` (host:port) and taking
+    writes only from `origins`."""
+    studio = Studio(Path(root))
+    env = Environment(
+        loader=PackageLoader("breathcast", "studio/templates"), autoescape=select_autoescape()
+    )
+
+    async def page(request: Request) -> HTMLResponse:
+        config = studio.config()
+        html = env.get_template("studio.html").render(
+            token=studio.token, title=config.podcast.title, header=TOKEN_HEADER
+        )
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+    async def ping(request: Request) -> JSONResponse:
+        return _json({"instance": studio.token, "building": studio.runner.running})
+
+    async def overview(request: Request) -> JSONResponse:
+        state = await run_in_threadpool(project_state, studio.config())
+        data = asdict(state)
+        data["building"] = data["building"] or studio.runner.running
+        config = studio.config()
+        data["site_url"] = config.podcast.site_url
+        data["engine"] = config.engine
+        return _json(data)
+
+    async def read_script(request: Request) -> JSONResponse:
+        workspace = Workspace(studio.config())
+        document = workspace.read(request.path_params["name"])
+        checked = _checked(studio.config(), workspace, document.name, document.text)
+        return _json({**asdict(document), **checked})
+
+    async def check(request: Request) -> JSONResponse:
+        data = await _body(request)
+        workspace = Workspace(studio.config())
+        name = str(data.get("name", "nieuw.md"))
+        return _json(_checked(studio.config(), workspace, name, str(data.get("text", ""))))
+
+    async def save_script(request: Request) -> JSONResponse:
+        data = await _body(request)
+        workspace = Workspace(studio.config())
+        name = request.path_params["name"]
+        try:
+            saved = workspace.save(name, str(data.get("text", "")), str(data.get("version", "")))
+        except ConflictError as exc:
+            return _json(
+                {
+                    "error": "Dit bestand is intussen ook ergens anders veranderd. Beide "
+                    "versies staan hieronder: kies welke je houdt.",
+                    "disk_text": exc.disk_text,
+                    "disk_version": exc.disk_version,
+                },
+                409,
+            )
+        return _json({**asdict(saved), **_checked(studio.config(), workspace, name, saved.text)})
+
+    async def keep(request: Request) -> JSONResponse:
+        data = await _body(request)
+        workspace = Workspace(studio.config())
+        version = workspace.keep(request.path_params["name"], str(data["text"]).encode("utf-8"))
+        return _json(asdict(version))
+
+    async def history(request: Request) -> JSONResponse:
+        workspace = Workspace(studio.config())
+        return _json([asdict(v) for v in workspace.history(request.path_params["name"])])
+
+    async def earlier(request: Request) -> JSONResponse:
+        workspace = Workspace(studio.config())
+        text = workspace.earlier(request.path_params["name"], request.path_params["version"])
+        return _json({"text": text})
+
+    def _saved(name: str):
+        config = studio.config()
+        workspace = Workspace(config)
+        document = workspace.read(name)
+        return config, parse_script(document.text, workspace.path(name))
+
+    async def line_audio(request: Request) -> StreamingResponse:
+        def prepare() -> Stretch:
+            config, script = _saved(request.path_params["name"])
+            context = BuildContext.open(config)
+            line = request.path_params["line"]
+            engine = studio.engine(
+                context, lambda e: [s for s in context.missing_lines(script, e) if s.line == line]
+            )
+            return spoken_line(context, script, engine, line)
+
+        return _audio(await run_in_threadpool(prepare))
+
+    async def from_here(request: Request) -> StreamingResponse:
+        def prepare() -> Stretch:
+            config, script = _saved(request.path_params["name"])
+            context = BuildContext.open(config)
+            engine = studio.engine(context, lambda e: context.missing_lines(script, e))
+            pattern = _pattern(request, script)
+            return from_line(context, script, pattern, engine, request.path_params["line"])
+
+        return _audio(await run_in_threadpool(prepare))
+
+    async def timeline(request: Request) -> JSONResponse:
+        def prepare() -> dict:
+            config, script = _saved(request.path_params["name"])
+            context = BuildContext.open(config)
+            engine = studio.engine(context, lambda e: context.missing_lines(script, e))
+            return timeline_view(context, script, _pattern(request, script), engine)
+
+        return _json(await run_in_threadpool(prepare))
+
+    async def episode_audio(request: Request) -> FileResponse | JSONResponse:
+        config = studio.config()
+        relative = request.path_params["path"]
+        opus = relative.endswith(".opus")
+        mp3 = relative.removesuffix(".opus") + ".mp3" if opus else relative
+        if mp3 not in Manifest.load(config.path("build")).entries:  # only what was built
+            return _json({"error": "Deze aflevering is er (nog) niet."}, 404)
+        media = "audio/ogg" if opus else "audio/mpeg"
+        return FileResponse(config.path("build") / relative, media_type=media)
+
+    async def read_lexicon(request: Request) -> JSONResponse:
+        workspace = Workspace(studio.config())
+        document = workspace.read(LEXICON_FILE)
+        return _json({**asdict(document), **_lexicon_check(workspace, document.text)})
+
+    async def save_lexicon(request: Request) -> JSONResponse:
+        data = await _body(request)
+        workspace = Workspace(studio.config())
+        try:
+            saved = workspace.save(LEXICON_FILE, str(data.get("text", "")), str(data["version"]))
+        except ConflictError as exc:
+            return _json(
+                {"error": "De uitspraaklijst is intussen ergens anders veranderd.",
+                 "disk_text": exc.disk_text, "disk_version": exc.disk_version},
+                409,
+            )  # fmt: skip
+        return _json({**asdict(saved), **_lexicon_check(workspace, saved.text)})
+
+    async def say(request: Request) -> StreamingResponse:
+        text = " ".join(request.query_params.get("text", "").split())[:MAX_SAY_CHARS]
+        if not text:
+            return _json({"error": "Er is niets om uit te spreken."}, 400)
+
+        def prepare() -> Stretch:
+            config = studio.config()
+            context = BuildContext.open(config, Lexicon())  # as written: no pronunciations
+            script = parse_script(f"---\ntitle: uitspraak\n---\n{text}\n", "uitspraak")
+            engine = studio.engine(context, lambda e: context.missing_lines(script, e))
+            return spoken_text(context, script, engine, Speech(text, 4))
+
+        return _audio(await run_in_threadpool(prepare))
+
+    async def start_build(request: Request) -> JSONResponse:
+        data = await _body(request)
+        if studio.runner.running:
+            return _json({"error": "Er wordt al gebouwd."}, 409)
+        workspace = Workspace(studio.config())
+        names = [str(n) for n in data.get("scripts", [])]
+        paths = [str(workspace.path(n)) for n in names]
+        studio.runner.start(paths, force=bool(data.get("force")))
+        return _json({"started": True}, 202)
+
+    async def cancel_build(request: Request) -> JSONResponse:
+        return _json({"cancelled": studio.runner.stop()})
+
+    async def events(request: Request) -> StreamingResponse:
+        listener = studio.runner.listen()
+        queue = listener[1]
+
+        async def stream():
+            try:
+                yield f"event: hello\ndata: {json.dumps({'instance': studio.token})}\n\n"
+                for data in list(studio.runner.last) if studio.runner.running else []:
+                    yield f"data: {data}\n\n"
+                quiet = 0.0
+                while not studio.closing.is_set():
+                    try:
+                        data = await asyncio.wait_for(queue.get(), timeout=0.5)
+                    except TimeoutError:
+                        quiet += 0.5
+                        if quiet >= 15:  # keeps proxies and the browser patient
+                            quiet = 0.0
+                            yield ": still here\n\n"
+                        continue
+                    quiet = 0.0
+                    yield f"data: {data}\n\n"
+            finally:
+                studio.runner.listeners.discard(listener)
+
+        return StreamingResponse(
+            stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+        )
+
+    async def publish(request: Request) -> JSONResponse:
+        data = await _body(request)
+        config = studio.config()
+        address = str(data.get("site_url") or config.podcast.site_url).strip()
+
+        def run() -> str:
+            site.site_address(config, address)  # refuse a bad address before saving it
+            if address != config.podcast.site_url:
+                remember(config, "podcast", "site_url", address)
+            allow = bool(data.get("allow_preview"))
+            return str(site.publish(load_config(studio.root), address, None, allow))
+
+        await run_in_threadpool(run)
+        return _json({"page": "/site/index.html", "feed": "/site/feed.xml", "site_url": address})
+
+    async def failed(request: Request, exc: BreathcastError) -> JSONResponse:
+        """Every library error as JSON, in Dutch where the library has the words."""
+        if isinstance(exc, WorkspaceError):
+            return _problem(exc, 404)
+        return _problem(exc, 400 if isinstance(exc, ScriptError | PatternError) else 422)
+
+    routes = [
+        Route("/", page),
+        Route("/api/ping", ping),
+        Route("/api/overview", overview),
+        Route("/api/check", check, methods=["POST"]),
+        Route("/api/scripts/{name}", read_script),
+        Route("/api/scripts/{name}", save_script, methods=["PUT"]),
+        Route("/api/scripts/{name}/keep", keep, methods=["POST"]),
+        Route("/api/scripts/{name}/history", history),
+        Route("/api/scripts/{name}/history/{version}", earlier),
+        Route("/api/scripts/{name}/line/{line:int}.wav", line_audio),
+        Route("/api/scripts/{name}/from/{line:int}.wav", from_here),
+        Route("/api/scripts/{name}/timeline", timeline),
+        Route("/api/episodes/{path:path}", episode_audio),
+        Route("/api/lexicon", read_lexicon),
+        Route("/api/lexicon", save_lexicon, methods=["PUT"]),
+        Route("/api/say.wav", say),
+        Route("/api/build", start_build, methods=["POST"]),
+        Route("/api/build/cancel", cancel_build, methods=["POST"]),
+        Route("/api/events", events),
+        Route("/api/publish", publish, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        Mount("/site", StaticFiles(directory=studio.root / "build" / "site", check_dir=False)),
+    ]
+    app = Starlette(routes=routes, exception_handlers={BreathcastError: failed})
+    app.state.studio = studio
+    return Guard(app, hosts, origins, studio.token)
+
+
+def _checked(config: Config, workspace: Workspace, name: str, text: str) -> dict:
+    """The same parser and advice as `breathcast check`, at their lines, in Dutch."""
+    result = check_text(config, workspace.path(name), text)
+    spoken = []
+    if result.script is not None:
+        spoken = [{"line": s.line, "text": s.text} for s in result.script.speech]
+    patterns = [str(p) for p in patterns_for(result.script, config)] if result.script else []
+    return {
+        "errors": [{"line": e.line, "message": e.message, "nl": e.nl} for e in result.errors],
+        "notes": [{"line": n.line, "message": n.message, "nl": n.nl} for n in result.notes],
+        "spoken": spoken,
+        "ratios": patterns,
+    }
+
+
+def _lexicon_check(workspace: Workspace, text: str) -> dict:
+    from breathcast.lexicon import parse_lexicon
+
+    try:
+        lexicon = parse_lexicon(text, workspace.path(LEXICON_FILE))
+    except ScriptError as exc:
+        return {"errors": [{"line": exc.line, "message": exc.message, "nl": exc.nl}], "entries": []}
+    return {
+        "errors": [],
+        "entries": [{"word": w, "say": s, "line": n} for w, s, n in lexicon.entries],
+    }

@@ -1,0 +1,88 @@
+"""The studio writes files on her computer, so every request is treated as possibly hostile.
+
+- Only the studio's own address in the `Host` header (a page elsewhere cannot reach it by
+  renaming a domain to 127.0.0.1: DNS rebinding).
+- A write needs the token of this run of the studio, which only the studio's own page has,
+  and an `Origin` (when the browser sends one) of the studio itself: no other site can post.
+- Bodies have size limits, counted as they arrive.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+TOKEN_HEADER = "x-studio-token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+MAX_BODY = 2_000_000  # JSON and script text
+MAX_UPLOAD = 60_000_000  # a recorded take (about 10 minutes of WebM/Opus, or 5 of WAV)
+UPLOADS = ("/takes",)  # paths that take recordings
+
+
+class Guard:
+    def __init__(self, app: ASGIApp, hosts: set[str], origins: set[str], token: str):
+        self.app, self.hosts, self.origins, self.token = app, hosts, origins, token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if headers.get("host", "") not in self.hosts:
+            await _refuse(send, 400, "Deze pagina hoort niet bij de studio.", "unknown host")
+            return
+        if scope["method"] not in SAFE_METHODS:
+            origin = headers.get("origin")
+            if origin is not None and origin not in self.origins:
+                await _refuse(send, 403, "Dit verzoek komt niet van de studio.", "foreign origin")
+                return
+            if headers.get(TOKEN_HEADER) != self.token:
+                await _refuse(
+                    send,
+                    409 if headers.get(TOKEN_HEADER) else 403,
+                    "De studio is opnieuw gestart. Laad de pagina opnieuw om verder te gaan; je "
+                    "tekst van daarnet staat nog in dit venster.",
+                    "stale page",
+                )
+                return
+        limit = MAX_UPLOAD if any(p in scope["path"] for p in UPLOADS) else MAX_BODY
+        declared = headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _refuse(send, 413, "Dit is te groot voor de studio.", "body too large")
+            return
+        await self.app(scope, _counted(receive, limit), send)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _counted(receive: Receive, limit: int) -> Receive:
+    seen = 0
+
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge()
+        return message
+
+    return wrapped
+
+
+async def _refuse(send: Send, status: int, nl: str, reason: str) -> None:
+    body = json.dumps({"error": nl, "reason": reason}, ensure_ascii=False).encode("utf-8")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,365 @@
+"""breathcast studio's JSON API, through Starlette's test client: every feature and every
+request the studio must refuse."""
+
+import json
+import os
+import socket
+import subprocess
+import threading
+import time
+import wave
+from io import BytesIO
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SMALL_SCRIPT, start_cli
+from starlette.testclient import TestClient
+
+from breathcast.lock import LOCK_NAME
+from breathcast.studio.app import create_app
+
+HOST = "testserver"
+ORIGIN = f"http://{HOST}"
+
+
+@pytest.fixture
+def studio(project):
+    app = create_app(project, {HOST}, {ORIGIN})
+    (project / "breathcast.toml").write_text(
+        '# my settings\nratios = ["4:6"]\nengine = "espeak"\n[podcast]\n'
+        'owner_email = "anna@example.nl"\n'
+    )
+    with TestClient(app, base_url=ORIGIN) as client:  # one event loop, as under uvicorn
+        client.headers["x-studio-token"] = app.app.state.studio.token
+        client.project = project
+        client.studio = app.app.state.studio
+        yield client
+        client.studio.runner.stop()
+        client.studio.runner.join(30)
+
+
+def test_the_page_is_dutch_and_carries_this_runs_token(studio):
+    response = studio.get("/")
+    assert response.status_code == 200 and '<html lang="nl">' in response.text
+    assert studio.studio.token in response.text
+    assert "Je oefeningen" in response.text
+    css = studio.get("/static/studio.css")
+    assert css.status_code == 200 and "http" not in css.text  # no web fonts, no CDNs
+
+
+def test_overview_lists_every_script_with_its_status(studio):
+    data = studio.get("/api/overview").json()
+    (script,) = data["scripts"]
+    assert (script["name"], script["title"], script["status"]) == (
+        "kort.md",
+        "Korte test",
+        "bouwen",
+    )
+    assert [e["ratio"] for e in script["episodes"]] == ["4:6"]
+    assert data["building"] is False
+
+
+def test_a_text_is_checked_as_she_types_with_errors_at_their_line(studio):
+    text = SMALL_SCRIPT.replace("[adem 2x]", "[adem zes]")
+    data = studio.post("/api/check", json={"name": "kort.md", "text": text}).json()
+    (error,) = data["errors"]
+    assert error["line"] == 12
+    assert error["nl"].startswith("[adem …] heeft een aantal ademhalingen nodig")
+    fixed = studio.post("/api/check", json={"name": "kort.md", "text": SMALL_SCRIPT}).json()
+    assert fixed["errors"] == [] and [s["line"] for s in fixed["spoken"]] == [7, 8, 13]
+    advice = studio.post(
+        "/api/check", json={"name": "kort.md", "text": SMALL_SCRIPT.replace("# Begin\n", "")}
+    ).json()
+    assert advice["errors"] == [] and advice["ratios"] == ["4:6"]
+
+
+def test_saving_keeps_the_previous_version_and_it_can_be_brought_back(studio):
+    read = studio.get("/api/scripts/kort.md").json()
+    assert read["text"] == SMALL_SCRIPT and len(read["version"]) == 16
+    edited = SMALL_SCRIPT.replace("Dank je wel.", "Dank je wel, tot morgen.")
+    saved = studio.put("/api/scripts/kort.md", json={"text": edited, "version": read["version"]})
+    assert saved.status_code == 200 and saved.json()["version"] != read["version"]
+    assert (studio.project / "scripts" / "kort.md").read_text() == edited
+    (earlier,) = studio.get("/api/scripts/kort.md/history").json()
+    old = studio.get(f"/api/scripts/kort.md/history/{earlier['id']}").json()["text"]
+    assert old == SMALL_SCRIPT  # nothing she wrote is lost
+    assert (studio.project / "history" / "kort.md" / earlier["id"]).is_file()
+    restored = studio.put(
+        "/api/scripts/kort.md", json={"text": old, "version": saved.json()["version"]}
+    )
+    assert restored.status_code == 200
+    assert (studio.project / "scripts" / "kort.md").read_text() == SMALL_SCRIPT
+    assert len(studio.get("/api/scripts/kort.md/history").json()) == 2
+
+
+def test_a_save_over_a_newer_disk_version_is_a_conflict_and_loses_nothing(studio):
+    read = studio.get("/api/scripts/kort.md").json()
+    on_disk = SMALL_SCRIPT.replace("Dank je wel.", "Veranderd in een andere editor.")
+    (studio.project / "scripts" / "kort.md").write_text(on_disk)
+    mine = SMALL_SCRIPT.replace("Dank je wel.", "Mijn eigen zin.")
+    response = studio.put("/api/scripts/kort.md", json={"text": mine, "version": read["version"]})
+    assert response.status_code == 409
+    assert response.json()["disk_text"] == on_disk
+    assert (studio.project / "scripts" / "kort.md").read_text() == on_disk  # survives
+    kept = studio.post("/api/scripts/kort.md/keep", json={"text": mine})  # "keep the disk's"
+    assert kept.status_code == 200
+    versions = studio.get("/api/scripts/kort.md/history").json()
+    texts = [studio.get(f"/api/scripts/kort.md/history/{v['id']}").json()["text"] for v in versions]
+    assert mine in texts  # her text, stashed
+    again = studio.put(
+        "/api/scripts/kort.md", json={"text": mine, "version": response.json()["disk_version"]}
+    )
+    assert again.status_code == 200  # "keep mine": the disk's version goes to the history
+    texts = [
+        studio.get(f"/api/scripts/kort.md/history/{v['id']}").json()["text"]
+        for v in studio.get("/api/scripts/kort.md/history").json()
+    ]
+    assert on_disk in texts
+
+
+def wav_of(response) -> tuple[np.ndarray, int]:
+    with wave.open(BytesIO(response.content)) as audio:
+        frames = audio.readframes(audio.getnframes())
+        return np.frombuffer(frames, "<i2").astype(np.float32) / 32768, audio.getframerate()
+
+
+def test_a_line_and_the_episode_from_a_line_can_be_heard(studio):
+    line = studio.get("/api/scripts/kort.md/line/8.wav")
+    assert line.status_code == 200 and line.headers["content-type"] == "audio/wav"
+    assert int(line.headers["content-length"]) == len(line.content)
+    samples, rate = wav_of(line)
+    assert rate == 44100 and 0.3 < samples.size / rate < 3.0
+    assert 20 * np.log10(np.sqrt(np.mean(samples**2))) > -30  # speech, not silence
+    whole = studio.get("/api/scripts/kort.md/from/7.wav?ratio=4:6")
+    later = studio.get("/api/scripts/kort.md/from/13.wav?ratio=3:6")
+    assert int(whole.headers["content-length"]) == len(whole.content)
+    whole_samples, _ = wav_of(whole)
+    later_samples, _ = wav_of(later)
+    assert 25 < whole_samples.size / rate < 45
+    assert later_samples.size < whole_samples.size - 20 * rate  # after the breathing block
+    missing = studio.get("/api/scripts/kort.md/line/9.wav")
+    assert missing.status_code == 400 and missing.json()["error"] == "op deze regel staat geen zin"
+
+
+def test_pronunciations_can_be_edited_and_heard(studio):
+    empty = studio.get("/api/lexicon").json()
+    assert (empty["text"], empty["version"], empty["entries"]) == ("", "", [])
+    saved = studio.put("/api/lexicon", json={"text": "rustig = rus-tich\n", "version": ""}).json()
+    assert saved["entries"] == [{"word": "rustig", "say": "rus-tich", "line": 1}]
+    broken = studio.put(
+        "/api/lexicon", json={"text": "rustig\n", "version": saved["version"]}
+    ).json()
+    assert broken["errors"][0]["nl"] == "schrijf elke regel als woord = zo spreek je het uit"
+    before = studio.get("/api/say.wav", params={"text": "rustig"})
+    after = studio.get("/api/say.wav", params={"text": "rus-tich"})
+    assert before.status_code == after.status_code == 200
+    assert before.content != after.content
+
+
+def sse_events(studio, until: str, seconds: float = 90) -> list[dict]:
+    events = []
+    deadline = time.monotonic() + seconds
+    with studio.stream("GET", "/api/events") as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data: ") and "event" in (data := json.loads(line[6:])):
+                events.append(data)  # (the greeting that names this run has no "event")
+                if data["event"] == until:
+                    break
+            if time.monotonic() > deadline:
+                break
+    return events
+
+
+def test_a_build_streams_its_events_to_the_page(studio):
+    result: list[list[dict]] = []
+    listener = threading.Thread(target=lambda: result.append(sse_events(studio, "build_finished")))
+    listener.start()
+    time.sleep(0.5)
+    assert studio.post("/api/build", json={"scripts": ["kort.md"]}).status_code == 202
+    listener.join(120)
+    kinds = [e["event"] for e in result[0]]
+    assert kinds[0] == "build_planned" and kinds[-1] == "build_finished"
+    assert "episode_built" in kinds and "clip_voiced" in kinds
+    assert result[0][-1]["report"]["episodes"][0]["path"] == "kort/kort-4-6.mp3"
+    data = studio.get("/api/overview").json()
+    assert data["scripts"][0]["status"] == "voorbeeldstem"  # built, with the espeak voice
+    audio = studio.get("/api/episodes/kort/kort-4-6.mp3", headers={"Range": "bytes=0-99"})
+    assert audio.status_code == 206 and len(audio.content) == 100
+    timeline = studio.get("/api/scripts/kort.md/timeline?ratio=4:6").json()
+    assert [c["title"] for c in timeline["chapters"]] == ["Begin", "Ademen"]
+    assert [line["line"] for line in timeline["lines"]] == [7, 8, 13]
+    assert {p["kind"] for p in timeline["phases"]} == {"in", "out"}
+
+
+def test_a_build_can_be_cancelled_from_the_page(studio):
+    (studio.project / "breathcast.toml").write_text(
+        'ratios = ["4:6", "3:6", "4:4", "5:5"]\nengine = "espeak"\n'
+    )
+    result: list[list[dict]] = []
+    listener = threading.Thread(target=lambda: result.append(sse_events(studio, "build_finished")))
+    listener.start()
+    time.sleep(0.5)
+    assert studio.post("/api/build", json={}).status_code == 202
+    assert studio.post("/api/build", json={}).status_code == 409  # one at a time
+    deadline = time.monotonic() + 60
+    while not any((studio.project / "build").rglob(".*.mp3.*.tmp")):
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert studio.post("/api/build/cancel", json={}).json() == {"cancelled": True}
+    listener.join(120)
+    report = result[0][-1]["report"]
+    assert report["cancelled"] is True and len(report["episodes"]) < 4
+    assert not list((studio.project / "build").rglob("*.tmp"))
+
+
+def test_a_cli_build_in_progress_shows_as_busy(studio):
+    (studio.project / "build").mkdir()
+    sleeper = subprocess.Popen(["sleep", "30"])
+    try:
+        (studio.project / "build" / LOCK_NAME).write_text(
+            json.dumps({"pid": sleeper.pid, "host": os.uname().nodename, "started": "10:00"})
+        )
+        assert studio.get("/api/overview").json()["building"]["pid"] == sleeper.pid
+        result: list[list[dict]] = []
+        listener = threading.Thread(
+            target=lambda: result.append(sse_events(studio, "build_refused", 30))
+        )
+        listener.start()
+        time.sleep(0.5)
+        assert studio.post("/api/build", json={}).status_code == 202
+        listener.join(60)
+        assert "another breathcast build" in result[0][-1]["message"]
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_publish_asks_once_for_the_address_and_remembers_it(studio):
+    assert studio.post("/api/build", json={}).status_code == 202
+    studio.studio.runner.join(120)
+    refused = studio.post("/api/publish", json={"site_url": "https://example.nl/rust"})
+    assert refused.status_code == 422  # the episodes have the preview voice
+    assert refused.json()["error"].startswith("sommige oefeningen hebben nog de computerstem")
+    response = studio.post(
+        "/api/publish", json={"site_url": "https://example.nl/rust", "allow_preview": True}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "page": "/site/index.html",
+        "feed": "/site/feed.xml",
+        "site_url": "https://example.nl/rust",
+    }
+    settings = (studio.project / "breathcast.toml").read_text()
+    assert 'site_url = "https://example.nl/rust"' in settings and "# my settings" in settings
+    assert studio.get("/site/index.html").status_code == 200
+    again = studio.post("/api/publish", json={"allow_preview": True})  # remembered
+    assert again.json()["site_url"] == "https://example.nl/rust"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "status"),
+    [
+        ("get", "/api/overview", {"host": "evil.example:8765"}, 400),  # DNS rebinding
+        ("put", "/api/scripts/kort.md", {"origin": "https://evil.example"}, 403),  # cross-site
+        ("put", "/api/scripts/kort.md", {"x-studio-token": ""}, 403),  # no token: not our page
+        ("put", "/api/scripts/kort.md", {"x-studio-token": "from-an-earlier-run"}, 409),
+        ("get", "/api/scripts/..%2Fbreathcast.toml", {}, 404),
+        ("get", "/api/scripts/%2e%2e%2fbreathcast.toml", {}, 404),
+        ("get", "/api/scripts/breathcast.toml", {}, 404),
+        ("get", "/api/scripts/kort.md/history/..%2F..%2Fbreathcast.toml", {}, 404),
+        ("get", "/api/episodes/../breathcast.toml", {}, 404),
+        ("get", "/site/../breathcast.toml", {}, 404),
+        ("get", "/static/../app.py", {}, 404),
+    ],
+)
+def test_hostile_requests_are_refused(studio, method, path, headers, status):
+    body = {"json": {"text": "x", "version": ""}} if method == "put" else {}
+    response = getattr(studio, method)(path, headers=headers, **body)
+    assert response.status_code == status, response.text
+    assert (studio.project / "scripts" / "kort.md").read_text() == SMALL_SCRIPT
+
+
+def test_a_stale_tab_is_told_to_reload(studio):
+    response = studio.put(
+        "/api/scripts/kort.md",
+        json={"text": "x", "version": ""},
+        headers={"x-studio-token": "from-an-earlier-run"},
+    )
+    assert "De studio is opnieuw gestart. Laad de pagina opnieuw" in response.json()["error"]
+
+
+def test_request_bodies_have_limits(studio):
+    huge = "Hallo.\n" * 400_000  # 2.8 MB
+    response = studio.put("/api/scripts/kort.md", content=json.dumps({"text": huge, "version": ""}))
+    assert response.status_code == 413
+    assert (studio.project / "scripts" / "kort.md").read_text() == SMALL_SCRIPT
+
+
+def test_a_script_that_links_outside_is_refused(studio, tmp_path_factory):
+    secret = tmp_path_factory.mktemp("elders") / "geheim.md"
+    secret.write_text("geheim")
+    (studio.project / "scripts" / "link.md").symlink_to(secret)
+    assert studio.get("/api/scripts/link.md").status_code == 404
+    response = studio.put("/api/scripts/link.md", json={"text": "x", "version": ""})
+    assert response.status_code == 404 and secret.read_text() == "geheim"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_studio_command_starts_prints_its_address_and_stops_cleanly(project):
+    port = free_port()
+    proc = start_cli(project, "studio", "--no-browser", "--port", str(port), text=True)
+    try:
+        line = proc.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in line
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/ping") as response:
+            assert json.load(response)["building"] is False
+        # her browser tab keeps an event stream open; Ctrl-C must still stop without a trace
+        stream = urllib.request.urlopen(f"http://127.0.0.1:{port}/api/events", timeout=10)
+        assert stream.readline().startswith(b"event: hello")
+    finally:
+        proc.send_signal(2)  # Ctrl-C
+        out, _ = proc.communicate(timeout=20)
+    stream.read()  # the server ended the stream itself
+    stream.close()
+    assert proc.returncode == 0, out
+    assert "De studio is gestopt." in out and "Traceback" not in out
+
+
+def test_the_studio_on_a_busy_port_says_so(project):
+    from conftest import run_cli
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli(project, "studio", "--no-browser", "--port", str(port))
+    assert result.exit_code == 1 and f"--port {port + 1}" in result.output
+
+
+def test_the_studio_never_binds_beyond_this_computer():
+    from breathcast.studio.server import HOST, listen
+
+    sock = listen(0)
+    try:
+        assert sock.getsockname()[0] == HOST == "127.0.0.1"
+    finally:
+        sock.close()
+
+
+def test_tomlkit_keeps_what_she_wrote_in_the_settings(tmp_path):
+    from breathcast.config import load_config, remember
+
+    (tmp_path / "breathcast.toml").write_text('# mine\nratios = ["4:6"]  # calm\n')
+    remember(load_config(tmp_path), "podcast", "site_url", "https://example.nl")
+    text = (tmp_path / "breathcast.toml").read_text()
+    assert text.startswith('# mine\nratios = ["4:6"]  # calm\n')
+    assert load_config(tmp_path).podcast.site_url == "https://example.nl"
+    assert Path(tmp_path / "breathcast.toml").stat().st_mode & 0o044

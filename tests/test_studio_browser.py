@@ -1,0 +1,189 @@
+"""The studio in real Chromium (Playwright driving Debian's chromium), as the therapist uses it:
+type, see "regel N", fix it, save, listen to a line and from a line, build, all in Dutch.
+
+`.ci/run` installs chromium. Without it (or the playwright package) these tests skip, saying why.
+"""
+
+import re
+import shutil
+import threading
+import time
+
+import pytest
+from test_page import CHROMIUM_FLAGS, SHOTS, accessibility_violations, watched
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+pytestmark = pytest.mark.skipif(
+    shutil.which("chromium") is None, reason="chromium is not installed (apt-get install chromium)"
+)
+
+
+class RunningStudio:
+    """The studio on a real port, in a thread, as `breathcast studio` runs it."""
+
+    def __init__(self, project, port: int = 0):
+        import uvicorn
+
+        from breathcast.studio.app import create_app
+        from breathcast.studio.server import listen
+
+        sock = listen(port)
+        self.port = sock.getsockname()[1]
+        hosts = {f"127.0.0.1:{self.port}", f"localhost:{self.port}"}
+        self.app = create_app(project, hosts, {f"http://{h}" for h in hosts})
+        config = uvicorn.Config(
+            self.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [sock]}, daemon=True
+        )
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        self.url = f"http://127.0.0.1:{self.port}/"
+
+    def stop(self) -> None:
+        runner = self.app.app.state.studio.runner
+        runner.stop()
+        runner.join(60)
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@pytest.fixture
+def studio_url(project):
+    (project / "breathcast.toml").write_text('ratios = ["4:6", "3:6"]\nengine = "espeak"\n')
+    running = RunningStudio(project)
+    yield running.url, project
+    running.stop()
+
+
+@pytest.fixture
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def test_she_edits_hears_and_builds_in_her_browser(studio_url, browser):
+    url, project = studio_url
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors, strangers = watched(page, url)
+    page.goto(url)
+    card = page.locator(".kaart", has_text="Korte test")
+    assert "Nog niet gebouwd" in card.text_content() and "Stem:" not in card.text_content()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "studio-overview-desktop.png"), full_page=True)
+    card.get_by_role("link", name="Bewerken").click()
+    editor = page.locator("#tekst")
+    editor.wait_for()
+    page.wait_for_function("() => document.querySelector('#tekst').value.includes('Korte test')")
+
+    # An unknown directive on a line of its own: "regel 15" appears, at that line, in Dutch.
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\n[wolk 3s]")
+    problem = page.locator("#meldingen li.fout")
+    problem.wait_for()
+    assert problem.text_content().startswith("regel 15: [wolk] is geen bekende aanwijzing")
+    assert page.locator("#nummers div.fout").text_content().strip() == "15"
+    # Fixed: the message goes.
+    page.keyboard.press("Backspace")
+    for _ in range(len("[wolk 3s]")):
+        page.keyboard.press("Backspace")
+    page.wait_for_selector("#meldingen li.fout", state="detached")
+    assert page.locator("#nummers div.fout").count() == 0
+    advice = page.locator("#meldingen li.advies").text_content()  # what stays is advice
+    assert advice.startswith("regel 12: een ademblok zonder zin ervoor")
+
+    # One line changed, and saved.
+    text = editor.input_value().replace("Dank je wel.", "Dank je wel, tot morgen.").rstrip() + "\n"
+    editor.fill(text)
+    page.locator("#opslaan").click()
+    page.wait_for_function(
+        "() => document.querySelector('#opslagstatus').textContent === 'Opgeslagen'"
+    )
+    assert (project / "scripts" / "kort.md").read_text() == text
+    page.screenshot(path=str(SHOTS / "studio-editor-desktop.png"), full_page=True)
+
+    # Hear the changed line, then the episode from the first line: the audio gets a duration.
+    player = page.locator("#luister")
+    page.get_by_role("button", name="Speel zin, regel 13").click()
+    page.wait_for_function("() => isFinite(document.querySelector('#luister').duration)")
+    line_seconds = player.evaluate("a => a.duration")
+    assert 0.5 < line_seconds < 4
+    page.get_by_role("button", name="Speel vanaf hier, regel 7").click()
+    page.wait_for_function(
+        "() => document.querySelector('#luister').duration > 20"
+        " && isFinite(document.querySelector('#luister').duration)"
+    )
+    assert "Vanaf regel 7" in page.locator("#speelt").text_content()
+
+    # Build, and watch the progress reach the end.
+    page.locator("#bouw-dit").click()
+    page.wait_for_function(
+        "() => document.querySelector('#bouwstatus').textContent.startsWith('Klaar')",
+        timeout=120_000,
+    )
+    bar = page.locator("#voortgang")
+    assert bar.evaluate("b => b.value === b.max && b.max === 2")
+    assert "gemaakt" in page.locator("#samenvatting").text_content()
+    assert list((project / "build" / "kort").glob("*.mp3"))
+    assert accessibility_violations(page) == []
+    # Back on the overview, the card says what was made, with which voice, and how long.
+    page.get_by_role("link", name="Je oefeningen").click()
+    page.wait_for_function("() => document.querySelector('.kaart').textContent.includes('Stem:')")
+    card_text = card.text_content()
+    assert "Voorbeeld met computerstem" in card_text and "Nog niet gebouwd" not in card_text
+    assert re.search(r"in 4, uit 6 · 0:[0-5]\d · gebouwd ", card_text), card_text
+    page.screenshot(path=str(SHOTS / "studio-overview-built-desktop.png"), full_page=True)
+    assert (errors, strangers) == ([], [])
+
+
+def test_the_studio_on_a_phone_sized_window(studio_url, browser):
+    url, project = studio_url
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    errors, strangers = watched(page, url)
+    page.goto(url + "#/bewerken/kort.md")
+    page.wait_for_function("() => document.querySelector('#zinnen li')")
+    page.screenshot(path=str(SHOTS / "studio-editor-phone.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(url)
+    page.locator(".kaart").wait_for()
+    page.screenshot(path=str(SHOTS / "studio-overview-phone.png"), full_page=True)
+    assert accessibility_violations(page) == []
+    assert (errors, strangers) == ([], [])
+
+
+def test_an_open_tab_learns_that_the_studio_stopped_or_restarted(project, browser):
+    (project / "breathcast.toml").write_text('ratios = ["4:6"]\nengine = "espeak"\n')
+    first = RunningStudio(project)
+    page = browser.new_page()
+    page.goto(first.url + "#/bewerken/kort.md")
+    page.wait_for_function("() => document.querySelector('#tekst').value.includes('Korte')")
+    page.locator("#tekst").press("End")
+    page.keyboard.type(" (nog niet bewaard)")
+    first.stop()
+    page.evaluate("() => window.dispatchEvent(new Event('focus'))")
+    banner = page.locator("#melding")
+    page.wait_for_function("() => !document.querySelector('#melding').hidden")
+    assert banner.text_content().startswith("De studio is gestopt. Start hem opnieuw")
+    second = RunningStudio(project, first.port)  # the same address, a new run
+    try:
+        page.evaluate("() => window.dispatchEvent(new Event('focus'))")
+        page.wait_for_function(
+            "() => document.querySelector('#melding').textContent.includes('opnieuw gestart')"
+        )
+        assert "(nog niet bewaard)" in page.locator("#tekst").input_value()  # nothing lost
+        page.locator("#opslaan").click()  # a save from the old page is refused, not applied
+        page.wait_for_timeout(500)
+        assert "(nog niet bewaard)" not in (project / "scripts" / "kort.md").read_text()
+        assert "Laad de pagina opnieuw" in banner.text_content()
+    finally:
+        second.stop()
