@@ -6,7 +6,7 @@ from conftest import closed_port
 from fake_gtts import SECONDS_PER_CHAR, FakeGoogle
 
 from breathcast.cache import VoiceCache, clip_key
-from breathcast.config import VoiceSettings
+from breathcast.config import Config, VoiceSettings
 from breathcast.engines import ENGINES, get_engine
 from breathcast.engines.gtts_engine import ENDPOINT_ENV
 from breathcast.errors import EngineError
@@ -22,7 +22,7 @@ def decoded(engine, text):
 
 
 def test_espeak_speaks_dutch_offline():
-    engine = get_engine("espeak", VOICE)
+    engine = get_engine("espeak", Config(voice=VOICE))
     short = decoded(engine, "Ik ben hier.")
     long = decoded(engine, "Ik ben hier. Je bent welkom. Adem rustig in, en nog rustiger uit.")
     assert 0.5 < short.size / SR < 3.0
@@ -33,18 +33,20 @@ def test_espeak_speaks_dutch_offline():
 
 def test_espeak_speed_follows_words_per_minute():
     text = "Leg je hand op je buik en voel hoe je adem beweegt."
-    slow = decoded(get_engine("espeak", VoiceSettings(espeak_wpm=100)), text).size
-    fast = decoded(get_engine("espeak", VoiceSettings(espeak_wpm=200)), text).size
+    slow = decoded(get_engine("espeak", Config(voice=VoiceSettings(espeak_wpm=100))), text).size
+    fast = decoded(get_engine("espeak", Config(voice=VoiceSettings(espeak_wpm=200))), text).size
     assert 1.6 < slow / fast < 2.4
 
 
 def test_espeak_unknown_voice_is_a_clear_error():
     with pytest.raises(EngineError, match="no voice 'xx-nope'"):
-        get_engine("espeak", VoiceSettings(espeak_voice="xx-nope")).synthesize("Hallo.")
+        get_engine("espeak", Config(voice=VoiceSettings(espeak_voice="xx-nope"))).synthesize(
+            "Hallo."
+        )
 
 
 def test_gtts_voice_comes_through_the_real_gtts_code_path(fake_google):
-    pcm = decoded(get_engine("gtts", VOICE), "Je bent welkom.")
+    pcm = decoded(get_engine("gtts", Config(voice=VOICE)), "Je bent welkom.")
     assert fake_google.requests == ["Je bent welkom."]
     expected = 0.3 + SECONDS_PER_CHAR * len("Je bent welkom.")  # the fake's padding + speech
     assert pcm.size / SR == pytest.approx(expected, abs=0.08)  # 24 kHz MP3 resampled to 44.1 kHz
@@ -55,7 +57,7 @@ def test_gtts_long_lines_arrive_in_pieces_and_join_seamlessly(fake_google):
         "Stel je voor dat je adem beweegt als water, als een zachte golf die aan komt rollen, "
         "en weer terugstroomt, rustig en zacht, zonder haast, precies zoals jij het nodig hebt."
     )
-    pcm = decoded(get_engine("gtts", VOICE), text)
+    pcm = decoded(get_engine("gtts", Config(voice=VOICE)), text)
     pieces = fake_google.requests
     assert len(pieces) >= 2
     # No word doubled or lost across the split.
@@ -77,26 +79,26 @@ def test_gtts_long_lines_arrive_in_pieces_and_join_seamlessly(fake_google):
 def test_gtts_unreachable_is_a_clear_engine_error(monkeypatch):
     monkeypatch.setenv(ENDPOINT_ENV, f"http://127.0.0.1:{closed_port()}/x")
     with pytest.raises(EngineError, match="gTTS could not voice the line.*--engine espeak"):
-        get_engine("gtts", VOICE).synthesize("Hallo.")
+        get_engine("gtts", Config(voice=VOICE)).synthesize("Hallo.")
 
 
 def test_gtts_server_error_is_a_clear_engine_error(monkeypatch):
     with FakeGoogle(status=500) as fake:
         monkeypatch.setenv(ENDPOINT_ENV, fake.url)
         with pytest.raises(EngineError, match="500"):
-            get_engine("gtts", VOICE).synthesize("Hallo.")
+            get_engine("gtts", Config(voice=VOICE)).synthesize("Hallo.")
         assert fake.requests == ["Hallo."]
 
 
 def test_unknown_engine_lists_the_valid_ones():
     with pytest.raises(EngineError, match="choose one of: auto, espeak, gtts"):
-        get_engine("piper", VOICE)
-    assert sorted(ENGINES) == ["espeak", "gtts"]
+        get_engine("piper", Config(voice=VOICE))
+    assert sorted(ENGINES) == ["espeak", "gtts", "opname"]
 
 
 def test_cache_key_covers_engine_options_and_text():
-    gtts = get_engine("gtts", VOICE).identity()
-    espeak = get_engine("espeak", VOICE).identity()
+    gtts = get_engine("gtts", Config(voice=VOICE)).identity()
+    espeak = get_engine("espeak", Config(voice=VOICE)).identity()
     keys = {
         clip_key(gtts, "Hallo."),
         clip_key(gtts, "Hallo!"),

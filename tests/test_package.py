@@ -32,7 +32,7 @@ def built(project):
 def expected_timeline(project):
     config = load_config(project)
     script = read_script(project / "scripts" / "kort.md")
-    voiced = BuildContext.open(config).voice(script, get_engine("espeak", config.voice), jobs=4)
+    voiced = BuildContext.open(config).voice(script, get_engine("espeak", config), jobs=4)
     lengths = {text: clip.size for text, clip in voiced.clips.items()}
     return script, plan(script, lengths, config.ratios[0], config.sound)
 

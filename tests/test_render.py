@@ -17,7 +17,7 @@ from measure import (
 
 from breathcast import ambience, tone
 from breathcast.breath import BreathPattern
-from breathcast.config import SoundSettings
+from breathcast.config import Config, SoundSettings
 from breathcast.render import Mixer
 from breathcast.script import BREATH_CUES, parse_script
 from breathcast.timeline import plan
@@ -237,7 +237,9 @@ def test_every_clip_gets_one_speech_level_with_its_peaks_held(rig):
     from breathcast.engines import get_engine
     from breathcast.voice import decode_speech, speech_rms
 
-    audio = get_engine("espeak", VoiceSettings()).synthesize("Adem rustig in door je neus.")
+    audio = get_engine("espeak", Config(voice=VoiceSettings())).synthesize(
+        "Adem rustig in door je neus."
+    )
     buzzy = decode_speech(audio, rig.sr)
     assert 20 * np.log10(np.max(np.abs(buzzy)) / speech_rms(buzzy, rig.sr)) > 14
     t = np.arange(rig.sr) / rig.sr

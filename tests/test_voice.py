@@ -8,7 +8,7 @@ from fake_gtts import SECONDS_PER_CHAR, FakeGoogle
 from measure import dominant_frequency
 
 from breathcast.cache import VoiceCache
-from breathcast.config import SoundSettings, VoiceSettings
+from breathcast.config import Config, SoundSettings, VoiceSettings
 from breathcast.engines import get_engine
 from breathcast.engines.gtts_engine import ENDPOINT_ENV
 from breathcast.errors import EngineError, ScriptError
@@ -25,7 +25,7 @@ SCRIPT = parse_script("---\ntitle: T\n---\n" + "\n".join(LINES) + "\n", "scripts
 
 def voice_with(fake, tmp_path, monkeypatch, **options):
     monkeypatch.setenv(ENDPOINT_ENV, fake.url)
-    engine = get_engine("gtts", VoiceSettings())
+    engine = get_engine("gtts", Config(voice=VoiceSettings()))
     return voice_script(SCRIPT, engine, VoiceCache(tmp_path, SR), VoiceOptions(SOUND, **options))
 
 
@@ -56,7 +56,10 @@ def test_transient_failures_are_retried(failure, tmp_path, monkeypatch):
         monkeypatch.setenv(ENDPOINT_ENV, fake.url)
         started = time.monotonic()
         voiced = voice_script(
-            SCRIPT, get_engine("gtts", sound_voice), VoiceCache(tmp_path, SR), VoiceOptions(SOUND)
+            SCRIPT,
+            get_engine("gtts", Config(voice=sound_voice)),
+            VoiceCache(tmp_path, SR),
+            VoiceOptions(SOUND),
         )
         waited = time.monotonic() - started
     assert voiced.synthesized == len(LINES)
@@ -105,7 +108,7 @@ def test_clips_are_trimmed_of_the_engines_padding(tmp_path, monkeypatch):
 
 def test_every_clip_has_one_speech_level(tmp_path):
     """Measured independently of the leveller: ITU-R BS.1770 loudness of each clip."""
-    engine = get_engine("espeak", VoiceSettings())
+    engine = get_engine("espeak", Config(voice=VoiceSettings()))
     voiced = voice_script(SCRIPT, engine, VoiceCache(tmp_path, SR), VoiceOptions(SOUND))
     levels = [measure_pcm(clip, SR).integrated_lufs for clip in voiced.clips.values()]
     assert max(levels) - min(levels) <= 1.0  # LU across 12 lines (measured here: 0.4)
@@ -131,7 +134,7 @@ def test_tempo_is_part_of_the_prepared_cache_key_not_the_engine_key(tmp_path, mo
         monkeypatch.setenv(ENDPOINT_ENV, fake.url)
         slow = voice_script(
             SCRIPT,
-            get_engine("gtts", VoiceSettings()),
+            get_engine("gtts", Config(voice=VoiceSettings())),
             VoiceCache(tmp_path, SR),
             VoiceOptions(SOUND),
             tempo=0.9,
@@ -150,7 +153,7 @@ def test_pronunciation_applies_to_every_engine_and_only_changes_the_lines_it_tou
     assert lexicon.apply("NICUS en PICU") == "NICUS en PICU"  # whole words only
     with FakeGoogle() as fake:
         monkeypatch.setenv(ENDPOINT_ENV, fake.url)
-        engine = get_engine("gtts", VoiceSettings())
+        engine = get_engine("gtts", Config(voice=VoiceSettings()))
         cache = VoiceCache(tmp_path, SR)
         voice_script(script, engine, cache, VoiceOptions(SOUND))
         fake.requests.clear()

@@ -55,6 +55,8 @@ class Placed:
     cost: float  # per-frame DTW cost against its reference: lower is a better match
     confident: bool
     repeated_at_s: float | None = None  # an earlier reading of this line was dropped here
+    room_before_s: float = 0.0  # where the pause before the line begins (a cut may use it)
+    room_after_s: float = 0.0  # where the pause after the line ends
 
 
 def analyse(pcm: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -410,9 +412,20 @@ def align_reading(
             round(cost, 3),
             sure,
             round(repeated[index] * HOP_S, 2) if index in repeated else None,
+            *(edge * HOP_S for edge in _room(quiet, start, end)),
         )
         for index, (start, end, cost, sure) in enumerate(placed)
     ]
+
+
+def _room(quiet: np.ndarray, start: int, end: int) -> tuple[int, int]:
+    """Where the pauses around [start, end) begin and end: up to there a cut is silence."""
+    before = quiet[(quiet[:, 0] <= start) & (quiet[:, 1] >= start - 2)]
+    after = quiet[(quiet[:, 1] >= end) & (quiet[:, 0] <= end + 2)]
+    return (
+        int(before[:, 0].min()) if len(before) else start,
+        int(after[:, 1].max()) if len(after) else end,
+    )
 
 
 def _snap(

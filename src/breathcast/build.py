@@ -43,6 +43,8 @@ from breathcast.produce import EpisodeJob, run_episodes
 from breathcast.project import check_scripts, find_scripts, pattern_warnings, patterns_for
 from breathcast.script import Script
 from breathcast.timeline import plan
+from breathcast.voice import line_voice
+from breathcast.words import Said
 
 REPORT_NAME = "report.json"
 
@@ -52,7 +54,9 @@ class BuildOptions:
     """How to run one build, resolved once from the command line and the settings."""
 
     out: Path  # the build folder
-    engine: str = "auto"  # auto, gtts or espeak
+    engine: str = "auto"  # auto, gtts, espeak or opname (her own voice)
+    engine_given: bool = False  # --engine: then it wins over a script's own `engine:` too
+    fill: str | None = None  # voices the lines she has no take of yet (a preview)
     patterns: tuple[BreathPattern, ...] = ()  # --ratio: overrides every script's patterns
     tts_jobs: int = 4  # engine calls at a time
     jobs: int = 1  # episodes made at a time, each in its own process
@@ -73,9 +77,16 @@ class BuildOptions:
         return cls(
             out=out if out is not None else config.path("build"),
             engine=engine if engine is not None else config.engine,
+            engine_given=engine is not None,
             tts_jobs=tts_jobs if tts_jobs is not None else config.voice.tts_jobs,
             **given,
         )
+
+    def engine_for(self, script: Script) -> str:
+        """--engine wins, then the script's own `engine:`, then the project's setting."""
+        if self.engine_given or script.engine is None:
+            return self.engine
+        return script.engine
 
 
 @dataclass(frozen=True)
@@ -96,16 +107,15 @@ class Planned:
 def plan_matrix(
     scripts: Sequence[Script],
     options: BuildOptions,
-    engine: Engine,
+    engine_of: Callable[[Script], Engine],
     context: BuildContext,
     manifest: Manifest,
 ) -> list[Planned]:
     """Every script at each of its patterns, and why each one needs building, if it does."""
     planned = []
     for script in scripts:
-        shared = script_inputs(
-            script, engine.identity(), context.tempo_for(script), context.lexicon, context.config
-        )
+        tempo = context.tempo_for(script)
+        shared = script_inputs(script, engine_of(script), tempo, context.lexicon, context.config)
         for pattern in patterns_for(script, context.config, options.patterns):
             key = EpisodeKey(script.slug, pattern)
             inputs = {**shared, "ratio": str(pattern)}
@@ -114,6 +124,38 @@ def plan_matrix(
                 reasons = ["--force"]
             planned.append(Planned(script, key, inputs, tuple(reasons)))
     return planned
+
+
+def _engines(
+    scripts: Sequence[Script],
+    options: BuildOptions,
+    config: Config,
+    warn: Callable[[Said], None],
+    needs_synthesis: Callable[[Sequence[Script], Engine], bool] | None = None,
+) -> Callable[[Script], Engine]:
+    """Each script's engine, chosen once per engine name (auto probes Google once). Without
+    `needs_synthesis` (a dry run) nothing is probed."""
+    chosen: dict[str, Engine] = {}
+
+    def engine_of(script: Script) -> Engine:
+        name = options.engine_for(script)
+        if name not in chosen:
+            mine = [s for s in scripts if options.engine_for(s) == name]
+            chosen[name] = choose_engine(
+                name,
+                config,
+                lambda engine: needs_synthesis is not None and needs_synthesis(mine, engine),
+                warn,
+                probe=needs_synthesis is not None,
+                fill=options.fill,
+            )
+        return chosen[name]
+
+    return engine_of
+
+
+def _engine_names(scripts: Sequence[Script], engine_of: Callable[[Script], Engine]) -> str:
+    return " + ".join(dict.fromkeys(engine_of(s).name for s in scripts))
 
 
 def build(
@@ -177,20 +219,20 @@ def _build_matrix(scripts: list[Script], options: BuildOptions, config: Config, 
         return
     manifest = Manifest.load(options.out)
 
-    def needs_synthesis(engine: Engine) -> bool:
+    def needs_synthesis(mine: Sequence[Script], engine: Engine) -> bool:
         """Whether an episode to (re)build has a line this engine has not voiced yet."""
         todo = {
             p.script.path: p.script
-            for p in plan_matrix(scripts, options, engine, context, manifest)
+            for p in plan_matrix(mine, options, lambda script: engine, context, manifest)
             if p.reasons
         }
         return any(context.missing_lines(script, engine) for script in todo.values())
 
-    engine = choose_engine(
-        options.engine, config.voice, needs_synthesis, lambda said: emit(Warned(*said))
+    engine_of = _engines(
+        scripts, options, config, lambda said: emit(Warned(*said)), needs_synthesis
     )
-    planned = plan_matrix(scripts, options, engine, context, manifest)
-    emit(BuildPlanned(engine.name, tuple(p.event() for p in planned)))
+    planned = plan_matrix(scripts, options, engine_of, context, manifest)
+    emit(BuildPlanned(_engine_names(scripts, engine_of), tuple(p.event() for p in planned)))
     jobs: list[EpisodeJob] = []
     for script in scripts:
         mine = [p for p in planned if p.script is script]
@@ -207,7 +249,7 @@ def _build_matrix(scripts: list[Script], options: BuildOptions, config: Config, 
         try:
             voiced = context.voice(
                 script,
-                engine,
+                engine_of(script),
                 jobs=options.tts_jobs,
                 on_clip=lambda done, total, s=script: emit(ClipVoiced(s.path, done, total)),
                 cancel=cancel,
@@ -243,13 +285,12 @@ def _dry_run(scripts: list[Script], options: BuildOptions, config: Config, emit)
     if context is None:
         return
     manifest = Manifest.load(options.out)
-    engine = choose_engine(
-        options.engine, config.voice, lambda e: True, lambda said: emit(Warned(*said)), probe=False
-    )
-    planned = plan_matrix(scripts, options, engine, context, manifest)
-    emit(BuildPlanned(engine.name, tuple(p.event() for p in planned)))
+    engine_of = _engines(scripts, options, config, lambda said: emit(Warned(*said)))
+    planned = plan_matrix(scripts, options, engine_of, context, manifest)
+    emit(BuildPlanned(_engine_names(scripts, engine_of), tuple(p.event() for p in planned)))
     heard = target_mono_lufs(config.sound) + DUAL_MONO_LU  # what the build will aim for
     for p in planned:
+        engine = engine_of(p.script)
         lengths = context.estimate_lengths(p.script, engine)
         duration = plan(p.script, lengths, p.key.pattern, config.sound).duration_s
         episode = Episode(
@@ -262,6 +303,13 @@ def _dry_run(scripts: list[Script], options: BuildOptions, config: Config, emit)
             clips_synthesized=0,
             clips_cached=0,
             offline_voice=engine.name in OFFLINE_ENGINES,
+            filled_lines=len(
+                {
+                    s.text
+                    for s in p.script.spoken
+                    if line_voice(engine, s.text, context.lexicon).engine != engine.name
+                }
+            ),
             loudness_lufs=heard,
             loudness_mono_lufs=heard - DUAL_MONO_LU,
             loudness_range_lu=0.0,

@@ -16,13 +16,15 @@ from breathcast.breath import BreathPattern
 from breathcast.build import BuildOptions
 from breathcast.build import build as build_episodes
 from breathcast.config import ENGINE_CHOICES, Config, load_config
-from breathcast.engines import engine_statuses
+from breathcast.engines import FILL_ENGINES, engine_statuses
+from breathcast.episode import clock
 from breathcast.errors import BreathcastError, PatternError
 from breathcast.feedcheck import check_site
 from breathcast.housekeeping import clean_outputs
 from breathcast.housekeeping import watch as watch_scripts
-from breathcast.project import check_project
+from breathcast.project import check_project, check_scripts, find_scripts, locate
 from breathcast.publish import publish as publish_site
+from breathcast.script import read_script
 from breathcast.serve import make_server
 from breathcast.terminal import BuildView, show_report, warn
 
@@ -57,8 +59,15 @@ engine_option = click.option(
     "--engine",
     type=click.Choice(ENGINE_CHOICES),
     default=None,
-    help="Speech engine: auto uses gTTS when Google answers, otherwise espeak.  "
-    "[default: from breathcast.toml, else auto]",
+    help="Speech engine: auto uses gTTS when Google answers, otherwise espeak; opname is "
+    "your own recorded voice.  [default: a script's engine:, then breathcast.toml, else auto]",
+)
+fill_option = click.option(
+    "--fill",
+    type=click.Choice(FILL_ENGINES),
+    default=None,
+    help="With your own voice (opname): voice the lines you have not recorded yet with this "
+    "engine. The episodes are then previews, and publish refuses them.",
 )
 jobs_option = click.option(
     "-j",
@@ -126,10 +135,22 @@ def cli(ctx: click.Context, project: Path) -> None:
     is_flag=True,
     help="Only show what would be rebuilt and why, and how long each episode gets.",
 )
+@fill_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print every skipped episode.")
 def build(
-    project: Path, scripts, ratios, engine, out, tts_jobs, jobs, force, dry_run, quiet, verbose
+    project: Path,
+    scripts,
+    ratios,
+    engine,
+    out,
+    tts_jobs,
+    jobs,
+    force,
+    dry_run,
+    fill,
+    quiet,
+    verbose,
 ) -> None:
     """Build every script (or the SCRIPTS given) at every ratio into MP3s.
 
@@ -146,6 +167,7 @@ def build(
             jobs=jobs,
             force=force,
             dry_run=dry_run,
+            fill=fill,
         )
         view = BuildView(options.out, quiet, verbose, bar=not quiet and sys.stdout.isatty())
         try:
@@ -215,7 +237,7 @@ def plot(project: Path, script, ratio, engine, output) -> None:
 
     with library_errors():
         config = load_config(project)
-        written, warnings = plot_script(config, script, ratio, engine or config.engine, output)
+        written, warnings = plot_script(config, script, ratio, engine, output)
     for note in warnings:
         warn(str(note))
     click.echo(f"wrote   {written}")
@@ -224,14 +246,15 @@ def plot(project: Path, script, ratio, engine, output) -> None:
 @cli.command()
 @engine_option
 @jobs_option
+@fill_option
 @click.pass_obj
-def watch(project: Path, engine, jobs) -> None:
+def watch(project: Path, engine, jobs, fill) -> None:
     """Rebuild a script's episodes every time it is saved in scripts/ (Ctrl-C stops)."""
     with library_errors():
         config = load_config(project)
 
     def options(fresh: Config) -> BuildOptions:
-        return BuildOptions.resolve(fresh, engine=engine, jobs=jobs)
+        return BuildOptions.resolve(fresh, engine=engine, jobs=jobs, fill=fill)
 
     click.echo(f"watching {config.path('scripts')}/ (Ctrl-C stops)")
     view = BuildView(config.path("build"), quiet=False, verbose=False, bar=False)
@@ -319,7 +342,7 @@ def studio(project: Path, port, no_browser) -> None:
 def voices(project: Path) -> None:
     """List the speech engines, their options, and whether each works right now."""
     with library_errors():
-        statuses = engine_statuses(load_config(project).voice)
+        statuses = engine_statuses(load_config(project))
     for status in statuses:
         mark = (
             click.style("usable", fg="green")
@@ -330,6 +353,103 @@ def voices(project: Path) -> None:
         click.echo(f"        {status.description}")
         options = ", ".join(f"{key}={value}" for key, value in status.options.items())
         click.echo(f"        options: {options or '-'}")
+
+
+@cli.group()
+def record() -> None:
+    """Bring in your own voice: a whole reading of a script, or one line."""
+
+
+@record.command("import")
+@click.argument("script", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("reading", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def record_import(project: Path, script: Path, reading: Path) -> None:
+    """Cut READING (the whole SCRIPT read aloud once) into a take per line."""
+    from breathcast.recording import import_reading
+
+    with library_errors():
+        config = load_config(project)
+        report = import_reading(
+            config, locate(config, script), reading, on_step=lambda what: click.echo(f"{what}…")
+        )
+    kept = sum(line.take is not None for line in report.lines)
+    click.echo(
+        f"{kept} takes from {report.reading.name}: {report.new_takes} new, "
+        f"{kept - report.new_takes} already there"
+    )
+    for line in report.repeats:
+        click.secho(
+            f"note    {report.place(line)}: read twice; the last reading is used (a false "
+            f"start at {clock(line.placed.repeated_at_s)} is left out)",
+            fg="yellow",
+        )
+    for line in report.unsure:
+        click.secho(
+            f"check   {report.place(line)}: placed at {clock(line.placed.start_s)}-"
+            f"{clock(line.placed.end_s)} without confidence; listen to it, and record it "
+            f"again if it is not {line.speech.text!r}",
+            fg="yellow",
+        )
+
+
+@record.command("line")
+@click.argument("target", metavar="SCRIPT:LINE")
+@click.argument("audio", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--text", default=None, help="Which cue, on a breathing block with several.")
+@click.pass_obj
+def record_line(project: Path, target: str, audio: Path, text) -> None:
+    """Keep AUDIO as the take of one line, e.g. scripts/water-en-rust.md:42."""
+    from breathcast.recording import record_line as keep_take
+
+    script, _, line = target.rpartition(":")
+    if not script or not line.isdigit():
+        raise click.BadParameter("write the script and the line number: scripts/x.md:42")
+    with library_errors():
+        config = load_config(project)
+        take = keep_take(config, locate(config, script), int(line), audio, text)
+    click.echo(f"kept {take.seconds:.1f} s as the take of {take.script}:{take.line}: {take.text!r}")
+
+
+@record.command("list")
+@click.argument("script", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def record_list(project: Path, script: Path) -> None:
+    """What to read aloud, in order: every line of SCRIPT, then each breathing cue once."""
+    from breathcast.recording import checklist
+
+    with library_errors():
+        lines = checklist(read_script(locate(load_config(project), script)))
+    for number, speech in enumerate(lines, start=1):
+        click.echo(f"{number:3}. {speech.text}    ({script.name}:{speech.line})")
+
+
+@cli.command()
+@click.argument("scripts", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def takes(project: Path, scripts) -> None:
+    """Show each line's take: ok, check (placed without confidence), stale, or missing."""
+    from breathcast.takes import TakeState, TakeStore
+
+    with library_errors():
+        config = load_config(project)
+        found, errors = check_scripts(find_scripts(config, scripts))
+        store = TakeStore.of(config)
+        states = {script.path: store.lines(script) for script in found}
+    for error in errors:
+        click.secho(f"error   {error}", fg="red", err=True)
+    colours = {TakeState.OK: "green", TakeState.CHECK: "yellow", TakeState.STALE: "yellow"}
+    for path, lines in states.items():
+        for line in lines:
+            place = f"{Path(path).name}:{line.speech.line}"
+            click.echo(
+                click.style(f"{line.state:8}", fg=colours.get(line.state, "red"))
+                + f"{place:24} {line.speech.text}"
+            )
+        done = sum(line.state == TakeState.OK for line in lines)
+        click.echo(f"{Path(path).name}: {done} of {len(lines)} lines recorded and sure")
+    if errors:
+        sys.exit(1)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from breathcast.categories import category_problem
 from breathcast.errors import ConfigError, PatternError
 
 DEFAULT_RATIOS = ("4:6", "4:4", "3:6")
-ENGINE_CHOICES = ("auto", "gtts", "espeak")
+ENGINE_CHOICES = ("auto", "gtts", "espeak", "opname")
 LOUDNESS_MODES = ("dual-mono", "mono")
 MEDIUMS = ("podcast", "music", "audiobook", "newsletter", "blog")  # Podcasting 2.0's audio ones
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
@@ -100,6 +100,7 @@ class Config:
     scripts_dir: str = "scripts"
     voice_dir: str = "voice"
     build_dir: str = "build"
+    recordings_dir: str = "recordings"  # her own voice: readings and takes, never cleaned
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     sound: SoundSettings = field(default_factory=SoundSettings)
     podcast: PodcastSettings = field(default_factory=PodcastSettings)

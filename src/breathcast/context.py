@@ -10,14 +10,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from breathcast.cache import VoiceCache, clip_key
+from breathcast.cache import VoiceCache
 from breathcast.config import Config
 from breathcast.engines import Engine
 from breathcast.events import Cancel
 from breathcast.lexicon import FILE_NAME as LEXICON_FILE
 from breathcast.lexicon import Lexicon, read_lexicon
 from breathcast.script import Script, Speech
-from breathcast.voice import VoicedScript, VoiceOptions, estimate_clip_lengths, voice_script
+from breathcast.voice import (
+    VoicedScript,
+    VoiceOptions,
+    estimate_clip_lengths,
+    line_voice,
+    voice_script,
+)
 
 
 @dataclass(frozen=True)
@@ -42,14 +48,12 @@ class BuildContext:
 
     def missing_lines(self, script: Script, engine: Engine) -> list[Speech]:
         """The spoken lines of `script` that `engine` has not voiced yet."""
-        identity = engine.identity()
-        return [
-            s
-            for s in script.spoken
-            if not self.cache.path(
-                engine.name, clip_key(identity, self.lexicon.apply(s.text))
-            ).is_file()
-        ]
+        missing = []
+        for speech in script.spoken:
+            voice = line_voice(engine, speech.text, self.lexicon)
+            if not self.cache.path(voice.engine, voice.key).is_file():
+                missing.append(speech)
+        return missing
 
     def voice(
         self,

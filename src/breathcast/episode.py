@@ -65,6 +65,12 @@ class Episode:
     true_peak_dbtp: float
     status: str = "built"  # "built", "skipped" (up to date), or "planned" in a dry run
     reason: str = ""  # why it was (or would be) rebuilt
+    filled_lines: int = 0  # her own voice with lines another engine voiced (--fill): a preview
+
+    @property
+    def preview(self) -> bool:
+        """Not the final audio: the espeak voice, or her voice with gaps filled."""
+        return self.offline_voice or self.filled_lines > 0
 
 
 @dataclass(frozen=True)

@@ -86,3 +86,7 @@ class ConflictError(BreathcastError):
         super().__init__(message)
         self.disk_text = disk_text
         self.disk_version = disk_version
+
+
+class RecordingError(BreathcastError):
+    """A recording cannot be used as her voice: no audio, no sound, or no such line."""

@@ -7,7 +7,7 @@ import fcntl
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from functools import cache
 from pathlib import Path
@@ -80,6 +80,32 @@ def decode_file(path: str | Path, sample_rate: int) -> np.ndarray:
     """Decode an audio file (e.g. an encoded episode) to mono float32."""
     out = run(["-i", str(path), *pcm_format(sample_rate), "pipe:1"], None, f"decode {path}").stdout
     return np.frombuffer(out, dtype="<f4").copy()
+
+
+def decode_blocks(path: str | Path, sample_rate: int, block_s: float = 1.0) -> Iterator[np.ndarray]:
+    """Decode an audio file to mono float32 in blocks of `block_s`, as it is read: a long
+    recording never has to be held whole."""
+    args = ["-i", str(path), *pcm_format(sample_rate), "pipe:1"]
+    with tempfile.TemporaryFile() as log:
+        try:
+            proc = subprocess.Popen(
+                [ffmpeg_exe(), "-hide_banner", "-nostats", "-nostdin", "-loglevel", "error", *args],
+                stdout=subprocess.PIPE,
+                stderr=log,
+            )
+        except OSError as exc:
+            raise AudioError(f"cannot run ffmpeg to decode {path}: {exc}") from exc
+        size = max(4, int(block_s * sample_rate) * 4)
+        try:
+            while block := proc.stdout.read(size):
+                yield np.frombuffer(block[: len(block) // 4 * 4], dtype="<f4").copy()
+        finally:
+            proc.stdout.close()  # read to the end, or left early: either way ffmpeg stops
+            code = proc.wait()
+        if code != 0:
+            log.seek(0)
+            reason = " / ".join(log.read().decode(errors="replace").strip().splitlines()[-3:])
+            raise AudioError(f"ffmpeg could not decode {path}: {reason or f'exit status {code}'}")
 
 
 class Listener:

@@ -19,6 +19,7 @@ from typing import Any
 from breathcast import RENDER_VERSION
 from breathcast.cache import CACHE_VERSION
 from breathcast.config import Config
+from breathcast.engines import Engine
 from breathcast.files import atomic_write
 from breathcast.lexicon import Lexicon
 from breathcast.script import Breathe, Chapter, Pause, Script, Speech
@@ -51,11 +52,19 @@ def _step(step: Speech | Pause | Breathe | Chapter) -> list[Any]:
 
 
 def script_inputs(
-    script: Script, engine_identity: dict[str, Any], tempo: float, lexicon: Lexicon, config: Config
+    script: Script, engine: Engine, tempo: float, lexicon: Lexicon, config: Config
 ) -> dict[str, Any]:
     """The inputs every episode of `script` shares; each episode adds its `ratio`. Files are
     read and hashed once per script, not once per ratio."""
     spoken = "\n".join(s.text for s in script.spoken)
+    identity = engine.identity()
+    # Lines whose sound is their own (her take, or the voice that fills in for one).
+    own_voice = {}
+    for speech in script.spoken:
+        voice = engine.line_identity(speech.text)
+        if voice != identity:
+            place = f"{Path(script.path).name}:{speech.line}"
+            own_voice.setdefault(speech.text, [_digest(voice), place])
     podcast = config.podcast
     covers = (
         [config.root / podcast.cover]
@@ -69,7 +78,8 @@ def script_inputs(
             "front": {k: [getattr(script, k), script.line_of(k)] for k in ("title", "ambient")},
             "steps": [_step(step) for step in script.steps],
         },
-        "voice": {**engine_identity, "tempo": tempo},
+        "voice": {**identity, "tempo": tempo},
+        "takes": own_voice,
         "pronunciation": {
             word: [say, line]
             for word, say, line in lexicon.entries
@@ -142,6 +152,15 @@ def _pronunciation_changes(old: dict, new: dict) -> list[str]:
     return changes
 
 
+def _take_changes(old: dict | None, new: dict | None) -> list[str]:
+    old, new = old or {}, new or {}  # manifests from before takes have none
+    return [
+        f"the take of a line changed ({new[text][1]})"
+        for text in new
+        if old.get(text, [None])[0] != new[text][0]
+    ] + ["a line's take was removed" for text in old if text not in new][:1]
+
+
 def _plain(reason: str) -> Callable[[Any, Any], list[str]]:
     return lambda old, new: [reason] if old != new else []
 
@@ -150,6 +169,7 @@ EXPLAIN: dict[str, Callable[[Any, Any], list[str]]] = {
     "script": _script_changes,
     "ratio": _plain("the ratio changed"),
     "voice": _setting_changes("a voice setting"),
+    "takes": _take_changes,
     "pronunciation": _pronunciation_changes,
     "sound": _setting_changes("a sound setting"),
     "render": _plain("breathcast's rendering changed"),

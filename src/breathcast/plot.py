@@ -45,7 +45,11 @@ LEVEL_WINDOW_S = 0.2
 
 
 def plot_script(
-    config: Config, path: str | Path, pattern: BreathPattern, engine_name: str, dest: str | Path
+    config: Config,
+    path: str | Path,
+    pattern: BreathPattern,
+    engine_name: str | None,
+    dest: str | Path,
 ) -> tuple[Path, list[str]]:
     """`breathcast plot`: draw one episode's timeline, levels and loudness to a PNG; returns
     the file and the warnings (a cue that did not fit, an engine fallback)."""
@@ -56,8 +60,8 @@ def plot_script(
     context = BuildContext.open(config)
     warnings: list[Said] = []
     engine = choose_engine(
-        engine_name,
-        config.voice,
+        engine_name or script.engine or config.engine,
+        config,
         lambda e: bool(context.missing_lines(script, e)),
         warnings.append,
     )

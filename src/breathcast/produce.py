@@ -42,11 +42,18 @@ from breathcast.words import Said
 POLL_S = 0.1  # how often a waiting build looks for a cancel request
 
 
-def voice_note(engine: str) -> str:
+def voice_note(voiced: VoicedScript) -> str:
     """The MP3 comment: which voice, and whether this is only a preview."""
-    if engine in OFFLINE_ENGINES:
-        return f"Stem: {engine} (offline voorbeeld, niet de eindversie)"
-    return f"Stem: {engine}"
+    if voiced.engine in OFFLINE_ENGINES:
+        return f"Stem: {voiced.engine} (offline voorbeeld, niet de eindversie)"
+    if voiced.engine == "opname":
+        if voiced.filled:
+            return (
+                f"Stem: eigen opname, {len(voiced.filled)} zinnen nog door een computerstem "
+                "(voorbeeld, niet de eindversie)"
+            )
+        return "Stem: eigen opname"
+    return f"Stem: {voiced.engine}"
 
 
 def episode_mixer(
@@ -98,7 +105,7 @@ def make_episode(
                 artist=podcast.author,
                 album=podcast.title,
                 genre=podcast.genre,
-                comment=voice_note(voiced.engine),
+                comment=voice_note(voiced),
                 cover=cover.result(),
                 chapters=tuple(chapter_spans(timeline)),
             )
@@ -144,6 +151,7 @@ def make_episode(
         loudness_mono_lufs=level.mono_lufs,
         loudness_range_lu=level.range_lu,
         true_peak_dbtp=level.true_peak_dbtp,
+        filled_lines=len(voiced.filled),
     )
     return episode, warnings
 

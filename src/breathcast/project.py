@@ -16,10 +16,20 @@ from breathcast.script import Script, parse_script, read_script
 from breathcast.words import Said
 
 
+def locate(config: Config, name: str | Path) -> Path:
+    """A script named on the command line: as given, or else inside the project folder (so
+    `--project ~/rust build scripts/kort.md` works from anywhere)."""
+    path = Path(name)
+    if path.exists() or path.is_absolute():
+        return path
+    inside = config.root / path
+    return inside if inside.exists() else path
+
+
 def find_scripts(config: Config, names: Sequence[str | Path] = ()) -> list[Path]:
     """The scripts named, or every `*.md` in the scripts folder."""
     if names:
-        return [Path(n) for n in names]
+        return [locate(config, n) for n in names]
     folder = config.path("scripts")
     scripts = sorted(folder.glob("*.md"))
     if not scripts:

@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from breathcast.breath import BreathPattern
 from breathcast.config import Config
-from breathcast.episode import EpisodeKey, clock
+from breathcast.episode import Episode, EpisodeKey, clock
 from breathcast.errors import PublishError
 from breathcast.feedcheck import check_feed
 from breathcast.files import atomic_write
@@ -118,12 +118,14 @@ def publish(
     if not manifest.entries:
         raise PublishError(f"nothing to publish in {build_dir}/; run `breathcast build` first")
     records = [manifest.episode(relative) for relative in sorted(manifest.entries)]
-    offline = [r["path"] for r in records if r.get("offline_voice")]
-    if offline and not allow_offline:
+    previews = [r["path"] for r in records if Episode(**r).preview]
+    if previews and not allow_offline:
         raise PublishError(
-            "these episodes have the offline espeak voice, not the final one: "
-            + ", ".join(offline)
-            + "; rebuild them online with `breathcast build --engine gtts`, "
+            "these episodes are previews, not the final audio (the offline espeak voice, or "
+            "your own voice with lines filled in by another): "
+            + ", ".join(previews)
+            + "; rebuild them online with `breathcast build --engine gtts`, record the "
+            "missing lines (`breathcast takes` lists them), "
             "or publish anyway with --allow-offline-voice",
             nl="sommige oefeningen hebben nog de computerstem; bouw ze opnieuw als je online "
             "bent, of zet het vinkje voor voorbeelden aan",
@@ -225,7 +227,7 @@ def _published(
         minutes=f"{clock(seconds)} min",
         size_mb=f"{len(data) / 1e6:.1f}".replace(".", ","),
         opus_mb=f"{len(opus_data) / 1e6:.1f}".replace(".", ","),
-        offline=bool(record.get("offline_voice")),
+        offline=Episode(**record).preview,
         chapter_list=tuple(
             (c["startTime"], clock(c["startTime"]), c["title"]) for c in chapters["chapters"]
         ),

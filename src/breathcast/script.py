@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from breathcast.breath import BreathPattern, Phase
+from breathcast.config import ENGINE_CHOICES
 from breathcast.errors import PatternError, ScriptError
 
 RATIO_NL = "dit ademritme klopt niet; schrijf het als in:uit in seconden, bijvoorbeeld 4:6"
@@ -18,7 +19,16 @@ MAX_PAUSE_S = 600.0
 MAX_BREATHE_S = 3600.0
 MAX_BREATHE_CYCLES = 360
 
-FRONT_MATTER_KEYS = ("title", "description", "ratios", "ambient", "tempo", "order", "recommended")
+FRONT_MATTER_KEYS = (
+    "title",
+    "description",
+    "ratios",
+    "ambient",
+    "tempo",
+    "order",
+    "recommended",
+    "engine",
+)
 MIN_TEMPO, MAX_TEMPO = 0.5, 2.0
 WATER = "water"
 MUSIC_FOLDER = "music"
@@ -81,6 +91,7 @@ class Script:
     tempo: float | None = None  # overrides the project's voice tempo
     order: int | None = None  # where the page lists it: 1 first; unnumbered ones follow
     recommended: BreathPattern | None = None  # the ratio the page offers first
+    engine: str | None = None  # overrides the project's engine (`opname`: her own voice)
     front_lines: tuple[tuple[str, int], ...] = ()  # (front-matter key, its line)
 
     def line_of(self, key: str) -> int:
@@ -217,6 +228,18 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
             recommended = BreathPattern.parse(value)
         except PatternError as exc:
             raise ScriptError(path, line, str(exc), nl=RATIO_NL) from exc
+    engine = None
+    if "engine" in meta:
+        value, line = meta["engine"]
+        if value not in ENGINE_CHOICES:
+            raise ScriptError(
+                path,
+                line,
+                f"engine: {value!r} is not a voice breathcast has; choose one of "
+                f"{', '.join(ENGINE_CHOICES)} (opname: your own recorded voice)",
+                nl=f"engine: kies een van {', '.join(ENGINE_CHOICES)}; opname is je eigen stem",
+            )
+        engine = value
     steps = _body(lines, body_start, path)
     if not any(isinstance(s, Speech) for s in steps):
         raise ScriptError(
@@ -235,6 +258,7 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
         tempo=tempo,
         order=order,
         recommended=recommended,
+        engine=engine,
         front_lines=tuple((key, line) for key, (_, line) in meta.items()),
     )
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from breathcast.config import Config
 from breathcast.context import BuildContext
-from breathcast.engines import OFFLINE_ENGINES, get_engine
-from breathcast.episode import EpisodeKey
+from breathcast.engines import choose_engine
+from breathcast.episode import Episode, EpisodeKey
 from breathcast.errors import BreathcastError, EngineError, ScriptError
 from breathcast.lock import holder
 from breathcast.manifest import Manifest, script_inputs
@@ -29,7 +29,7 @@ class EpisodeState:
     up_to_date: bool
     duration_s: float | None
     engine: str | None
-    offline_voice: bool
+    offline_voice: bool  # a preview: the espeak voice, or her voice with gaps filled
     built_at: str | None  # ISO 8601, UTC
     reasons: list[str] = field(default_factory=list)
 
@@ -76,9 +76,13 @@ def _script_state(path: Path, config: Config, context: BuildContext, manifest: M
         reasons = ["it was never built"]
         if record is not None:
             try:
-                engine = get_engine(record["engine"], config.voice)
+                # As it was built: her voice with its gaps filled by the engine it names.
+                fill = entry["inputs"].get("voice", {}).get("fill", {}).get("engine")
+                engine = choose_engine(
+                    record["engine"], config, lambda e: False, lambda said: None, False, fill
+                )
                 tempo = context.tempo_for(script)
-                shared = script_inputs(script, engine.identity(), tempo, context.lexicon, config)
+                shared = script_inputs(script, engine, tempo, context.lexicon, config)
                 reasons = manifest.why_rebuild(key.path, {**shared, "ratio": str(pattern)}, mp3)
             except EngineError as exc:
                 reasons = [str(exc)]
@@ -95,7 +99,7 @@ def _script_state(path: Path, config: Config, context: BuildContext, manifest: M
                 up_to_date=not reasons,
                 duration_s=record["duration_s"] if record else None,
                 engine=record["engine"] if record else None,
-                offline_voice=bool(record and record["engine"] in OFFLINE_ENGINES),
+                offline_voice=bool(record and Episode(**record).preview),
                 built_at=built_at,
                 reasons=reasons,
             )

@@ -101,13 +101,30 @@ class VoicedScript:
     energy: dict[str, np.ndarray]  # spoken text -> K-weighted energy profile (for loudness)
     synthesized: int
     cached: int
+    filled: tuple[str, ...] = ()  # lines another engine voiced for her (a --fill preview)
+
+
+@dataclass(frozen=True)
+class LineVoice:
+    """Who voices one line, what they are given to say, and the cache key of the result."""
+
+    engine: str  # the cache folder: the engine that voices this line
+    said: str  # the line as the engine reads it: pronunciations applied, unless it is a take
+    key: str
+
+
+def line_voice(engine: Engine, text: str, lexicon: Lexicon) -> LineVoice:
+    identity = engine.line_identity(text)
+    # Her take is her own words: the pronunciation list is for synthesizers.
+    said = text if identity.get("take") else lexicon.apply(text)
+    return LineVoice(identity["engine"], said, clip_key(identity, said))
 
 
 def voice_script(
     script: Script, engine: Engine, cache: VoiceCache, options: VoiceOptions, tempo: float = 1.0
 ) -> VoicedScript:
-    """Every line of one script in one engine's voice; never a mix, never a silent stand-in."""
-    identity = engine.identity()
+    """Every line of one script in one engine's voice; never a silent stand-in, and a mix
+    only when asked for (her takes with --fill), named in `filled`."""
     lines: dict[str, Speech] = {}
     for speech in script.spoken:
         lines.setdefault(speech.text, speech)
@@ -117,18 +134,18 @@ def voice_script(
     def voice_line(speech: Speech) -> tuple[str, int, np.ndarray, bool]:
         """The line's prepared clip, made if need be: its cache key, length, loudness profile,
         and whether it was synthesized now. The clip itself stays in the cache."""
-        key = clip_key(identity, options.lexicon.apply(speech.text))
-        prepared_key = _prepared_key(key, sound, tempo)
+        voice = line_voice(engine, speech.text, options.lexicon)
+        prepared_key = _prepared_key(voice.key, sound, tempo)
         clip = cache.load(PREPARED, prepared_key)
         fresh = False
         if clip is None:
-            raw = cache.load(engine.name, key)
+            raw = cache.load(voice.engine, voice.key)
             fresh = raw is None
             if fresh:
                 if options.cancel is not None:
                     options.cancel.check()
-                raw = _synthesize(engine, options.lexicon.apply(speech.text), options)
-                cache.store(engine.name, key, raw)  # at once: a later failure keeps this one
+                raw = _synthesize(engine, voice.said, options)
+                cache.store(voice.engine, voice.key, raw)  # at once: a later failure keeps it
             clip = prepare_clip(raw, sound, tempo)  # may cost ffmpeg runs: once per setting
             cache.store(PREPARED, prepared_key, clip)
         # Derived from the prepared clip alone, so kept beside it: a warm build reads it.
@@ -151,7 +168,12 @@ def voice_script(
     if failures:
         raise EngineError("\n".join(failures))
     clips = PreparedClips(cache, keys)
-    return VoicedScript(engine.name, clips, lengths, energy, synthesized, len(keys) - synthesized)
+    filled = tuple(
+        text for text in lines if line_voice(engine, text, options.lexicon).engine != engine.name
+    )
+    return VoicedScript(
+        engine.name, clips, lengths, energy, synthesized, len(keys) - synthesized, filled
+    )
 
 
 def _synthesize(engine: Engine, text: str, options: VoiceOptions) -> np.ndarray:
@@ -231,12 +253,12 @@ def estimate_clip_lengths(
 ) -> dict[str, int]:
     """Each line's length in samples without synthesizing: cached clips are exact, the rest
     are guessed from their length in characters."""
-    identity, lengths = engine.identity(), {}
+    lengths = {}
     for speech in script.spoken:
-        key = clip_key(identity, lexicon.apply(speech.text))
-        frames = cache.frames(PREPARED, _prepared_key(key, sound, tempo))
+        voice = line_voice(engine, speech.text, lexicon)
+        frames = cache.frames(PREPARED, _prepared_key(voice.key, sound, tempo))
         if frames is None:
-            raw = cache.frames(engine.name, key)
+            raw = cache.frames(voice.engine, voice.key)
             guess = (
                 raw if raw is not None else SECONDS_PER_CHAR * len(speech.text) * sound.sample_rate
             )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from breathcast.config import VoiceSettings
+from breathcast.config import Config
 from breathcast.errors import EngineError
 from breathcast.words import Said
 
@@ -30,6 +30,10 @@ class Engine(Protocol):
     def identity(self) -> dict[str, Any]:
         """Everything that changes the sound; part of every cache key."""
 
+    def line_identity(self, text: str) -> dict[str, Any]:
+        """Everything that changes the sound of this one line (her take of it, say); its
+        "engine" names who voices it. A synthesizer's lines all share `identity()`."""
+
     def synthesize(self, text: str) -> SpeechAudio:
         """Voice one line, or raise `EngineError`."""
 
@@ -37,19 +41,30 @@ class Engine(Protocol):
         """Raise `EngineError` (saying what to do) if the engine cannot be used right now."""
 
 
-def _gtts(voice: VoiceSettings) -> Engine:
+def _gtts(config: Config) -> Engine:
     from breathcast.engines.gtts_engine import GTTSEngine
 
-    return GTTSEngine(voice)
+    return GTTSEngine(config.voice)
 
 
-def _espeak(voice: VoiceSettings) -> Engine:
+def _espeak(config: Config) -> Engine:
     from breathcast.engines.espeak_engine import EspeakEngine
 
-    return EspeakEngine(voice)
+    return EspeakEngine(config.voice)
 
 
-ENGINES: dict[str, Callable[[VoiceSettings], Engine]] = {"gtts": _gtts, "espeak": _espeak}
+def _opname(config: Config) -> Engine:
+    from breathcast.engines.opname_engine import OpnameEngine
+    from breathcast.takes import TakeStore
+
+    return OpnameEngine(TakeStore.of(config))
+
+
+ENGINES: dict[str, Callable[[Config], Engine]] = {
+    "gtts": _gtts,
+    "espeak": _espeak,
+    "opname": _opname,
+}
 
 
 @dataclass(frozen=True)
@@ -61,11 +76,11 @@ class EngineStatus:
     detail: str
 
 
-def engine_statuses(voice: VoiceSettings) -> list[EngineStatus]:
+def engine_statuses(config: Config) -> list[EngineStatus]:
     """Every engine, its sound-changing options, and whether it works right now."""
     statuses = []
     for name in sorted(ENGINES):
-        engine = get_engine(name, voice)
+        engine = get_engine(name, config)
         options: dict[str, Any] = {}
         try:
             options = {k: v for k, v in engine.identity().items() if k != "engine"}
@@ -78,21 +93,29 @@ def engine_statuses(voice: VoiceSettings) -> list[EngineStatus]:
 
 
 OFFLINE_ENGINES = ("espeak",)  # previews: never to be mistaken for final audio
+FILL_ENGINES = ("espeak", "gtts")  # what may voice the lines she has not recorded, in a preview
 
 
 def choose_engine(
     name: str,
-    voice: VoiceSettings,
+    config: Config,
     needs_synthesis: Callable[[Engine], bool],
     warn: Callable[[Said], None],
     probe: bool = True,
+    fill: str | None = None,
 ) -> Engine:
-    """The one engine of a build. `auto` is gTTS when nothing needs synthesizing by it (no
-    network needed at all) or when Google answers one probe; otherwise espeak, with one
-    warning. Without `probe` (a dry run) `auto` assumes Google would answer."""
+    """The engine of a build (or of one script in it). `auto` is gTTS when nothing needs
+    synthesizing by it (no network needed at all) or when Google answers one probe;
+    otherwise espeak, with one warning. Without `probe` (a dry run) `auto` assumes Google
+    would answer. `fill` (espeak or gtts) voices the lines her own voice (`opname`) has no
+    take of yet: a preview."""
+    if name == "opname" and fill:
+        from breathcast.engines.opname_engine import FilledEngine
+
+        return FilledEngine(get_engine("opname", config), get_engine(fill, config))
     if name != "auto":
-        return get_engine(name, voice)
-    gtts = get_engine("gtts", voice)
+        return get_engine(name, config)
+    gtts = get_engine("gtts", config)
     if not probe or not needs_synthesis(gtts):
         return gtts
     try:
@@ -108,14 +131,14 @@ def choose_engine(
                 "goed om te oefenen, niet om te delen. Bouw opnieuw als je weer online bent.",
             )
         )
-        return get_engine("espeak", voice)
+        return get_engine("espeak", config)
 
 
-def get_engine(name: str, voice: VoiceSettings) -> Engine:
+def get_engine(name: str, config: Config) -> Engine:
     try:
         factory = ENGINES[name]
     except KeyError:
         raise EngineError(
             f"unknown engine {name!r}; choose one of: auto, {', '.join(sorted(ENGINES))}"
         ) from None
-    return factory(voice)
+    return factory(config)

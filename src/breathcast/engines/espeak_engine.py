@@ -95,6 +95,9 @@ class EspeakEngine:
             "wpm": self.voice.espeak_wpm,
         }
 
+    def line_identity(self, text: str) -> dict[str, Any]:
+        return self.identity()
+
     def synthesize(self, text: str) -> SpeechAudio:
         library = _library()
         pcm = library.synthesize(text, self.voice.espeak_voice, self.voice.espeak_wpm)

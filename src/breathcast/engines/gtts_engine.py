@@ -65,6 +65,9 @@ class GTTSEngine:
         )
         return tuple(tts.stream())  # one MP3 per request; gTTS splits text at ~100 characters
 
+    def line_identity(self, text: str) -> dict[str, Any]:
+        return self.identity()
+
     def synthesize(self, text: str) -> SpeechAudio:
         advice = "check the connection, or use --engine espeak for an offline preview"
         try:

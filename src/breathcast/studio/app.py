@@ -37,7 +37,7 @@ from breathcast.lexicon import Lexicon
 from breathcast.manifest import Manifest
 from breathcast.preview import Stretch, from_line, spoken_line, spoken_text, timeline_view
 from breathcast.project import check_text, patterns_for
-from breathcast.script import Speech, parse_script
+from breathcast.script import Script, Speech, parse_script
 from breathcast.status import project_state
 from breathcast.studio.runner import BuildRunner
 from breathcast.studio.security import TOKEN_HEADER, Guard
@@ -61,16 +61,16 @@ class Studio:
     def config(self) -> Config:
         return load_config(self.root)  # read again each time: she may edit it
 
-    def engine(self, context: BuildContext, lines_of) -> Engine:
-        """The build's engine for previews; after Google failed once, espeak for a minute
-        instead of waiting on it again."""
-        name = context.config.engine
-        if name == "auto" and time.monotonic() < self.offline_until:
-            name = "espeak"
+    def engine(self, context: BuildContext, script: Script, lines_of) -> Engine:
+        """The script's engine for previews (her own voice: her takes, and espeak where she
+        has none yet); after Google failed once, espeak for a minute instead of waiting on
+        it again."""
+        wanted = script.engine or context.config.engine
+        name = "espeak" if wanted == "auto" and time.monotonic() < self.offline_until else wanted
         engine = choose_engine(
-            name, context.config.voice, lambda e: bool(lines_of(e)), lambda said: None
+            name, context.config, lambda e: bool(lines_of(e)), lambda said: None, fill="espeak"
         )
-        if context.config.engine == "auto" and engine.name == "espeak":
+        if wanted == "auto" and engine.name == "espeak":
             self.offline_until = time.monotonic() + OFFLINE_RETRY_S
         return engine
 
@@ -203,7 +203,9 @@ def create_app(root: Path, hosts: set[str], origins: set[str]) -> Guard:
             context = BuildContext.open(config)
             line = request.path_params["line"]
             engine = studio.engine(
-                context, lambda e: [s for s in context.missing_lines(script, e) if s.line == line]
+                context,
+                script,
+                lambda e: [s for s in context.missing_lines(script, e) if s.line == line],
             )
             return spoken_line(context, script, engine, line)
 
@@ -213,7 +215,7 @@ def create_app(root: Path, hosts: set[str], origins: set[str]) -> Guard:
         def prepare() -> Stretch:
             config, script = _saved(request.path_params["name"])
             context = BuildContext.open(config)
-            engine = studio.engine(context, lambda e: context.missing_lines(script, e))
+            engine = studio.engine(context, script, lambda e: context.missing_lines(script, e))
             pattern = _pattern(request, script)
             return from_line(context, script, pattern, engine, request.path_params["line"])
 
@@ -223,7 +225,7 @@ def create_app(root: Path, hosts: set[str], origins: set[str]) -> Guard:
         def prepare() -> dict:
             config, script = _saved(request.path_params["name"])
             context = BuildContext.open(config)
-            engine = studio.engine(context, lambda e: context.missing_lines(script, e))
+            engine = studio.engine(context, script, lambda e: context.missing_lines(script, e))
             return timeline_view(context, script, _pattern(request, script), engine)
 
         return _json(await run_in_threadpool(prepare))
@@ -265,7 +267,7 @@ def create_app(root: Path, hosts: set[str], origins: set[str]) -> Guard:
             config = studio.config()
             context = BuildContext.open(config, Lexicon())  # as written: no pronunciations
             script = parse_script(f"---\ntitle: uitspraak\n---\n{text}\n", "uitspraak")
-            engine = studio.engine(context, lambda e: context.missing_lines(script, e))
+            engine = studio.engine(context, script, lambda e: context.missing_lines(script, e))
             return spoken_text(context, script, engine, Speech(text, 4))
 
         return _audio(await run_in_threadpool(prepare))

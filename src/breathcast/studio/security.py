@@ -15,9 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 TOKEN_HEADER = "x-studio-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-MAX_BODY = 2_000_000  # JSON and script text
-MAX_UPLOAD = 60_000_000  # a recorded take (about 10 minutes of WebM/Opus, or 5 of WAV)
-UPLOADS = ("/takes",)  # paths that take recordings
+MAX_BODY = 2_000_000  # JSON and script text: a script is a few kB
 
 
 class Guard:
@@ -46,12 +44,11 @@ class Guard:
                     "stale page",
                 )
                 return
-        limit = MAX_UPLOAD if any(p in scope["path"] for p in UPLOADS) else MAX_BODY
         declared = headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
             await _refuse(send, 413, "Dit is te groot voor de studio.", "body too large")
             return
-        await self.app(scope, _counted(receive, limit), send)
+        await self.app(scope, _counted(receive, MAX_BODY), send)
 
 
 class BodyTooLarge(Exception):

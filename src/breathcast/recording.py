@@ -1,0 +1,238 @@
+"""Her voice in: a whole reading of a script cut into one take per line, or one line's take.
+
+    report = import_reading(config, "scripts/water-en-rust.md", "opname.m4a")
+
+The reading is kept as it was; it is aligned with the script (align.py) against the script
+voiced by espeak, and every line's stretch is cut from it, with a little of the pauses
+around it, at 48 kHz. The reading's quietest half second is kept as its noise profile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from breathcast import ffmpeg
+from breathcast.align import Placed, align_reading
+from breathcast.cleanup import PROFILE_S, quietest_start
+from breathcast.config import Config
+from breathcast.context import BuildContext
+from breathcast.engines import get_engine
+from breathcast.episode import clock
+from breathcast.errors import AudioError, RecordingError
+from breathcast.script import Script, Speech, normalize_text, read_script
+from breathcast.takes import TAKE_RATE, Take, TakeStore, now
+
+ALIGN_RATE = 16000  # plenty for finding words, and light: a 12-minute reading is 46 MB
+PAD_BEFORE_S = 0.3  # silence kept before a line (at most half the pause before it)
+PAD_AFTER_S = 0.4  # and after it: the last word's decay
+LONGEST_TAKE_S = 300.0
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    speech: Speech
+    placed: Placed
+    take: Take | None  # the take kept for this line's text (None: another reading of it won)
+    new: bool  # stored by this import (False: it was there already)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    script: str
+    reading: Path  # the kept copy in recordings/readings/
+    lines: tuple[PlacedLine, ...]
+
+    @property
+    def new_takes(self) -> int:
+        return sum(line.new for line in self.lines)
+
+    @property
+    def unsure(self) -> list[PlacedLine]:
+        return [line for line in self.lines if not line.placed.confident]
+
+    @property
+    def repeats(self) -> list[PlacedLine]:
+        return [line for line in self.lines if line.placed.repeated_at_s is not None]
+
+    def place(self, line: PlacedLine) -> str:
+        return f"{Path(self.script).name}:{line.speech.line}"
+
+
+def checklist(script: Script) -> list[Speech]:
+    """What to read, in the order to read it: the lines, then each breathing cue once."""
+    return list(script.spoken)
+
+
+def import_reading(
+    config: Config,
+    script_path: str | Path,
+    reading_path: str | Path,
+    on_step: Callable[[str], None] = lambda what: None,
+) -> ImportReport:
+    """Cut a reading of the whole script into a take per line; importing it again changes
+    nothing. A `RecordingError` if it is no audio, or no reading of this script."""
+    script = read_script(script_path)
+    store = TakeStore.of(config)
+    reading_path = Path(reading_path)
+    if not reading_path.is_file():
+        raise RecordingError(f"{reading_path}: there is no such file; give the recording's path")
+    copy, _ = store.keep_reading(reading_path, script)
+    on_step("listening to the reading")
+    try:
+        reading = ffmpeg.decode_file(copy, ALIGN_RATE)
+    except AudioError as exc:
+        raise RecordingError(
+            f"{reading_path}: this is not a recording breathcast can read ({exc}); "
+            "save it as WAV, MP3, M4A, Ogg or WebM"
+        ) from exc
+    if reading.size < ALIGN_RATE:
+        raise RecordingError(f"{reading_path}: the recording is empty; record the script again")
+    on_step("voicing the script to compare (espeak)")
+    context = BuildContext.open(config)
+    espeak = get_engine("espeak", config)
+    reference = context.voice(script, espeak, jobs=config.voice.tts_jobs)
+    order = checklist(script)
+    on_step("finding every line")
+    placed = align_reading(
+        reading,
+        ALIGN_RATE,
+        [reference.clips[s.text] for s in order],
+        config.sound.sample_rate,
+    )
+    noise_at = _quietest(reading)
+    del reading
+
+    # A line said twice in the script keeps its surest reading.
+    best: dict[str, int] = {}
+    for index, (speech, where) in enumerate(zip(order, placed, strict=True)):
+        key = normalize_text(speech.text)
+        if key not in best or (where.confident, -where.cost) > (
+            placed[best[key]].confident,
+            -placed[best[key]].cost,
+        ):
+            best[key] = index
+    windows = {index: _window(placed[index]) for index in best.values()}
+    windows[-1] = (noise_at, noise_at + PROFILE_S)
+
+    on_step("cutting the takes")
+    cuts = dict(_cut(ffmpeg.decode_blocks(copy, TAKE_RATE), windows))
+    noise = store.add_noise(cuts.pop(-1))
+    lines = []
+    for index, (speech, where) in enumerate(zip(order, placed, strict=True)):
+        take, new = None, False
+        if windows.get(index) is not None and best[normalize_text(speech.text)] == index:
+            described = Take(
+                text=normalize_text(speech.text),
+                script=Path(script.path).name,
+                line=speech.line,
+                source=f"reading {copy.name} {clock(where.start_s)}-{clock(where.end_s)}",
+                recorded=now(),
+                confident=where.confident,
+                noise=noise,
+                repeated_at_s=where.repeated_at_s,
+            )
+            take, new = store.add(cuts[index], described)
+        lines.append(PlacedLine(speech, where, take, new))
+    return ImportReport(script.path, copy, tuple(lines))
+
+
+def _quietest(reading: np.ndarray) -> float:
+    """Where the reading's quietest half second starts, in seconds."""
+    return (quietest_start(reading, ALIGN_RATE, PROFILE_S) or 0) / ALIGN_RATE
+
+
+def _window(where: Placed) -> tuple[float, float]:
+    """The stretch to cut for a line: the line, and some of the pauses around it."""
+    start = max(where.start_s - PAD_BEFORE_S, (where.room_before_s + where.start_s) / 2)
+    end = min(where.end_s + PAD_AFTER_S, (where.end_s + where.room_after_s) / 2)
+    return max(0.0, start), end
+
+
+def _cut(
+    blocks: Iterable[np.ndarray], windows: dict[int, tuple[float, float]]
+) -> Iterator[tuple[int, np.ndarray]]:
+    """Cut each window (seconds) out of a stream of TAKE_RATE blocks, keeping in memory only
+    from the earliest window not yet complete."""
+    pending = sorted(
+        ((round(a * TAKE_RATE), round(b * TAKE_RATE), key) for key, (a, b) in windows.items()),
+    )
+    buffer = np.zeros(0, np.float32)
+    offset = 0  # the sample number of buffer[0]
+    for block in blocks:
+        buffer = np.concatenate([buffer, block])
+        while pending and pending[0][1] <= offset + buffer.size:
+            start, end, key = pending.pop(0)
+            yield key, buffer[max(0, start - offset) : end - offset].copy()
+        keep_from = (pending[0][0] if pending else offset + buffer.size) - offset
+        if keep_from > 0:
+            buffer, offset = buffer[keep_from:], offset + keep_from
+    for start, end, key in pending:  # windows that run past the end
+        yield key, buffer[max(0, start - offset) : max(0, end - offset)].copy()
+
+
+def record_line(
+    config: Config,
+    script_path: str | Path,
+    line: int,
+    audio_path: str | Path,
+    text: str | None = None,
+    source: str = "",
+) -> Take:
+    """Keep the recording `audio_path` as the take of line `line` (of the cue `text`, for a
+    breathing block with several): a `RecordingError` saying what to do otherwise."""
+    script = read_script(script_path)
+    name = Path(script.path).name
+    here = [s for s in script.spoken if s.line == line]
+    if text is not None:
+        here = [s for s in here if normalize_text(s.text) == normalize_text(text)]
+    if not here:
+        raise RecordingError(
+            f"{name}:{line}: there is no spoken line here to record; pick a line with text "
+            "(`breathcast takes` lists them)",
+            nl=f"regel {line} heeft geen tekst om in te spreken",
+        )
+    if len(here) > 1:
+        choices = ", ".join(repr(s.text) for s in here)
+        raise RecordingError(
+            f"{name}:{line}: this breathing block has several cues ({choices}); say which one "
+            "with --text",
+        )
+    audio_path = Path(audio_path)
+    if not audio_path.is_file():
+        raise RecordingError(
+            f"{audio_path}: there is no such file; give the recording's path",
+            nl="deze opname kan ik niet vinden",
+        )
+    try:
+        pcm = ffmpeg.decode_file(audio_path, TAKE_RATE)
+    except AudioError as exc:
+        raise RecordingError(
+            f"{audio_path}: this is not a recording breathcast can read ({exc}); save it as "
+            "WAV, MP3, M4A, Ogg or WebM",
+            nl="dit bestand is geen opname die ik kan lezen",
+        ) from exc
+    if pcm.size < TAKE_RATE // 4 or float(np.max(np.abs(pcm), initial=0.0)) < 1e-3:
+        raise RecordingError(
+            f"{audio_path}: there is no sound in this recording; is the microphone on? "
+            "Record the line again",
+            nl="er staat geen geluid in deze opname; staat de microfoon aan? Neem opnieuw op",
+        )
+    if pcm.size > LONGEST_TAKE_S * TAKE_RATE:
+        raise RecordingError(
+            f"{audio_path}: {clock(pcm.size / TAKE_RATE)} is long for one line; for a whole "
+            "reading use `breathcast record import`",
+            nl="dit is wel erg lang voor één zin; importeer een hele lezing bij Opnemen",
+        )
+    speech = here[0]
+    described = Take(
+        text=normalize_text(speech.text),
+        script=name,
+        line=speech.line,
+        source=source or f"file {audio_path.name}",
+        recorded=now(),
+    )
+    return TakeStore.of(config).add(pcm, described)[0]
