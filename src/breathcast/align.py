@@ -44,6 +44,7 @@ REFINE_BEFORE_S = 0.1  # …but no more than this before the pause ends (a breat
 REFINE_AFTER_S = 0.04  # …and after a line, no more than this (the room's echo is no word)
 SAID_AGAIN = 0.6  # her words match her earlier words this much better than unrelated speech
 LENGTH_RANGE = (0.5, 2.0)  # a line this much shorter or longer than expected is flagged
+ROWS_AT_ONCE = 64  # DTW rows whose distances are computed together
 
 
 @dataclass(frozen=True)
@@ -76,21 +77,20 @@ def analyse(pcm: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarray, 
     mel, band, voice_band, dct = _filters(sample_rate, n_fft)
     taper = np.hamming(window).astype(np.float32)
     pcm = np.ascontiguousarray(pcm, dtype=np.float32)
-    emphasized = np.empty_like(pcm)  # pre-emphasis: consonants count as much as vowels
-    emphasized[0] = pcm[0]
-    emphasized[1:] = pcm[1:] - 0.97 * pcm[:-1]
     offsets = np.arange(window)
     shortest, longest = round(sample_rate / PITCH_HIGH_HZ), round(sample_rate / PITCH_LOW_HZ)
     longest = min(longest, window // 2)  # at least two periods in a window
     taper_power = np.abs(np.fft.rfft(taper, 2 * n_fft)) ** 2
     taper_correlation = np.fft.irfft(taper_power, 2 * n_fft)
     taper_correlation = taper_correlation / taper_correlation[0]
-    step = 2048  # frames at a time: memory stays small for a reading of any length
+    step = 512  # frames at a time: memory stays small (20 MB) for a reading of any length
     for first in range(0, frames, step):
         count = min(step, frames - first)
         starts = np.round(np.arange(first, first + count) * HOP_S * sample_rate).astype(np.int64)
         index = np.minimum(starts[:, None] + offsets, pcm.size - 1)
-        power = np.abs(np.fft.rfft(emphasized[index] * taper, n_fft)) ** 2
+        # Pre-emphasis: consonants count as much as vowels.
+        emphasized = pcm[index] - 0.97 * pcm[np.maximum(index - 1, 0)] * (index > 0)
+        power = np.abs(np.fft.rfft(emphasized * taper, n_fft)) ** 2
         mfcc[first : first + count] = np.log(power @ mel + 1e-10) @ dct
         # Twice the length, so the autocorrelation does not wrap around at low pitches.
         spectrum = np.abs(np.fft.rfft(pcm[index] * taper, 2 * n_fft)) ** 2
@@ -184,9 +184,14 @@ def dtw(
     moves = []  # per row: 0 diagonal, 1 from above, 2 from the left
     previous = np.zeros(0)
     previous_lo = 0
+    b_squares = np.einsum("ij,ij->i", b, b, dtype=np.float64)
     for i in range(n):
+        if i % ROWS_AT_ONCE == 0:  # the distances of a block of rows, as one matrix product
+            rows = slice(i, min(n, i + ROWS_AT_ONCE))
+            columns = slice(int(lo[i]), int(hi[rows.stop - 1]))
+            block = _distances(a[rows], b[columns], b_squares[columns])
         start, stop = int(lo[i]), int(hi[i])
-        local = np.sqrt(np.sum(np.square(b[start:stop] - a[i]), axis=1, dtype=np.float64))
+        local = block[i - rows.start, start - columns.start : stop - columns.start]
         width = stop - start
         if i == 0:
             above = np.full(width, np.inf)
@@ -231,6 +236,13 @@ def dtw(
             break
     path = np.array(path[::-1], dtype=np.int64)
     return path, total / (len(a) + int(path[-1, 1]) - int(path[0, 1]) + 1)
+
+
+def _distances(a: np.ndarray, b: np.ndarray, b_squares: np.ndarray) -> np.ndarray:
+    """Euclidean distance of every row of `a` to every row of `b`."""
+    a_squares = np.einsum("ij,ij->i", a, a, dtype=np.float64)
+    squared = a_squares[:, None] + b_squares[None, :] - 2.0 * (a.astype(np.float64) @ b.T)
+    return np.sqrt(np.maximum(squared, 0.0))
 
 
 def _window(values: np.ndarray, offset: int, width: int) -> np.ndarray:

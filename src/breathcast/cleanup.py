@@ -25,9 +25,15 @@ def quietest_start(pcm: np.ndarray, sample_rate: int, seconds: float = PROFILE_S
     size = int(seconds * sample_rate)
     if pcm.size < size or size <= 0:
         return None
-    energy = np.concatenate([[0.0], np.cumsum(np.square(pcm, dtype=np.float64))])
-    starts = np.arange(0, pcm.size - size + 1, max(1, sample_rate // 100))
-    return int(starts[np.argmin(energy[starts + size] - energy[starts])])
+    hop = max(1, sample_rate // 100)
+    frames, width = pcm.size // hop, max(1, size // hop)
+    power = np.empty(frames)
+    for first in range(0, frames, 4096):  # a block at a time: a long reading stays small
+        last = min(frames, first + 4096)
+        block = pcm[first * hop : last * hop].reshape(-1, hop).astype(np.float64)
+        power[first : first + len(block)] = np.einsum("ij,ij->i", block, block)
+    energy = np.concatenate([[0.0], np.cumsum(power)])
+    return int(np.argmin(energy[width:] - energy[:-width])) * hop
 
 
 def level_dbfs(pcm: np.ndarray) -> float:

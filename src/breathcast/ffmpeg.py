@@ -76,9 +76,23 @@ def filter_pcm(pcm: np.ndarray, sample_rate: int, filters: str) -> np.ndarray:
     return np.frombuffer(out.stdout, dtype="<f4").copy()
 
 
-def decode_file(path: str | Path, sample_rate: int) -> np.ndarray:
-    """Decode an audio file (e.g. an encoded episode) to mono float32."""
-    out = run(["-i", str(path), *pcm_format(sample_rate), "pipe:1"], None, f"decode {path}").stdout
+def resample(pcm: np.ndarray, sample_rate: int, to_rate: int) -> np.ndarray:
+    """Mono float32 PCM at `to_rate` (ffmpeg's resampler: silence stays exactly silent)."""
+    data = np.ascontiguousarray(pcm, dtype="<f4").tobytes()
+    args = [*pcm_format(sample_rate), "-i", "pipe:0", *pcm_format(to_rate), "pipe:1"]
+    return np.frombuffer(run(args, data, "resample audio").stdout, dtype="<f4").copy()
+
+
+def decode_file(
+    path: str | Path, sample_rate: int, start_s: float = 0.0, seconds: float | None = None
+) -> np.ndarray:
+    """Decode an audio file (e.g. an encoded episode) to mono float32; or `seconds` of it
+    from `start_s` on."""
+    span = ["-ss", f"{start_s:.3f}"] if start_s else []
+    if seconds is not None:
+        span += ["-t", f"{seconds:.3f}"]
+    args = [*span, "-i", str(path), *pcm_format(sample_rate), "pipe:1"]
+    out = run(args, None, f"decode {path}").stdout
     return np.frombuffer(out, dtype="<f4").copy()
 
 
