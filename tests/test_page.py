@@ -80,7 +80,8 @@ def browser():
 
 
 def watched(page, origin: str) -> tuple[list[str], list[str]]:
-    """Console errors, and requests to anywhere but the site."""
+    """Console errors, and requests to anywhere but the site (or audio the page itself made:
+    a `blob:` URL of the site's own origin)."""
     errors: list[str] = []
     strangers: list[str] = []
     page.on(
@@ -88,7 +89,8 @@ def watched(page, origin: str) -> tuple[list[str], list[str]]:
         lambda m: errors.append(f"{m.text} {m.location['url']}") if m.type == "error" else None,
     )
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: None if r.url.startswith(origin) else strangers.append(r.url))
+    own = (origin, f"blob:{origin.rstrip('/')}/")
+    page.on("request", lambda r: None if r.url.startswith(own) else strangers.append(r.url))
     return errors, strangers
 
 

@@ -14,10 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import SMALL_SCRIPT, start_cli
+from measure import dominant_frequency, rms_db
+from readings import make_reading
 from starlette.testclient import TestClient
 
 from breathcast.lock import LOCK_NAME
 from breathcast.studio.app import create_app
+from breathcast.studio.security import MAX_BODY, body_limit
+from breathcast.takes import TAKE_RATE, wav_bytes
 
 HOST = "testserver"
 ORIGIN = f"http://{HOST}"
@@ -363,3 +367,91 @@ def test_tomlkit_keeps_what_she_wrote_in_the_settings(tmp_path):
     assert text.startswith('# mine\nratios = ["4:6"]  # calm\n')
     assert load_config(tmp_path).podcast.site_url == "https://example.nl"
     assert Path(tmp_path / "breathcast.toml").stat().st_mode & 0o044
+
+
+def tone_wav(hz: float, seconds: float) -> bytes:
+    t = np.arange(int(seconds * TAKE_RATE)) / TAKE_RATE
+    quiet = np.zeros(int(0.3 * TAKE_RATE), np.float32)
+    sound = (0.3 * np.sin(2 * np.pi * hz * t) * np.hanning(t.size) ** 0.1).astype(np.float32)
+    return wav_bytes(np.concatenate([quiet, sound, quiet]))
+
+
+def share_near(x: np.ndarray, rate: int, hz: float) -> float:
+    """The share of the energy of `x` within 10 Hz of `hz`."""
+    power = np.abs(np.fft.rfft(x)) ** 2
+    freqs = np.fft.rfftfreq(x.size, 1 / rate)
+    return float(power[np.abs(freqs - hz) <= 10].sum() / power.sum())
+
+
+def spoken_states(studio) -> dict[int, str]:
+    return {s["line"]: s["take"] for s in studio.get("/api/scripts/kort.md").json()["spoken"]}
+
+
+def test_she_records_a_line_hears_her_take_and_it_plays_in_the_episode(studio):
+    assert spoken_states(studio) == {7: "missing", 8: "missing", 13: "missing"}
+    # A take of 33 s of WAV (3.2 MB): larger than any JSON body may be, and still taken.
+    long_take = tone_wav(440.0, 32.0)
+    assert len(long_take) > MAX_BODY
+    response = studio.post(
+        "/api/scripts/kort.md/takes/7", content=long_take, headers={"Content-Type": "audio/wav"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["take"]["source"] == "studio"
+    assert {s["line"]: s["take"] for s in response.json()["spoken"]}[7] == "ok"
+    # Then a short one: the latest take is the line's, and the earlier one is kept.
+    studio.post("/api/scripts/kort.md/takes/7", content=tone_wav(440.0, 1.2))
+    assert len(list((studio.project / "recordings" / "takes").glob("*/*.wav"))) == 2
+    take, rate = wav_of(studio.get("/api/scripts/kort.md/takes/7.wav"))
+    assert dominant_frequency(take, rate) == pytest.approx(440, abs=5)
+    assert 1.0 < take.size / rate < 2.0
+    # The script is voiced by espeak: line 7 is espeak's, until the script asks for her voice.
+    espeak, _ = wav_of(studio.get("/api/scripts/kort.md/from/7.wav?ratio=4:6"))
+    assert rms_db(espeak[: 3 * rate]) > -30 and share_near(espeak[: 3 * rate], rate, 440) < 0.2
+    version = studio.get("/api/scripts/kort.md").json()["version"]
+    text = SMALL_SCRIPT.replace("title: Korte test\n", "title: Korte test\nengine: opname\n")
+    studio.put("/api/scripts/kort.md", content=json.dumps({"text": text, "version": version}))
+    hers, _ = wav_of(studio.get("/api/scripts/kort.md/from/7.wav?ratio=4:6"))
+    assert share_near(hers[: 3 * rate], rate, 440) > 0.9  # after the lead-in, her take
+    # A line without a take is previewed by espeak meanwhile (the build would refuse it).
+    filled, _ = wav_of(studio.get("/api/scripts/kort.md/line/8.wav"))
+    assert 0.3 < filled.size / rate < 3.0 and rms_db(filled) > -30
+
+
+@pytest.mark.parametrize(
+    ("line", "body", "expected"),
+    [
+        (7, b"not audio at all", "dit bestand is geen opname die ik kan lezen"),
+        (7, wav_bytes(np.zeros(TAKE_RATE, np.float32)), "er staat geen geluid in deze opname"),
+        (9, tone_wav(440.0, 1.0), "regel 9 heeft geen tekst om in te spreken"),
+    ],
+    ids=["no audio", "silence", "no line"],
+)
+def test_a_take_she_cannot_use_is_refused_in_dutch(studio, line, body, expected):
+    response = studio.post(f"/api/scripts/kort.md/takes/{line}", content=body)
+    assert response.status_code == 422
+    assert response.json()["error"].startswith(expected)
+    assert not (studio.project / "recordings" / "takes").exists()
+
+
+def test_uploads_have_their_own_limits():
+    assert body_limit("POST", "/api/scripts/kort.md/takes/7") == 100_000_000
+    assert body_limit("POST", "/api/scripts/kort.md/reading") == 1_000_000_000
+    assert body_limit("PUT", "/api/scripts/kort.md/takes/7") == MAX_BODY
+    assert body_limit("POST", "/api/scripts/kort.md/takes/7/../../x") == MAX_BODY
+
+
+def test_a_whole_reading_is_imported_from_the_studio(studio):
+    texts = ["Adem rustig in.", "En weer uit.", "Dank je wel."]
+    reading = make_reading(texts, seed=4, comma=False, repeat=False)
+    response = studio.post(
+        "/api/scripts/kort.md/reading?filename=Lezing%201.WAV", content=reading.wav()
+    )
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["new_takes"] == 3
+    for line, (start, end) in zip(data["lines"], reading.truth, strict=True):
+        assert line["sure"] and line["repeated_at_s"] is None
+        assert (line["start_s"], line["end_s"]) == pytest.approx((start, end), abs=0.12)
+    assert spoken_states(studio) == {7: "ok", 8: "ok", 13: "ok"}
+    (kept,) = (studio.project / "recordings" / "readings").iterdir()
+    assert kept.suffix == ".wav" and kept.read_bytes() == reading.wav()

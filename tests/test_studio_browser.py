@@ -4,11 +4,15 @@ type, see "regel N", fix it, save, listen to a line and from a line, build, all 
 `.ci/run` installs chromium. Without it (or the playwright package) these tests skip, saying why.
 """
 
+import io
+import json
 import re
 import shutil
 import threading
 import time
+import wave
 
+import numpy as np
 import pytest
 from test_page import CHROMIUM_FLAGS, SHOTS, accessibility_violations, watched
 
@@ -187,3 +191,87 @@ def test_an_open_tab_learns_that_the_studio_stopped_or_restarted(project, browse
         assert "Laad de pagina opnieuw" in banner.text_content()
     finally:
         second.stop()
+
+
+@pytest.fixture
+def browser_with_microphone():
+    """Chromium with its test microphone (a beep every half second), allowed without asking."""
+    flags = [*CHROMIUM_FLAGS, "--use-fake-device-for-media-stream"]
+    flags.append("--use-fake-ui-for-media-stream")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=flags)
+        yield chromium
+        chromium.close()
+
+
+def wav_samples(data: bytes) -> tuple[np.ndarray, int]:
+    with wave.open(io.BytesIO(data)) as audio:
+        frames = audio.readframes(audio.getnframes())
+        return np.frombuffer(frames, "<i2").astype(np.float64) / 32768, audio.getframerate()
+
+
+def best_match(needle: np.ndarray, haystack: np.ndarray) -> float:
+    """The highest normalized cross-correlation of `needle` anywhere in `haystack` (1: it is
+    there, at some gain)."""
+    n = 1 << (haystack.size + needle.size).bit_length()
+    corr = np.fft.irfft(np.fft.rfft(haystack, n) * np.conj(np.fft.rfft(needle, n)), n)
+    corr = corr[: haystack.size - needle.size + 1]
+    energy = np.concatenate([[0.0], np.cumsum(haystack**2)])
+    windows = energy[needle.size :] - energy[: -needle.size]
+    return float(np.max(corr / (np.linalg.norm(needle) * np.sqrt(np.maximum(windows, 1e-12)))))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_she_records_a_line_keeps_it_and_hears_it_in_the_episode(
+    studio_url, browser_with_microphone, width
+):
+    url, project = studio_url
+    page = browser_with_microphone.new_page(viewport={"width": width, "height": 900})
+    errors, strangers = watched(page, url)
+    page.goto(url + "#/bewerken/kort.md")
+    page.wait_for_selector("#zinnen li")
+    row = page.locator('#zinnen li[data-line="7"]')
+    assert "nog niet opgenomen" in row.text_content()
+
+    # Record, listen back, and record again: nothing reaches the studio before she keeps it.
+    row.get_by_role("button", name="Opnemen, regel 7").click()
+    page.get_by_role("timer").wait_for()
+    time.sleep(1.0)
+    row.get_by_role("button", name="Stop").click()
+    row.get_by_role("button", name="Opnieuw").click()
+    time.sleep(2.0)
+    page.screenshot(path=str(SHOTS / f"studio-recording-{width}.png"), full_page=True)
+    row.get_by_role("button", name="Stop").click()
+    row.locator("audio").wait_for()
+    page.screenshot(path=str(SHOTS / f"studio-listen-back-{width}.png"), full_page=True)
+    assert not (project / "recordings").exists()
+    row.get_by_role("button", name="Bewaar").click()
+    page.wait_for_selector('#zinnen li[data-line="7"][data-take="ok"]')
+    assert "1 van de 3 zinnen" in page.locator("#opnames-stand").text_content()
+
+    # One take, of this line, from the studio, as long as she recorded (2 s, and a little).
+    (sidecar,) = (project / "recordings" / "takes").glob("*/*.json")
+    take = json.loads(sidecar.read_text())
+    assert (take["line"], take["text"], take["source"]) == (7, "Adem rustig in.", "studio")
+    assert 1.8 <= take["seconds"] <= 3.0
+
+    # Her voice for this exercise, and "speel vanaf hier" plays her take (espeak fills the rest).
+    page.get_by_role("button", name="Gebruik mijn eigen stem voor deze oefening").click()
+    page.wait_for_function(
+        "() => document.querySelector('#opslagstatus').textContent === 'Opgeslagen'"
+    )
+    assert "engine: opname" in (project / "scripts" / "kort.md").read_text()
+    # The heading grew a line: her line is line 8 now, and its take went along with its text.
+    page.get_by_role("button", name="Speel vanaf hier, regel 8").click()
+    page.wait_for_function(
+        "() => document.querySelector('#luister').duration > 5"
+        " && isFinite(document.querySelector('#luister').duration)"
+    )
+    hers, rate = wav_samples(page.request.get(url + "api/scripts/kort.md/takes/8.wav").body())
+    played, _ = wav_samples(page.request.get(url + "api/scripts/kort.md/from/8.wav").body())
+    assert best_match(hers, played[: 8 * rate]) > 0.95
+    espeak, _ = wav_samples(page.request.get(url + "api/scripts/kort.md/from/9.wav").body())
+    assert best_match(hers, espeak[: 8 * rate]) < 0.5  # the next line is not her take
+    page.screenshot(path=str(SHOTS / f"studio-recorded-{width}.png"), full_page=True)
+    assert accessibility_violations(page) == []
+    assert (errors, strangers) == ([], [])

@@ -86,9 +86,12 @@ def from_line(
     return Stretch(master, max(0, start - lead), timeline.length, sound.sample_rate)
 
 
-def spoken_line(context: BuildContext, script: Script, engine: Engine, line: int) -> Stretch:
-    """One spoken line of `script` on its own, at the loudness the episode gives speech."""
-    speech = next((s for s in script.speech if s.line == line), None)
+def spoken_line(
+    context: BuildContext, script: Script, engine: Engine, line: int, text: str | None = None
+) -> Stretch:
+    """One spoken line of `script` on its own, at the loudness the episode gives speech: a
+    line, or the breathing cue `text` of the block on that line."""
+    speech = next((s for s in script.spoken if s.line == line and text in (None, s.text)), None)
     if speech is None:
         raise ScriptError(
             script.path, line, "nothing is spoken on this line", nl="op deze regel staat geen zin"

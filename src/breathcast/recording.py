@@ -79,7 +79,10 @@ def import_reading(
     store = TakeStore.of(config)
     reading_path = Path(reading_path)
     if not reading_path.is_file():
-        raise RecordingError(f"{reading_path}: there is no such file; give the recording's path")
+        raise RecordingError(
+            f"{reading_path}: there is no such file; give the recording's path",
+            nl="deze opname kan ik niet vinden",
+        )
     copy, _ = store.keep_reading(reading_path, script)
     on_step("listening to the reading")
     try:
@@ -87,10 +90,14 @@ def import_reading(
     except AudioError as exc:
         raise RecordingError(
             f"{reading_path}: this is not a recording breathcast can read ({exc}); "
-            "save it as WAV, MP3, M4A, Ogg or WebM"
+            "save it as WAV, MP3, M4A, Ogg or WebM",
+            nl="dit bestand is geen opname die ik kan lezen; bewaar het als WAV, MP3 of M4A",
         ) from exc
     if reading.size < ALIGN_RATE:
-        raise RecordingError(f"{reading_path}: the recording is empty; record the script again")
+        raise RecordingError(
+            f"{reading_path}: the recording is empty; record the script again",
+            nl="deze opname is leeg; neem de tekst opnieuw op",
+        )
     on_step("voicing the script to compare (espeak)")
     context = BuildContext.open(config)
     espeak = get_engine("espeak", config)

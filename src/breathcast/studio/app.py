@@ -5,10 +5,14 @@ JSON or audio. The JSON API is documented in the README."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import re
 import secrets
+import tempfile
 import threading
 import time
+from collections.abc import AsyncIterator
 from dataclasses import asdict
 from pathlib import Path
 
@@ -24,7 +28,7 @@ from breathcast import publish as site
 from breathcast.breath import BreathPattern
 from breathcast.config import Config, load_config, remember
 from breathcast.context import BuildContext
-from breathcast.engines import Engine, choose_engine
+from breathcast.engines import Engine, choose_engine, get_engine
 from breathcast.errors import (
     BreathcastError,
     ConflictError,
@@ -37,15 +41,29 @@ from breathcast.lexicon import Lexicon
 from breathcast.manifest import Manifest
 from breathcast.preview import Stretch, from_line, spoken_line, spoken_text, timeline_view
 from breathcast.project import check_text, patterns_for
+from breathcast.recording import import_reading, record_line
 from breathcast.script import Script, Speech, parse_script
 from breathcast.status import project_state
 from breathcast.studio.runner import BuildRunner
 from breathcast.studio.security import TOKEN_HEADER, Guard
+from breathcast.takes import TAKE_STATE_WORDS, TakeStore
 from breathcast.workspace import Workspace
 
 HERE = Path(__file__).resolve().parent
 OFFLINE_RETRY_S = 60.0  # after Google did not answer, previews use espeak this long
 MAX_SAY_CHARS = 300
+AUDIO_SUFFIXES = {  # what browsers record (MediaRecorder) and phones save
+    "audio/webm": ".webm",
+    "audio/ogg": ".ogg",
+    "audio/mp4": ".m4a",
+    "audio/x-m4a": ".m4a",
+    "audio/aac": ".aac",
+    "audio/mpeg": ".mp3",
+    "audio/wav": ".wav",
+    "audio/x-wav": ".wav",
+    "audio/wave": ".wav",
+    "audio/flac": ".flac",
+}
 
 
 class Studio:
@@ -198,18 +216,71 @@ def create_app(root: Path, hosts: set[str], origins: set[str]) -> Guard:
         return config, parse_script(document.text, workspace.path(name))
 
     async def line_audio(request: Request) -> StreamingResponse:
+        line, text = request.path_params["line"], request.query_params.get("text")
+
         def prepare() -> Stretch:
             config, script = _saved(request.path_params["name"])
             context = BuildContext.open(config)
-            line = request.path_params["line"]
             engine = studio.engine(
                 context,
                 script,
-                lambda e: [s for s in context.missing_lines(script, e) if s.line == line],
+                lambda e: [
+                    s
+                    for s in context.missing_lines(script, e)
+                    if s.line == line and text in (None, s.text)
+                ],
             )
-            return spoken_line(context, script, engine, line)
+            return spoken_line(context, script, engine, line, text)
 
         return _audio(await run_in_threadpool(prepare))
+
+    async def take_audio(request: Request) -> StreamingResponse:
+        line, text = request.path_params["line"], request.query_params.get("text")
+
+        def prepare() -> Stretch:
+            config, script = _saved(request.path_params["name"])
+            context = BuildContext.open(config)
+            return spoken_line(context, script, get_engine("opname", config), line, text)
+
+        return _audio(await run_in_threadpool(prepare))
+
+    async def record_take(request: Request) -> JSONResponse:
+        name, line = request.path_params["name"], request.path_params["line"]
+        async with _uploaded(request) as upload:
+
+            def keep() -> dict:
+                config, script = _saved(name)
+                text = request.query_params.get("text")
+                take = record_line(config, script.path, line, upload, text, source="studio")
+                return {"take": asdict(take), "spoken": _spoken(config, script)}
+
+            return _json(await run_in_threadpool(keep))
+
+    async def import_reading_file(request: Request) -> JSONResponse:
+        name = request.path_params["name"]
+        async with _uploaded(request) as upload:
+
+            def run() -> dict:
+                config, script = _saved(name)
+                report = import_reading(config, script.path, upload)
+                lines = [
+                    {
+                        "line": placed.speech.line,
+                        "text": placed.speech.text,
+                        "start_s": placed.placed.start_s,
+                        "end_s": placed.placed.end_s,
+                        "sure": placed.placed.confident,
+                        "repeated_at_s": placed.placed.repeated_at_s,
+                    }
+                    for placed in report.lines
+                ]
+                return {
+                    "new_takes": report.new_takes,
+                    "lines": lines,
+                    "spoken": _spoken(config, script),
+                }
+
+            return _json(await run_in_threadpool(run))
 
     async def from_here(request: Request) -> StreamingResponse:
         def prepare() -> Stretch:
@@ -346,6 +417,9 @@ def create_app(root: Path, hosts: set[str], origins: set[str]) -> Guard:
         Route("/api/scripts/{name}/history/{version}", earlier),
         Route("/api/scripts/{name}/line/{line:int}.wav", line_audio),
         Route("/api/scripts/{name}/from/{line:int}.wav", from_here),
+        Route("/api/scripts/{name}/takes/{line:int}.wav", take_audio),
+        Route("/api/scripts/{name}/takes/{line:int}", record_take, methods=["POST"]),
+        Route("/api/scripts/{name}/reading", import_reading_file, methods=["POST"]),
         Route("/api/scripts/{name}/timeline", timeline),
         Route("/api/episodes/{path:path}", episode_audio),
         Route("/api/lexicon", read_lexicon),
@@ -366,16 +440,47 @@ def create_app(root: Path, hosts: set[str], origins: set[str]) -> Guard:
 def _checked(config: Config, workspace: Workspace, name: str, text: str) -> dict:
     """The same parser and advice as `breathcast check`, at their lines, in Dutch."""
     result = check_text(config, workspace.path(name), text)
-    spoken = []
-    if result.script is not None:
-        spoken = [{"line": s.line, "text": s.text} for s in result.script.speech]
+    spoken = _spoken(config, result.script) if result.script is not None else []
     patterns = [str(p) for p in patterns_for(result.script, config)] if result.script else []
     return {
         "errors": [{"line": e.line, "message": e.message, "nl": e.nl} for e in result.errors],
         "notes": [{"line": n.line, "message": n.message, "nl": n.nl} for n in result.notes],
         "spoken": spoken,
         "ratios": patterns,
+        "engine": (result.script.engine if result.script else None) or config.engine,
     }
+
+
+def _spoken(config: Config, script: Script) -> list[dict]:
+    """Everything the voice says, in order (the lines, then each breathing cue), with where
+    her take of it stands."""
+    said = len(script.speech)
+    return [
+        {
+            "line": line.speech.line,
+            "text": line.speech.text,
+            "cue": index >= said,
+            "take": line.state.value,
+            "take_words": TAKE_STATE_WORDS[line.state],
+            "take_source": line.take.source if line.take else None,
+        }
+        for index, line in enumerate(TakeStore.of(config).lines(script))
+    ]
+
+
+@contextlib.asynccontextmanager
+async def _uploaded(request: Request) -> AsyncIterator[Path]:
+    """The request's body (a recording) in a temporary file, written as it arrives; its
+    name keeps the kind of audio (the browser's type, or the file name she chose)."""
+    chosen = Path(request.query_params.get("filename", "")).suffix.lower()
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    suffix = chosen if re.fullmatch(r"\.[a-z0-9]{1,5}", chosen) else AUDIO_SUFFIXES.get(kind, "")
+    with tempfile.TemporaryDirectory(prefix="breathcast-upload-") as folder:
+        path = Path(folder) / f"opname{suffix}"
+        with path.open("wb") as out:
+            async for chunk in request.stream():
+                out.write(chunk)
+        yield path
 
 
 def _lexicon_check(workspace: Workspace, text: str) -> dict:

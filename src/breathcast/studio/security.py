@@ -10,12 +10,27 @@
 from __future__ import annotations
 
 import json
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 TOKEN_HEADER = "x-studio-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 MAX_BODY = 2_000_000  # JSON and script text: a script is a few kB
+# Her voice, uploaded as recorded: a line (minutes of WAV at most) or a whole reading (an
+# hour of stereo WAV is 600 MB). Written to disk as it arrives, never held in memory.
+UPLOADS = [
+    (re.compile(r"/api/scripts/[^/]+/takes/\d+"), 100_000_000),
+    (re.compile(r"/api/scripts/[^/]+/reading"), 1_000_000_000),
+]
+
+
+def body_limit(method: str, path: str) -> int:
+    if method == "POST":
+        for route, limit in UPLOADS:
+            if route.fullmatch(path):
+                return limit
+    return MAX_BODY
 
 
 class Guard:
@@ -44,11 +59,12 @@ class Guard:
                     "stale page",
                 )
                 return
+        limit = body_limit(scope["method"], scope["path"])
         declared = headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _refuse(send, 413, "Dit is te groot voor de studio.", "body too large")
             return
-        await self.app(scope, _counted(receive, MAX_BODY), send)
+        await self.app(scope, _counted(receive, limit), send)
 
 
 class BodyTooLarge(Exception):

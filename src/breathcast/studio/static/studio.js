@@ -34,12 +34,17 @@ function say(message) {
   box.hidden = !message;
 }
 
-async function api(path, { method = "GET", body } = {}) {
+// `body` goes as JSON; `upload` (a recording) goes as it is, with its own type.
+async function api(path, { method = "GET", body, upload } = {}) {
   const options = { method, headers: {} };
   if (method !== "GET") options.headers[TOKEN_HEADER] = TOKEN;
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
+  }
+  if (upload !== undefined) {
+    options.headers["Content-Type"] = upload.type || "application/octet-stream";
+    options.body = upload;
   }
   let response;
   try {
@@ -228,17 +233,39 @@ function showCheck(data) {
     select.replaceChildren(...data.ratios.map((r) => el("option", { value: r, text: words(r) })));
     if (data.ratios.includes(chosen)) select.value = chosen;
   }
+  editor.engine = data.engine;
+  showSpoken(data.spoken || []);
+}
+
+// Every line the voice says (and each breathing cue), with her take of it and a record button.
+function showSpoken(spoken) {
+  if (recorder.media) return; // not while she records: the row she records in stays
+  editor.spoken = spoken;
   const lines = $("#zinnen");
-  lines.replaceChildren();
-  for (const line of data.spoken || []) {
-    lines.append(el("li", { "data-line": line.line },
-      el("span", { class: "regel", text: `regel ${line.line}` }),
-      el("span", { text: line.text }),
-      el("span", { class: "knoppen" },
-        el("button", { type: "button", class: "speel", "aria-label": `Speel zin, regel ${line.line}`, text: "Speel zin", onclick: () => playLine(line.line) }),
-        el("button", { type: "button", class: "speel", "aria-label": `Speel vanaf hier, regel ${line.line}`, text: "Speel vanaf hier", onclick: () => playFrom(line.line) }),
-      )));
-  }
+  lines.replaceChildren(...spoken.map(lineRow));
+  const recorded = spoken.filter((l) => l.take === "ok" || l.take === "check").length;
+  $("#opnames-stand").textContent = spoken.length
+    ? `${recorded} van de ${spoken.length} zinnen in je eigen stem opgenomen.` : "";
+  $("#eigen-stem").hidden = !(recorded && editor.engine !== "opname");
+}
+
+function lineRow(line) {
+  // A cue shares its line with the breathing block (and other cues): its text tells them apart.
+  const which = line.cue ? `"${line.text}", regel ${line.line}` : `regel ${line.line}`;
+  const query = line.cue ? `?text=${encodeURIComponent(line.text)}` : "";
+  const hasTake = line.take === "ok" || line.take === "check";
+  const row = el("li", { "data-line": line.line, "data-take": line.take },
+    el("span", { class: "regel" },
+      el("span", { text: line.cue ? `regel ${line.line} · ademaanwijzing` : `regel ${line.line}` }),
+      el("span", { class: `opname ${line.take}`, title: line.take_source || null, text: line.take_words })),
+    el("span", { text: line.text }),
+    el("span", { class: "knoppen" },
+      el("button", { type: "button", class: "speel", "aria-label": `Speel zin, ${which}`, text: "Speel zin", onclick: () => playLine(line.line, query) }),
+      line.cue ? null : el("button", { type: "button", class: "speel", "aria-label": `Speel vanaf hier, ${which}`, text: "Speel vanaf hier", onclick: () => playFrom(line.line) }),
+      hasTake ? el("button", { type: "button", class: "speel", "aria-label": `Je opname, ${which}`, text: "Je opname", onclick: () => playTake(line.line, query) }) : null,
+      el("button", { type: "button", class: "opnemen", "aria-label": `${hasTake ? "Opnieuw opnemen" : "Opnemen"}, ${which}`, text: hasTake ? "Opnieuw opnemen" : "Opnemen", onclick: () => record(line, row, query, which) }),
+    ));
+  return row;
 }
 
 function goToLine(line) {
@@ -343,9 +370,14 @@ async function beforeListening() {
   if (textarea.value !== editor.saved) return save();
   return true;
 }
-async function playLine(line) {
+async function playLine(line, query = "") {
   if (!(await beforeListening().catch(report))) return;
-  listen(`/api/scripts/${encodeURIComponent(editor.name)}/line/${line}.wav?v=${editor.version}`, `Regel ${line}`);
+  const joiner = query ? "&" : "?";
+  listen(`/api/scripts/${encodeURIComponent(editor.name)}/line/${line}.wav${query}${joiner}v=${editor.version}`, `Regel ${line}`);
+}
+async function playTake(line, query = "") {
+  if (!(await beforeListening().catch(report))) return;
+  listen(`/api/scripts/${encodeURIComponent(editor.name)}/takes/${line}.wav${query}`, `Je opname van regel ${line}`);
 }
 async function playFrom(line) {
   if (!(await beforeListening().catch(report))) return;
@@ -356,6 +388,108 @@ async function playFrom(line) {
 $("#speel-cursor").addEventListener("click", () => playFrom(cursorLine()));
 $("#bouw-dit").addEventListener("click", async () => {
   if (await beforeListening().catch(report)) startBuild([editor.name]);
+});
+
+// ---- her own voice: a line at a time through the microphone, or a whole reading ------------
+
+const recorder = { media: null, timer: null };
+
+async function record(line, row, query, which) {
+  if (recorder.media) return;
+  if (!(await beforeListening().catch(report))) return;
+  if (!navigator.mediaDevices || !window.MediaRecorder) {
+    say("Deze browser kan niet opnemen. Gebruik Chrome, Edge of Firefox, of neem op met je telefoon en kies het bestand bij 'Je eigen stem'.");
+    return;
+  }
+  let stream;
+  try {
+    // Her voice as it is: breathcast cleans it (noise, hum, sharp s) the same way for every take.
+    stream = await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: 1 },
+    });
+  } catch (error) {
+    say("Ik kan de microfoon niet gebruiken. Sta de microfoon toe voor deze pagina (bij het slotje naast het adres) en probeer het opnieuw.");
+    return;
+  }
+  const chunks = [];
+  const media = new MediaRecorder(stream);
+  recorder.media = media;
+  media.ondataavailable = (event) => { if (event.data.size) chunks.push(event.data); };
+  const started = Date.now();
+  const time = el("span", { class: "klein", role: "timer", text: "0:00" });
+  const panel = el("div", { class: "opnamepaneel", role: "group", "aria-label": `Opname, ${which}` },
+    el("span", { class: "rood", text: "● Opname loopt " }), time,
+    el("button", { type: "button", class: "hoofdknop", text: "Stop", onclick: () => media.stop() }));
+  row.append(panel);
+  panel.querySelector("button").focus();
+  recorder.timer = setInterval(() => { time.textContent = clock((Date.now() - started) / 1000); }, 250);
+  media.onstop = () => {
+    clearInterval(recorder.timer);
+    stream.getTracks().forEach((track) => track.stop());
+    recorder.media = null;
+    const blob = new Blob(chunks, { type: media.mimeType || "audio/webm" });
+    listenBack(line, row, panel, blob, query, which);
+  };
+  media.start(250);
+}
+
+// Play the take back, then keep it or record again. Nothing is sent before she keeps it.
+function listenBack(line, row, panel, blob, query, which) {
+  const url = URL.createObjectURL(blob);
+  const done = () => { URL.revokeObjectURL(url); panel.remove(); };
+  const keep = el("button", { type: "button", class: "hoofdknop", text: "Bewaar", onclick: async () => {
+    keep.disabled = true;
+    try {
+      const { data } = await api(`/api/scripts/${encodeURIComponent(editor.name)}/takes/${line.line}${query}`, { method: "POST", upload: blob });
+      done();
+      showSpoken(data.spoken);
+      $("#opnames-stand").textContent = `Je opname van ${which} is bewaard. ` + $("#opnames-stand").textContent;
+    } catch (error) {
+      keep.disabled = false;
+      report(error);
+    }
+  } });
+  panel.replaceChildren(
+    el("audio", { controls: "", src: url, "aria-label": `Je nieuwe opname, ${which}` }),
+    el("span", { class: "knoppen" }, keep,
+      el("button", { type: "button", text: "Opnieuw", onclick: () => { done(); record(line, row, query, which); } }),
+      el("button", { type: "button", text: "Niet bewaren", onclick: done })));
+  panel.querySelector("audio").play().catch(() => {});
+}
+
+$("#lezing").addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  if (!file || !(await beforeListening().catch(report))) return;
+  const status = $("#lezing-status");
+  status.textContent = "Ik zoek elke zin op in je opname. Dat duurt ongeveer een halve minuut…";
+  try {
+    const { data } = await api(`/api/scripts/${encodeURIComponent(editor.name)}/reading?filename=${encodeURIComponent(file.name)}`, { method: "POST", upload: file });
+    const unsure = data.lines.filter((l) => !l.sure);
+    const again = data.lines.filter((l) => l.repeated_at_s !== null);
+    status.textContent = [
+      `${data.lines.length - unsure.length} van de ${data.lines.length} zinnen gevonden.`,
+      unsure.length ? `Luister even na: ${unsure.map((l) => `regel ${l.line} (${clock(l.start_s)})`).join(", ")}.` : "",
+      again.length ? `Twee keer gelezen, de laatste keer is bewaard: ${again.map((l) => `regel ${l.line}`).join(", ")}.` : "",
+    ].filter(Boolean).join(" ");
+    showSpoken(data.spoken);
+  } catch (error) {
+    status.textContent = "";
+    report(error);
+  } finally {
+    event.target.value = "";
+  }
+});
+
+// Her voice for this exercise: `engine: opname` in the script's heading, then saved.
+$("#gebruik-stem").addEventListener("click", async () => {
+  let text = textarea.value;
+  const head = /^---\n([\s\S]*?)\n---/.exec(text);
+  if (!head) text = `---\nengine: opname\n---\n\n${text}`;
+  else if (/^engine:.*$/m.test(head[1])) text = text.replace(head[0], head[0].replace(/^engine:.*$/m, "engine: opname"));
+  else text = text.replace(head[0], `---\n${head[1]}\nengine: opname\n---`);
+  textarea.value = text;
+  textarea.dispatchEvent(new Event("input"));
+  await save().catch(report);
 });
 
 // ---- the episode view -------------------------------------------------------------------------
