@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from fake_gtts import FakeGoogle  # noqa: E402
 
 from breathcast.cache import VoiceCache  # noqa: E402
-from breathcast.config import SoundSettings, VoiceSettings  # noqa: E402
+from breathcast.config import Config, SoundSettings, VoiceSettings  # noqa: E402
 from breathcast.engines import get_engine  # noqa: E402
 from breathcast.engines.gtts_engine import ENDPOINT_ENV  # noqa: E402
 from breathcast.script import parse_script  # noqa: E402
@@ -36,7 +36,7 @@ def voice_all(jobs: int, fake: FakeGoogle) -> float:
     cache = VoiceCache(tempfile.mkdtemp(prefix="breathcast-tts-"), 44100)
     started = time.perf_counter()
     voice_script(
-        script, get_engine("gtts", VoiceSettings()), cache, VoiceOptions(SoundSettings(), jobs=jobs)
+        script, get_engine("gtts", Config()), cache, VoiceOptions(SoundSettings(), jobs=jobs)
     )
     return time.perf_counter() - started
 

@@ -5,6 +5,7 @@ voice, seeks where you tap, tells the lock screen the chapter, and keeps working
 saying why.
 """
 
+import contextlib
 import shutil
 import threading
 from pathlib import Path
@@ -69,14 +70,21 @@ class Served:
         self.server.server_close()
 
 
+@contextlib.contextmanager
+def chromium(*extra_flags: str):
+    """Debian's chromium, driven by Playwright (its own browser download is not reachable)."""
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=[*CHROMIUM_FLAGS, *extra_flags]
+        )
+        yield launched
+        launched.close()
+
+
 @pytest.fixture
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def watched(page, origin: str) -> tuple[list[str], list[str]]:

@@ -298,6 +298,11 @@ def test_request_bodies_have_limits(studio):
     response = studio.put("/api/scripts/kort.md", content=json.dumps({"text": huge, "version": ""}))
     assert response.status_code == 413
     assert (studio.project / "scripts" / "kort.md").read_text() == SMALL_SCRIPT
+    # Sent in chunks with no length said upfront: counted as it arrives, refused the same way.
+    chunks = (b"x" * 100_000 for _ in range(30))
+    response = studio.put("/api/scripts/kort.md", content=chunks)
+    assert response.status_code == 413 and response.json()["reason"] == "body too large"
+    assert (studio.project / "scripts" / "kort.md").read_text() == SMALL_SCRIPT
 
 
 def test_a_script_that_links_outside_is_refused(studio, tmp_path_factory):

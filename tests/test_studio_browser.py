@@ -14,7 +14,7 @@ import wave
 
 import numpy as np
 import pytest
-from test_page import CHROMIUM_FLAGS, SHOTS, accessibility_violations, watched
+from test_page import SHOTS, accessibility_violations, chromium, watched
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 pytestmark = pytest.mark.skipif(
@@ -67,12 +67,8 @@ def studio_url(project):
 
 @pytest.fixture
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def test_she_edits_hears_and_builds_in_her_browser(studio_url, browser):
@@ -196,12 +192,8 @@ def test_an_open_tab_learns_that_the_studio_stopped_or_restarted(project, browse
 @pytest.fixture
 def browser_with_microphone():
     """Chromium with its test microphone (a beep every half second), allowed without asking."""
-    flags = [*CHROMIUM_FLAGS, "--use-fake-device-for-media-stream"]
-    flags.append("--use-fake-ui-for-media-stream")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=flags)
-        yield chromium
-        chromium.close()
+    with chromium("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream") as b:
+        yield b
 
 
 def wav_samples(data: bytes) -> tuple[np.ndarray, int]:

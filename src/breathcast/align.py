@@ -141,6 +141,9 @@ def normalized(mfcc: np.ndarray, quiet: np.ndarray) -> np.ndarray:
         return np.zeros((len(mfcc), N_MFCC + 1), np.float32)
     spread = basis.std(axis=0)
     scaled = (mfcc - basis.mean(axis=0)) / np.where(spread > 1e-6, spread, 1.0)
+    # A pause is a pause: hiss, hum, a breath or espeak's digital silence all look alike, so
+    # that the path puts pauses of any length on pauses, whatever the rooms sound like.
+    scaled[~speaking] = 0.0
     activity = np.where(speaking, SPEECH_WEIGHT, -SPEECH_WEIGHT)[:, None]
     return np.hstack([scaled, activity]).astype(np.float32)
 

@@ -78,21 +78,10 @@ def import_reading(
     script = read_script(script_path)
     store = TakeStore.of(config)
     reading_path = Path(reading_path)
-    if not reading_path.is_file():
-        raise RecordingError(
-            f"{reading_path}: there is no such file; give the recording's path",
-            nl="deze opname kan ik niet vinden",
-        )
+    _must_exist(reading_path)
     copy, _ = store.keep_reading(reading_path, script)
     on_step("listening to the reading")
-    try:
-        reading = ffmpeg.decode_file(copy, ALIGN_RATE)
-    except AudioError as exc:
-        raise RecordingError(
-            f"{reading_path}: this is not a recording breathcast can read ({exc}); "
-            "save it as WAV, MP3, M4A, Ogg or WebM",
-            nl="dit bestand is geen opname die ik kan lezen; bewaar het als WAV, MP3 of M4A",
-        ) from exc
+    reading = _decoded(copy, ALIGN_RATE, reading_path)
     if reading.size < ALIGN_RATE:
         raise RecordingError(
             f"{reading_path}: the recording is empty; record the script again",
@@ -141,6 +130,26 @@ def import_reading(
         for index, (speech, where) in enumerate(zip(order, placed, strict=True))
     ]
     return ImportReport(script.path, copy, tuple(lines))
+
+
+def _must_exist(path: Path) -> None:
+    if not path.is_file():
+        raise RecordingError(
+            f"{path}: there is no such file; give the recording's path",
+            nl="deze opname kan ik niet vinden",
+        )
+
+
+def _decoded(path: Path, rate: int, shown: Path) -> np.ndarray:
+    """The recording at `path`, decoded; named as `shown` (what she gave) if it cannot be."""
+    try:
+        return ffmpeg.decode_file(path, rate)
+    except AudioError as exc:
+        raise RecordingError(
+            f"{shown}: this is not a recording breathcast can read ({exc}); save it as WAV, "
+            "MP3, M4A, Ogg or WebM",
+            nl="dit bestand is geen opname die ik kan lezen; bewaar het als WAV, MP3 of M4A",
+        ) from exc
 
 
 def at_align_rate(clips: Iterable[np.ndarray], rate: int) -> list[np.ndarray]:
@@ -227,19 +236,8 @@ def record_line(
             "with --text",
         )
     audio_path = Path(audio_path)
-    if not audio_path.is_file():
-        raise RecordingError(
-            f"{audio_path}: there is no such file; give the recording's path",
-            nl="deze opname kan ik niet vinden",
-        )
-    try:
-        pcm = ffmpeg.decode_file(audio_path, TAKE_RATE)
-    except AudioError as exc:
-        raise RecordingError(
-            f"{audio_path}: this is not a recording breathcast can read ({exc}); save it as "
-            "WAV, MP3, M4A, Ogg or WebM",
-            nl="dit bestand is geen opname die ik kan lezen",
-        ) from exc
+    _must_exist(audio_path)
+    pcm = _decoded(audio_path, TAKE_RATE, audio_path)
     if pcm.size < TAKE_RATE // 4 or float(np.max(np.abs(pcm), initial=0.0)) < 1e-3:
         raise RecordingError(
             f"{audio_path}: there is no sound in this recording; is the microphone on? "

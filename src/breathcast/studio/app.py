@@ -45,7 +45,7 @@ from breathcast.recording import import_reading, record_line
 from breathcast.script import Script, Speech, parse_script
 from breathcast.status import project_state
 from breathcast.studio.runner import BuildRunner
-from breathcast.studio.security import TOKEN_HEADER, Guard
+from breathcast.studio.security import TOKEN_HEADER, TOO_LARGE_NL, BodyTooLarge, Guard
 from breathcast.takes import TAKE_STATE_WORDS, TakeStore
 from breathcast.workspace import Workspace
 
@@ -432,7 +432,14 @@ def create_app(root: Path, hosts: set[str], origins: set[str]) -> Guard:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         Mount("/site", StaticFiles(directory=studio.root / "build" / "site", check_dir=False)),
     ]
-    app = Starlette(routes=routes, exception_handlers={BreathcastError: failed})
+
+    async def too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
+        """A body that outgrew its limit as it arrived (one without a length said upfront)."""
+        return _json({"error": TOO_LARGE_NL, "reason": "body too large"}, 413)
+
+    app = Starlette(
+        routes=routes, exception_handlers={BreathcastError: failed, BodyTooLarge: too_large}
+    )
     app.state.studio = studio
     return Guard(app, hosts, origins, studio.token)
 

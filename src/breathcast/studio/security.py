@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 TOKEN_HEADER = "x-studio-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+TOO_LARGE_NL = "Dit is te groot voor de studio."
 MAX_BODY = 2_000_000  # JSON and script text: a script is a few kB
 # Her voice, uploaded as recorded: a line (minutes of WAV at most) or a whole reading (an
 # hour of stereo WAV is 600 MB). Written to disk as it arrives, never held in memory.
@@ -62,13 +63,13 @@ class Guard:
         limit = body_limit(scope["method"], scope["path"])
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _refuse(send, 413, "Dit is te groot voor de studio.", "body too large")
+            await _refuse(send, 413, TOO_LARGE_NL, "body too large")
             return
         await self.app(scope, _counted(receive, limit), send)
 
 
 class BodyTooLarge(Exception):
-    pass
+    """Raised while a body arrives, once it passes its limit: the app answers 413."""
 
 
 def _counted(receive: Receive, limit: int) -> Receive:
