@@ -90,9 +90,14 @@ def make_server(
     try:
         return ThreadingHTTPServer((host, port), handler)
     except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise ServeError(
-                f"port {port} on {host} is already in use (another breathcast serve or studio?); "
-                f"stop that one, or choose another port with --port {port + 1}"
-            ) from exc
-        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        raise port_error(exc, host, port) from exc
+
+
+def port_error(exc: OSError, host: str, port: int) -> ServeError:
+    """Why `port` cannot be listened on, and what to do (for `serve` and the studio)."""
+    if exc.errno == errno.EADDRINUSE:
+        return ServeError(
+            f"port {port} on {host} is already in use (another breathcast serve or studio?); "
+            f"stop that one, or choose another port with --port {port + 1}"
+        )
+    return ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import socket
 import threading
 import webbrowser
@@ -10,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from breathcast.config import load_config
-from breathcast.errors import ServeError
+from breathcast.serve import port_error
 
 HOST = "127.0.0.1"  # her computer only: never the network
 
@@ -25,12 +24,7 @@ def listen(port: int) -> socket.socket:
         sock.bind((HOST, port))
     except OSError as exc:
         sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            raise ServeError(
-                f"port {port} on {HOST} is already in use (another breathcast studio or serve?); "
-                f"stop that one, or choose another port with --port {port + 1}"
-            ) from exc
-        raise ServeError(f"cannot listen on {HOST}:{port}: {exc.strerror or exc}") from exc
+        raise port_error(exc, HOST, port) from exc
     sock.listen(64)
     return sock
 
