@@ -55,6 +55,7 @@ def test_the_page_is_dutch_and_carries_this_runs_token(studio):
 def test_overview_lists_every_script_with_its_status(studio):
     data = studio.get("/api/overview").json()
     (script,) = data["scripts"]
+    assert (script["voice"], script["takes_total"]) == ("espeak", 0)  # no take of hers yet
     assert (script["name"], script["title"], script["status"]) == (
         "kort.md",
         "Korte test",
@@ -406,6 +407,8 @@ def test_she_records_a_line_hears_her_take_and_it_plays_in_the_episode(studio):
     # Then a short one: the latest take is the line's, and the earlier one is kept.
     studio.post("/api/scripts/kort.md/takes/7", content=tone_wav(440.0, 1.2))
     assert len(list((studio.project / "recordings" / "takes").glob("*/*.wav"))) == 2
+    (card,) = studio.get("/api/overview").json()["scripts"]
+    assert (card["takes_recorded"], card["takes_to_check"], card["takes_total"]) == (1, 0, 3)
     take, rate = wav_of(studio.get("/api/scripts/kort.md/takes/7.wav"))
     assert dominant_frequency(take, rate) == pytest.approx(440, abs=5)
     assert 1.0 < take.size / rate < 2.0

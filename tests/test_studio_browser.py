@@ -265,5 +265,10 @@ def test_she_records_a_line_keeps_it_and_hears_it_in_the_episode(
     espeak, _ = wav_samples(page.request.get(url + "api/scripts/kort.md/from/9.wav").body())
     assert best_match(hers, espeak[: 8 * rate]) < 0.5  # the next line is not her take
     page.screenshot(path=str(SHOTS / f"studio-recorded-{width}.png"), full_page=True)
+    page.get_by_role("link", name="Je oefeningen").click()
+    card = page.locator(".kaart", has_text="Korte test")
+    card.get_by_text("Eigen stem: 1 van de 3 zinnen opgenomen").wait_for()
+    page.screenshot(path=str(SHOTS / f"studio-overview-takes-{width}.png"), full_page=True)
+    assert accessibility_violations(page) == []
     assert accessibility_violations(page) == []
     assert (errors, strangers) == ([], [])

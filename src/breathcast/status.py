@@ -17,6 +17,7 @@ from breathcast.lock import holder
 from breathcast.manifest import Manifest, script_inputs
 from breathcast.project import find_scripts, patterns_for
 from breathcast.script import read_script
+from breathcast.takes import TakeState, TakeStore
 
 UP_TO_DATE, NEEDS_BUILD, HAS_ERRORS, PREVIEW_VOICE = "klaar", "bouwen", "fouten", "voorbeeldstem"
 
@@ -41,6 +42,10 @@ class ScriptState:
     status: str  # one of UP_TO_DATE, NEEDS_BUILD, HAS_ERRORS, PREVIEW_VOICE
     errors: list[dict] = field(default_factory=list)  # {line, message, nl}
     episodes: list[EpisodeState] = field(default_factory=list)
+    voice: str = ""  # the engine it asks for (its own, or the project's)
+    takes_recorded: int = 0  # lines and cues with a take of her voice (its current text)
+    takes_to_check: int = 0  # of those, placed without confidence, or whose text changed
+    takes_total: int = 0  # lines and cues to record (0: no take of hers, and not her voice)
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,21 @@ def _script_state(path: Path, config: Config, context: BuildContext, manifest: M
         status = PREVIEW_VOICE
     else:
         status = UP_TO_DATE
-    return ScriptState(path.name, script.title, status, [], episodes)
+    voice = script.engine or config.engine
+    lines = TakeStore.of(config).lines(script)
+    recorded = [line for line in lines if line.state in (TakeState.OK, TakeState.CHECK)]
+    asked = voice == "opname" or any(line.take for line in lines)
+    return ScriptState(
+        path.name,
+        script.title,
+        status,
+        [],
+        episodes,
+        voice,
+        len(recorded),
+        sum(line.state in (TakeState.CHECK, TakeState.STALE) for line in lines),
+        len(lines) if asked else 0,
+    )
 
 
 def to_json(state: ProjectState) -> str:

@@ -144,6 +144,10 @@ views.overzicht = async () => {
       el("h2", {}, el("a", { href: `#/bewerken/${encodeURIComponent(script.name)}`, text: script.title })),
       el("span", { class: `status ${status}`, text: label }),
       engines.length ? el("span", { class: "klein", text: "Stem: " + engines.map((e) => VOICE_WORDS[e] || e).join(", ") }) : null,
+      script.takes_total ? el("span", { class: "klein", text: [
+        `Eigen stem: ${script.takes_recorded} van de ${script.takes_total} zinnen opgenomen`,
+        script.takes_to_check ? `${script.takes_to_check} om na te luisteren` : null,
+      ].filter(Boolean).join(", ") }) : null,
     );
     if (script.errors.length) {
       card.append(el("ul", { class: "meldingen" }, ...script.errors.map((e) =>
