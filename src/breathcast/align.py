@@ -366,17 +366,13 @@ def align_reading(
     for features, _, _ in analysed:
         spans.append((at, at + len(features)))
         at += len(features) + gap
-    # The reference: the lines with silence between them (the quietest frame they have).
+    # The reference: the lines with silence between them (a pause: `normalized` zeroes it).
     reference = np.zeros((at, N_MFCC), np.float32)
     reference_level = np.full(at, -120.0, np.float32)
     reference_voiced = np.zeros(at, bool)
     for (start, stop), (features, clip_level, clip_voiced) in zip(spans, analysed, strict=True):
         reference[start:stop], reference_level[start:stop] = features, clip_level
         reference_voiced[start:stop] = clip_voiced
-    if spans:
-        quietest = int(np.argmin(reference_level[spans[0][0] : spans[-1][1]])) + spans[0][0]
-        speaking = _mask(np.array(spans).reshape(-1, 2), at)
-        reference[~speaking] = reference[quietest]
     reference_quiet = pauses(reference_level, reference_voiced)
     reference = normalized(reference, reference_quiet)
     path = warp(reading_features, reference)

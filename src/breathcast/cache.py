@@ -99,16 +99,21 @@ class VoiceCache:
 
     def store(self, engine: str, key: str, pcm: np.ndarray) -> Path:
         path = self.path(engine, key)
-        samples = np.clip(np.round(pcm * 32767.0), -32768, 32767).astype("<i2")
-        buffer = io.BytesIO()
-        with wave.open(buffer, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(self.sample_rate)
-            wav.writeframes(samples.tobytes())
-        data = buffer.getvalue()
+        data = wav_bytes(pcm, self.sample_rate)
         self._forget(path)  # what was derived from an earlier clip under this key
         atomic_write(path, data)
         # Written second: a clip without its checksum (a build killed in between) is redone.
         atomic_write(path.with_suffix(".sha256"), hashlib.sha256(data).hexdigest().encode())
         return path
+
+
+def wav_bytes(pcm: np.ndarray, sample_rate: int) -> bytes:
+    """Mono float32 PCM as a 16-bit WAV file (a voice clip, or a take of her voice)."""
+    samples = np.clip(np.round(pcm * 32767.0), -32768, 32767).astype("<i2")
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(samples.tobytes())
+    return buffer.getvalue()

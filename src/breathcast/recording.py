@@ -79,14 +79,14 @@ def import_reading(
     store = TakeStore.of(config)
     reading_path = Path(reading_path)
     _must_exist(reading_path)
-    copy, _ = store.keep_reading(reading_path, script)
     on_step("listening to the reading")
-    reading = _decoded(copy, ALIGN_RATE, reading_path)
+    reading = _decoded(reading_path, ALIGN_RATE)
     if reading.size < ALIGN_RATE:
         raise RecordingError(
             f"{reading_path}: the recording is empty; record the script again",
             nl="deze opname is leeg; neem de tekst opnieuw op",
         )
+    copy, _ = store.keep_reading(reading_path, script)  # a reading, so kept as it came
     on_step("voicing the script to compare (espeak)")
     context = BuildContext.open(config)
     espeak = get_engine("espeak", config)
@@ -140,13 +140,13 @@ def _must_exist(path: Path) -> None:
         )
 
 
-def _decoded(path: Path, rate: int, shown: Path) -> np.ndarray:
-    """The recording at `path`, decoded; named as `shown` (what she gave) if it cannot be."""
+def _decoded(path: Path, rate: int) -> np.ndarray:
+    """The recording at `path`, decoded; a `RecordingError` if it is no audio."""
     try:
         return ffmpeg.decode_file(path, rate)
     except AudioError as exc:
         raise RecordingError(
-            f"{shown}: this is not a recording breathcast can read ({exc}); save it as WAV, "
+            f"{path}: this is not a recording breathcast can read ({exc}); save it as WAV, "
             "MP3, M4A, Ogg or WebM",
             nl="dit bestand is geen opname die ik kan lezen; bewaar het als WAV, MP3 of M4A",
         ) from exc
@@ -165,10 +165,13 @@ def at_align_rate(clips: Iterable[np.ndarray], rate: int) -> list[np.ndarray]:
         out.extend(joined[int(a) : int(b)] for a, b in zip(edges[:-1], edges[1:], strict=True))
         batch.clear()
 
+    held = 0
     for clip in clips:
         batch.append(clip)
-        if sum(c.size for c in batch) >= 60 * rate:
+        held += clip.size
+        if held >= 60 * rate:
             flush()
+            held = 0
     if batch:
         flush()
     return out
@@ -237,7 +240,7 @@ def record_line(
         )
     audio_path = Path(audio_path)
     _must_exist(audio_path)
-    pcm = _decoded(audio_path, TAKE_RATE, audio_path)
+    pcm = _decoded(audio_path, TAKE_RATE)
     if pcm.size < TAKE_RATE // 4 or float(np.max(np.abs(pcm), initial=0.0)) < 1e-3:
         raise RecordingError(
             f"{audio_path}: there is no sound in this recording; is the microphone on? "

@@ -15,8 +15,8 @@ here is written twice (a take is named by its own sound) or ever deleted by brea
 from __future__ import annotations
 
 import hashlib
-import io
 import json
+import shutil
 import wave
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
@@ -26,8 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
+from breathcast import cache
 from breathcast.config import Config
-from breathcast.files import atomic_write
+from breathcast.files import atomic_path, atomic_write
 from breathcast.script import Script, Speech, normalize_text
 
 TAKE_RATE = 48000  # what browsers and phones record; cut from a reading at this rate too
@@ -77,15 +78,9 @@ def text_key(text: str) -> str:
     return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()[:16]
 
 
-def wav_bytes(pcm: np.ndarray, sample_rate: int = TAKE_RATE) -> bytes:
-    samples = np.clip(np.round(pcm * 32767.0), -32768, 32767).astype("<i2")
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(sample_rate)
-        out.writeframes(samples.tobytes())
-    return buffer.getvalue()
+def wav_bytes(pcm: np.ndarray) -> bytes:
+    """A take (at TAKE_RATE) as a WAV file."""
+    return cache.wav_bytes(pcm, TAKE_RATE)
 
 
 def read_wav(path: Path) -> np.ndarray:
@@ -133,7 +128,7 @@ class TakeStore:
 
     def audio(self, take: Take) -> np.ndarray:
         """The take's sound, mono float32 at TAKE_RATE."""
-        return read_wav(self._folder(take.text) / f"{take.digest}.wav")
+        return read_wav(self.path_of(take))
 
     def path_of(self, take: Take) -> Path:
         return self._folder(take.text) / f"{take.digest}.wav"
@@ -173,32 +168,33 @@ class TakeStore:
 
     def keep_reading(self, source: Path, script: Script) -> tuple[Path, bool]:
         """Keep the reading as it was imported; its copy, and whether it is new."""
-        data = source.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()[:12]
+        with source.open("rb") as reading:  # a chunk at a time: a reading may be an hour long
+            digest = hashlib.file_digest(reading, "sha256").hexdigest()[:12]
         copy = self.root / "readings" / f"{Path(script.path).stem}-{digest}{source.suffix.lower()}"
         if copy.is_file():
             return copy, False
-        atomic_write(copy, data)
+        with atomic_path(copy) as tmp:
+            shutil.copyfile(source, tmp)
         return copy, True
 
     def lines(self, script: Script) -> list[LineTake]:
-        """Every spoken line of `script` (and cue), with the state of its take."""
+        """Every spoken line of `script` (and cue), with the state of its take: the sidecars
+        are read once."""
         name = Path(script.path).name
-        by_place = {}
-        for take in self.all_takes():
+        by_text: dict[str, list[Take]] = {}
+        by_place: dict[int, list[Take]] = {}
+        for take in sorted(self.all_takes(), key=lambda t: (t.recorded, t.digest)):
+            by_text.setdefault(take.text, []).append(take)
             if take.script == name:
                 by_place.setdefault(take.line, []).append(take)
         states = []
         for speech in script.spoken:
-            take = self.current(speech.text)
+            text = normalize_text(speech.text)
+            take = by_text[text][-1] if text in by_text else None
             if take is not None:
                 state = TakeState.OK if take.confident else TakeState.CHECK
             else:
-                earlier = [
-                    t
-                    for t in by_place.get(speech.line, [])
-                    if t.text != normalize_text(speech.text)
-                ]
+                earlier = [t for t in by_place.get(speech.line, []) if t.text != text]
                 take = earlier[-1] if earlier else None
                 state = TakeState.STALE if take else TakeState.MISSING
             states.append(LineTake(speech, state, take))
