@@ -173,8 +173,8 @@ class LoopedTrack:
             self.first[-fade:] *= fade_out
             self.later[:fade] *= fade_in
             self.later[-fade:] *= fade_out
-        power = float(np.mean(np.square(track, dtype=np.float64))) if track.size else 0.0
-        self.k_mean_power = power * mean_k_power(track, sr) if track.size else 0.0
+        self.power = float(np.mean(np.square(track, dtype=np.float64))) if track.size else 0.0
+        self.k_mean_power = self.power * mean_k_power(track, sr) if track.size else 0.0
 
     def k_power(self, positions: np.ndarray) -> np.ndarray:
         """The K-weighted power at sample `positions`: the track's own, all along (the
@@ -241,7 +241,7 @@ def bed(
         raw, rms = Water(timeline, seed), 1.0
     else:
         raw = LoopedTrack(track, sound.sample_rate, sound.music_crossfade_s)
-        rms = float(np.sqrt(np.mean(np.square(track, dtype=np.float64)))) if track.size else 0.0
+        rms = float(np.sqrt(raw.power))
     level = 10 ** ((sound.speech_level_dbfs + sound.bed_level_db) / 20) / (rms if rms > 0 else 1.0)
     return Bed(raw, level, sound, timeline.length)
 

@@ -43,7 +43,7 @@ from breathcast.produce import EpisodeJob, run_episodes
 from breathcast.project import check_scripts, find_scripts, pattern_warnings, patterns_for
 from breathcast.script import Script
 from breathcast.timeline import plan
-from breathcast.voice import line_voice
+from breathcast.voice import filled_lines
 from breathcast.words import Said
 
 REPORT_NAME = "report.json"
@@ -303,13 +303,7 @@ def _dry_run(scripts: list[Script], options: BuildOptions, config: Config, emit)
             clips_synthesized=0,
             clips_cached=0,
             offline_voice=engine.name in OFFLINE_ENGINES,
-            filled_lines=len(
-                {
-                    s.text
-                    for s in p.script.spoken
-                    if line_voice(engine, s.text, context.lexicon).engine != engine.name
-                }
-            ),
+            filled_lines=len(filled_lines(p.script, engine, context.lexicon)),
             loudness_lufs=heard,
             loudness_mono_lufs=heard - DUAL_MONO_LU,
             loudness_range_lu=0.0,

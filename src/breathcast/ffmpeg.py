@@ -40,21 +40,28 @@ def pcm_format(sample_rate: int) -> list[str]:
     return ["-f", "f32le", "-ar", str(sample_rate), "-ac", "1"]
 
 
+def _command(args: Sequence[str], loglevel: str | None = None) -> list[str]:
+    """The ffmpeg command line: quiet, never reading the terminal."""
+    level = ["-loglevel", loglevel] if loglevel else []
+    return [ffmpeg_exe(), "-hide_banner", "-nostats", *level, "-nostdin", *args]
+
+
+def _failure(what: str, log: bytes, code: int) -> AudioError:
+    """What failed, in the last lines ffmpeg logged (or its exit status)."""
+    detail = log.decode(errors="replace").strip().splitlines()[-3:]
+    return AudioError(f"ffmpeg could not {what}: {' / '.join(detail) or f'exit status {code}'}")
+
+
 def run(args: Sequence[str], stdin: bytes | None, what: str, loglevel: str = "error"):
     """Run ffmpeg; returns the finished process, or raises `AudioError` saying what failed."""
     try:
         result = subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", loglevel, "-nostdin", *args],
-            input=stdin,
-            capture_output=True,
-            check=False,
+            _command(args, loglevel), input=stdin, capture_output=True, check=False
         )
     except OSError as exc:
         raise AudioError(f"cannot run ffmpeg to {what}: {exc}") from exc
     if result.returncode != 0:
-        detail = result.stderr.decode(errors="replace").strip().splitlines()[-3:]
-        reason = " / ".join(detail) or f"exit status {result.returncode}"
-        raise AudioError(f"ffmpeg could not {what}: {reason}")
+        raise _failure(what, result.stderr, result.returncode)
     return result
 
 
@@ -96,20 +103,16 @@ def decode_file(
     return np.frombuffer(out, dtype="<f4").copy()
 
 
-def decode_blocks(path: str | Path, sample_rate: int, block_s: float = 1.0) -> Iterator[np.ndarray]:
-    """Decode an audio file to mono float32 in blocks of `block_s`, as it is read: a long
+def decode_blocks(path: str | Path, sample_rate: int) -> Iterator[np.ndarray]:
+    """Decode an audio file to mono float32 a second at a time, as it is read: a long
     recording never has to be held whole."""
     args = ["-i", str(path), *pcm_format(sample_rate), "pipe:1"]
     with tempfile.TemporaryFile() as log:
         try:
-            proc = subprocess.Popen(
-                [ffmpeg_exe(), "-hide_banner", "-nostats", "-nostdin", "-loglevel", "error", *args],
-                stdout=subprocess.PIPE,
-                stderr=log,
-            )
+            proc = subprocess.Popen(_command(args, "error"), stdout=subprocess.PIPE, stderr=log)
         except OSError as exc:
             raise AudioError(f"cannot run ffmpeg to decode {path}: {exc}") from exc
-        size = max(4, int(block_s * sample_rate) * 4)
+        size = sample_rate * 4  # a second of float32
         try:
             while block := proc.stdout.read(size):
                 yield np.frombuffer(block[: len(block) // 4 * 4], dtype="<f4").copy()
@@ -118,8 +121,7 @@ def decode_blocks(path: str | Path, sample_rate: int, block_s: float = 1.0) -> I
             code = proc.wait()
         if code != 0:
             log.seek(0)
-            reason = " / ".join(log.read().decode(errors="replace").strip().splitlines()[-3:])
-            raise AudioError(f"ffmpeg could not decode {path}: {reason or f'exit status {code}'}")
+            raise _failure(f"decode {path}", log.read(), code)
 
 
 class Listener:
@@ -130,10 +132,9 @@ class Listener:
     def __init__(self, args: Sequence[str], what: str):
         self.what = what
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by __exit__
-        command = [ffmpeg_exe(), "-hide_banner", "-nostats", "-nostdin", "-loglevel", "info"]
         try:
             self.proc = subprocess.Popen(
-                [*command, *args],
+                _command(args, "info"),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=self._log,
@@ -153,11 +154,10 @@ class Listener:
             self.stdin.close()
         code = self.proc.wait()
         self._log.seek(0)
-        log = self._log.read().decode(errors="replace")
+        log = self._log.read()
         if code != 0:
-            reason = " / ".join(log.strip().splitlines()[-3:]) or f"exit status {code}"
-            raise AudioError(f"ffmpeg could not {self.what}: {reason}")
-        return log
+            raise _failure(self.what, log, code)
+        return log.decode(errors="replace")
 
     def __enter__(self) -> Listener:
         return self
@@ -179,7 +179,7 @@ def pipe_through(chunks: Iterable[np.ndarray], *stages: tuple[Sequence[str], str
             for n, ((args, _), log) in enumerate(zip(stages, logs, strict=True)):
                 procs.append(
                     subprocess.Popen(
-                        [ffmpeg_exe(), "-hide_banner", "-nostats", "-nostdin", *args],
+                        _command(args),
                         stdin=procs[-1].stdout if procs else subprocess.PIPE,
                         stdout=subprocess.PIPE if n < len(stages) - 1 else subprocess.DEVNULL,
                         stderr=log,
@@ -203,9 +203,7 @@ def pipe_through(chunks: Iterable[np.ndarray], *stages: tuple[Sequence[str], str
         for code, log, (_, what) in zip(codes, logs, stages, strict=True):
             if code != 0:
                 log.seek(0)
-                detail = log.read().decode(errors="replace").strip().splitlines()[-3:]
-                reason = " / ".join(detail) or f"exit status {code}"
-                raise AudioError(f"ffmpeg could not {what}: {reason}")
+                raise _failure(what, log.read(), code)
         logs[-1].seek(0)
         return logs[-1].read().decode(errors="replace")
 

@@ -170,6 +170,14 @@ def miss_warning(dest: str | Path, measured: Loudness, sound: SoundSettings) -> 
     )
 
 
+def heard_master(mix, length: int, predicted_lufs: float, sound: SoundSettings) -> Master:
+    """`mix` (a source) at the target as heard, under the limiter: what a preview and the
+    plot play, the build's master without the encoder's correction."""
+    gain = target_mono_lufs(sound) - predicted_lufs
+    ceiling = sound.true_peak_dbtp - LIMITER_MARGIN_DB
+    return Master(mix, length, sound.sample_rate, gain, ceiling)
+
+
 def target_mono_lufs(sound: SoundSettings) -> float:
     """The integrated loudness of one channel that meets the target (-19 for -16 as heard)."""
     return sound.loudness_lufs - (DUAL_MONO_LU if sound.loudness_mode == "dual-mono" else 0.0)

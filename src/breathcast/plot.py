@@ -20,12 +20,11 @@ from breathcast.episode import clock  # noqa: E402
 from breathcast.files import atomic_path  # noqa: E402
 from breathcast.loudness import (  # noqa: E402
     DUAL_MONO_LU,
-    LIMITER_MARGIN_DB,
+    heard_master,
     loudness_curve,
     loudness_range,
     target_mono_lufs,
 )
-from breathcast.master import Master  # noqa: E402
 from breathcast.produce import episode_mixer, predicted_lufs  # noqa: E402
 from breathcast.project import check_scripts  # noqa: E402
 from breathcast.render import CHUNK  # noqa: E402
@@ -69,7 +68,8 @@ def plot_script(
     timeline, mixer = episode_mixer(script, pattern, voiced, config)
     warnings += timeline.warnings
     sound = config.sound
-    gain = target_mono_lufs(sound) - predicted_lufs(timeline, voiced, mixer)  # no encoder here
+    predicted = predicted_lufs(timeline, voiced, mixer)
+    gain = target_mono_lufs(sound) - predicted  # no encoder here
     hop = round(LEVEL_WINDOW_S * timeline.sample_rate)
     background: list[np.ndarray] = []  # mean square of tone + bed, per LEVEL_WINDOW_S
     step = hop * max(1, CHUNK // hop)
@@ -78,8 +78,7 @@ def plot_script(
         under = stems.tone + stems.bed
         frames = under[: under.size // hop * hop].reshape(-1, hop)
         background.append(np.mean(np.square(frames, dtype=np.float64), axis=1))
-    ceiling = sound.true_peak_dbtp - LIMITER_MARGIN_DB
-    master = Master(mixer.mix, timeline.length, sound.sample_rate, gain, ceiling)
+    master = heard_master(mixer.mix, timeline.length, predicted, sound)
     curve = loudness_curve(master.chunks(), sound)
     power = np.concatenate(background)
     return draw_timeline(script, timeline, power, curve, gain, config.sound, dest), warnings

@@ -17,9 +17,7 @@ from breathcast.breath import BreathPattern
 from breathcast.context import BuildContext
 from breathcast.engines import Engine
 from breathcast.errors import ScriptError
-from breathcast.kweight import energy_profile
-from breathcast.loudness import LIMITER_MARGIN_DB, predict_lufs, target_mono_lufs
-from breathcast.master import Master
+from breathcast.loudness import heard_master, predict_lufs
 from breathcast.mp3 import to_pcm16
 from breathcast.produce import episode_mixer, predicted_lufs
 from breathcast.render import CHUNK, Source
@@ -73,9 +71,9 @@ def from_line(
     sound = config.sound
     voiced = context.voice(script, engine, jobs=jobs)
     timeline, mixer = episode_mixer(script, pattern, voiced, config)
-    gain = target_mono_lufs(sound) - predicted_lufs(timeline, voiced, mixer)  # as heard
-    ceiling = sound.true_peak_dbtp - LIMITER_MARGIN_DB
-    master = Master(mixer.mix, timeline.length, sound.sample_rate, gain, ceiling)
+    master = heard_master(
+        mixer.mix, timeline.length, predicted_lufs(timeline, voiced, mixer), sound
+    )
     events = [(c.line, c.start) for c in timeline.clips]
     events += [(p.line, p.start) for p in timeline.pauses]
     events += [(b.line, b.start) for b in timeline.blocks]
@@ -104,12 +102,8 @@ def spoken_text(context: BuildContext, script: Script, engine: Engine, speech: S
     sound = context.config.sound
     voiced = context.voice(replace(script, steps=(speech,)), engine, jobs=1)
     clip = voiced.clips[speech.text]
-    level = predict_lufs(
-        [(0, energy_profile(clip, sound.sample_rate))], clip.size, sound.sample_rate
-    )
-    gain = target_mono_lufs(sound) - level
-    ceiling = sound.true_peak_dbtp - LIMITER_MARGIN_DB
-    master = Master(lambda lo, hi: clip[lo:hi], clip.size, sound.sample_rate, gain, ceiling)
+    level = predict_lufs([(0, voiced.energy[speech.text])], clip.size, sound.sample_rate)
+    master = heard_master(lambda lo, hi: clip[lo:hi], clip.size, level, sound)
     return Stretch(master, 0, clip.size, sound.sample_rate)
 
 

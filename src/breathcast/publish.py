@@ -80,12 +80,15 @@ def _environment() -> Environment:
     return env
 
 
-def _hashed_copy(data: bytes, folder: Path, stem: str, suffix: str) -> str:
-    """`data` under a name that changes with it; written once, kept while it is used."""
-    name = f"{stem}-{hashlib.sha256(data).hexdigest()[:8]}{suffix}"
-    target = folder / name
-    if not target.is_file():
-        atomic_write(target, data)
+def _hashed(data: bytes, stem: str) -> str:
+    """`stem` with the content's hash: a name that changes with what it names."""
+    return f"{stem}-{hashlib.sha256(data).hexdigest()[:8]}"
+
+
+def _write_once(data: bytes, folder: Path, name: str) -> str:
+    """`data` as `folder/name` (a hashed name: written once, kept while it is used)."""
+    if not (folder / name).is_file():
+        atomic_write(folder / name, data)
     return f"{folder.name}/{name}"
 
 
@@ -139,16 +142,22 @@ def publish(
     podcast = config.podcast
 
     scripts: dict[str, Script] = {}
+    images: dict[str, bytes] = {}  # each exercise's cover, drawn once
     by_script: dict[str, list[PublishedEpisode]] = {}
     used: set[str] = set()
     for record in records:
         mp3 = build_dir / record["path"]
         if not mp3.is_file():
             continue
-        script = scripts.setdefault(record["script"], read_script(record["script"]))
+        if record["script"] not in scripts:
+            script = scripts[record["script"]] = read_script(record["script"])
+            images[record["script"]], _ = cover_image(
+                config.root, config.podcast.cover, script.title, config.podcast.title
+            )
+        script, image = scripts[record["script"]], images[record["script"]]
         key = EpisodeKey(script.slug, BreathPattern.parse(record["ratio"]))
         first_published.setdefault(key.guid, now)
-        episode = _published(config, site, script, key, mp3, record, first_published[key.guid])
+        episode = _published(site, script, key, mp3, record, image, first_published[key.guid])
         used.update(Path(url).name for url in _urls(episode))
         by_script.setdefault(script.path, []).append(episode)
 
@@ -196,26 +205,29 @@ def publish(
 
 
 def _published(
-    config: Config, site: Path, script: Script, key: EpisodeKey, mp3: Path, record: dict, date: str
+    site: Path, script: Script, key: EpisodeKey, mp3: Path, record: dict, image: bytes, date: str
 ) -> PublishedEpisode:
     """One episode's files copied under hashed names, and what the page and feed say of it."""
     audio = site / "audio"
     data = mp3.read_bytes()
-    stem = f"{key.stem}-{hashlib.sha256(data).hexdigest()[:8]}"  # sidecars follow the audio
+    stem = _hashed(data, key.stem)  # the sidecars follow the audio
     opus_file = mp3.with_suffix(".opus")
     opus_data = opus_file.read_bytes() if record.get("opus_path") and opus_file.is_file() else b""
-    chapters = json.loads(mp3.with_suffix(".chapters.json").read_text(encoding="utf-8"))
-    image, _ = cover_image(config.root, config.podcast.cover, script.title, config.podcast.title)
+    chapters_data = mp3.with_suffix(".chapters.json").read_bytes()
+    chapters = json.loads(chapters_data)
+    vtt = mp3.with_suffix(".vtt").read_bytes()
     seconds = record["duration_s"]
     return PublishedEpisode(
         guid=key.guid,
         title=key.title(script.title),
         description=f"{script.description} Adem {key.pattern.in_counts}.".strip(),
-        audio=_hashed_copy(data, audio, key.stem, ".mp3"),
-        opus=_hashed_copy(opus_data, audio, key.stem, ".opus") if opus_data else "",
-        transcript=_copy_as(mp3.with_suffix(".vtt"), audio, stem, ".vtt"),
-        chapters_url=_copy_as(mp3.with_suffix(".chapters.json"), audio, stem, ".chapters.json"),
-        image=_hashed_copy(image, site / "covers", script.slug, ".png"),
+        audio=_write_once(data, audio, f"{stem}.mp3"),
+        opus=_write_once(opus_data, audio, f"{_hashed(opus_data, key.stem)}.opus")
+        if opus_data
+        else "",
+        transcript=_write_once(vtt, audio, f"{stem}.vtt"),
+        chapters_url=_write_once(chapters_data, audio, f"{stem}.chapters.json"),
+        image=_write_once(image, site / "covers", f"{_hashed(image, script.slug)}.png"),
         size=len(data),
         opus_size=len(opus_data),
         seconds=round(seconds),
@@ -231,7 +243,7 @@ def _published(
         chapter_list=tuple(
             (c["startTime"], clock(c["startTime"]), c["title"]) for c in chapters["chapters"]
         ),
-        cues=tuple(read_webvtt(mp3.with_suffix(".vtt").read_text(encoding="utf-8"))),
+        cues=tuple(read_webvtt(vtt.decode("utf-8"))),
     )
 
 
@@ -239,13 +251,6 @@ def parse_rate(text: str) -> int:
     """`32k` -> 32000 (bits per second)."""
     value = text.strip().lower()
     return int(float(value[:-1]) * 1000) if value.endswith("k") else int(value)
-
-
-def _copy_as(source: Path, folder: Path, stem: str, suffix: str) -> str:
-    name = f"{stem}{suffix}"
-    if not (folder / name).is_file():
-        atomic_write(folder / name, source.read_bytes())
-    return f"{folder.name}/{name}"
 
 
 def _urls(episode: PublishedEpisode) -> list[str]:

@@ -19,7 +19,8 @@ COVER_MIN_PX, COVER_MAX_PX = 1400, 3000
 COVER_NAMES = ("cover.jpg", "cover.jpeg", "cover.png")
 
 
-def _clock(samples: int, sample_rate: int) -> str:
+def timestamp(samples: int, sample_rate: int) -> str:
+    """hh:mm:ss.mmm, as WebVTT and Vorbis chapter comments write a time."""
     ms = round(samples * 1000 / sample_rate)
     hours, rest = divmod(ms, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
@@ -31,7 +32,7 @@ def webvtt(timeline: Timeline) -> str:
     """Every spoken line at the time it is heard."""
     sr = timeline.sample_rate
     cues = [
-        f"{n}\n{_clock(c.start, sr)} --> {_clock(c.start + c.length, sr)}\n{c.text}"
+        f"{n}\n{timestamp(c.start, sr)} --> {timestamp(c.start + c.length, sr)}\n{c.text}"
         for n, c in enumerate(timeline.clips, start=1)
     ]
     return "WEBVTT\n\n" + "\n\n".join(cues) + "\n"

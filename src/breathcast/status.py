@@ -73,6 +73,7 @@ def _script_state(path: Path, config: Config, context: BuildContext, manifest: M
         return ScriptState(path.name, path.stem, HAS_ERRORS, [error])
     out = config.path("build")
     episodes = []
+    inputs: dict[tuple[str, str | None], dict] = {}  # per voice, not per ratio: hashes files
     for pattern in patterns_for(script, config):
         key = EpisodeKey(script.slug, pattern)
         entry = manifest.entries.get(key.path)
@@ -83,11 +84,15 @@ def _script_state(path: Path, config: Config, context: BuildContext, manifest: M
             try:
                 # As it was built: her voice with its gaps filled by the engine it names.
                 fill = entry["inputs"].get("voice", {}).get("fill", {}).get("engine")
-                engine = choose_engine(
-                    record["engine"], config, lambda e: False, lambda said: None, False, fill
-                )
-                tempo = context.tempo_for(script)
-                shared = script_inputs(script, engine, tempo, context.lexicon, config)
+                if (record["engine"], fill) not in inputs:
+                    engine = choose_engine(
+                        record["engine"], config, lambda e: False, lambda said: None, False, fill
+                    )
+                    tempo = context.tempo_for(script)
+                    inputs[record["engine"], fill] = script_inputs(
+                        script, engine, tempo, context.lexicon, config
+                    )
+                shared = inputs[record["engine"], fill]
                 reasons = manifest.why_rebuild(key.path, {**shared, "ratio": str(pattern)}, mp3)
             except EngineError as exc:
                 reasons = [str(exc)]

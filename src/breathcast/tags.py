@@ -26,6 +26,8 @@ from mutagen.id3 import (
 from mutagen.id3._tags import save_frame  # the one frame writer mutagen itself uses
 from mutagen.oggopus import OggOpus
 
+from breathcast.sidecars import timestamp
+
 
 class _ChaptersInOrder(ID3):
     """ID3 that writes its CHAP frames in time order.
@@ -113,9 +115,6 @@ def write_opus_tags(path: str | Path, tags: EpisodeTags) -> None:
             picture.depth = 24
         audio["METADATA_BLOCK_PICTURE"] = base64.b64encode(picture.write()).decode("ascii")
     for n, (start, _end, title) in enumerate(tags.chapters, start=1):
-        hours, rest = divmod(start, 3_600_000)
-        minutes, rest = divmod(rest, 60_000)
-        seconds, ms = divmod(rest, 1000)
-        audio[f"CHAPTER{n:03d}"] = f"{hours:02d}:{minutes:02d}:{seconds:02d}.{ms:03d}"
+        audio[f"CHAPTER{n:03d}"] = timestamp(start, 1000)  # start is in milliseconds
         audio[f"CHAPTER{n:03d}NAME"] = title
     audio.save()

@@ -168,12 +168,17 @@ def voice_script(
     if failures:
         raise EngineError("\n".join(failures))
     clips = PreparedClips(cache, keys)
-    filled = tuple(
-        text for text in lines if line_voice(engine, text, options.lexicon).engine != engine.name
-    )
+    filled = filled_lines(script, engine, options.lexicon)
     return VoicedScript(
         engine.name, clips, lengths, energy, synthesized, len(keys) - synthesized, filled
     )
+
+
+def filled_lines(script: Script, engine: Engine, lexicon: Lexicon) -> tuple[str, ...]:
+    """The texts of `script` that another engine voices (the gaps in her takes, with
+    --fill), each once."""
+    texts = dict.fromkeys(s.text for s in script.spoken)
+    return tuple(text for text in texts if line_voice(engine, text, lexicon).engine != engine.name)
 
 
 def _synthesize(engine: Engine, text: str, options: VoiceOptions) -> np.ndarray:

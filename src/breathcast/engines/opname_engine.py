@@ -76,8 +76,8 @@ class FilledEngine:
         return not self.takes.has_take(text)
 
     def line_identity(self, text: str) -> dict[str, Any]:
-        voice = self.fill if self.fills(text) else self.takes
-        return voice.line_identity(text)
+        hers = self.takes.line_identity(text)  # one look for her take
+        return hers if hers["take"] else self.fill.line_identity(text)
 
     def synthesize(self, text: str) -> SpeechAudio:
         return (self.fill if self.fills(text) else self.takes).synthesize(text)
