@@ -93,6 +93,14 @@ def test_a_supplied_cover_is_embedded_as_is_and_a_bad_one_is_refused(project):
     assert run(project, "build", "--engine", "espeak").exit_code == 0
     picture = MP3(project / "build" / "kort" / "kort-4-6.mp3").tags.getall("APIC")[0]
     assert (picture.mime, picture.data) == ("image/jpeg", buffer.getvalue())
+    # Published, the exercise's image keeps its kind in its name.
+    with (project / "breathcast.toml").open("a") as settings:
+        settings.write('\n[podcast]\nowner_email = "anna@example.nl"\n')
+    published = run(project, "publish", "--base-url", "https://example.nl/rust",
+                    "--allow-offline-voice")  # fmt: skip
+    assert published.exit_code == 0, published.output
+    (image,) = (project / "build" / "site" / "covers").iterdir()
+    assert image.suffix == ".jpg" and image.read_bytes() == buffer.getvalue()
     Image.new("RGB", (1500, 1200)).save(project / "music" / "cover.jpg", "JPEG")
     result = run(project, "build", "--engine", "espeak")
     assert result.exit_code == 1

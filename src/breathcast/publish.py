@@ -142,7 +142,7 @@ def publish(
     podcast = config.podcast
 
     scripts: dict[str, Script] = {}
-    images: dict[str, bytes] = {}  # each exercise's cover, drawn once
+    images: dict[str, tuple[bytes, str]] = {}  # each exercise's cover and its type, once
     by_script: dict[str, list[PublishedEpisode]] = {}
     used: set[str] = set()
     for record in records:
@@ -151,7 +151,7 @@ def publish(
             continue
         if record["script"] not in scripts:
             script = scripts[record["script"]] = read_script(record["script"])
-            images[record["script"]], _ = cover_image(
+            images[record["script"]] = cover_image(
                 config.root, config.podcast.cover, script.title, config.podcast.title
             )
         script, image = scripts[record["script"]], images[record["script"]]
@@ -205,7 +205,13 @@ def publish(
 
 
 def _published(
-    site: Path, script: Script, key: EpisodeKey, mp3: Path, record: dict, image: bytes, date: str
+    site: Path,
+    script: Script,
+    key: EpisodeKey,
+    mp3: Path,
+    record: dict,
+    image: tuple[bytes, str],
+    date: str,
 ) -> PublishedEpisode:
     """One episode's files copied under hashed names, and what the page and feed say of it."""
     audio = site / "audio"
@@ -217,6 +223,7 @@ def _published(
     chapters = json.loads(chapters_data)
     vtt = mp3.with_suffix(".vtt").read_bytes()
     seconds = record["duration_s"]
+    suffix = ".jpg" if image[1] == "image/jpeg" else ".png"
     return PublishedEpisode(
         guid=key.guid,
         title=key.title(script.title),
@@ -227,7 +234,7 @@ def _published(
         else "",
         transcript=_write_once(vtt, audio, f"{stem}.vtt"),
         chapters_url=_write_once(chapters_data, audio, f"{stem}.chapters.json"),
-        image=_write_once(image, site / "covers", f"{_hashed(image, script.slug)}.png"),
+        image=_write_once(image[0], site / "covers", f"{_hashed(image[0], script.slug)}{suffix}"),
         size=len(data),
         opus_size=len(opus_data),
         seconds=round(seconds),
