@@ -65,3 +65,14 @@ def onsets(
         if not kept or frame - kept[-1] > refractory_s * 1000:
             kept.append(int(frame))
     return np.array(kept) * hop / sr
+
+
+def best_match(needle: np.ndarray, haystack: np.ndarray) -> float:
+    """The highest normalized cross-correlation of `needle` anywhere in `haystack` (1: it is
+    there, at some gain)."""
+    n = 1 << (haystack.size + needle.size).bit_length()
+    corr = np.fft.irfft(np.fft.rfft(haystack, n) * np.conj(np.fft.rfft(needle, n)), n)
+    corr = corr[: haystack.size - needle.size + 1]
+    energy = np.concatenate([[0.0], np.cumsum(haystack**2)])
+    windows = energy[needle.size :] - energy[: -needle.size]
+    return float(np.max(corr / (np.linalg.norm(needle) * np.sqrt(np.maximum(windows, 1e-12)))))

@@ -14,6 +14,7 @@ import wave
 
 import numpy as np
 import pytest
+from measure import best_match
 from test_page import SHOTS, accessibility_violations, chromium, watched
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
@@ -200,17 +201,6 @@ def wav_samples(data: bytes) -> tuple[np.ndarray, int]:
     with wave.open(io.BytesIO(data)) as audio:
         frames = audio.readframes(audio.getnframes())
         return np.frombuffer(frames, "<i2").astype(np.float64) / 32768, audio.getframerate()
-
-
-def best_match(needle: np.ndarray, haystack: np.ndarray) -> float:
-    """The highest normalized cross-correlation of `needle` anywhere in `haystack` (1: it is
-    there, at some gain)."""
-    n = 1 << (haystack.size + needle.size).bit_length()
-    corr = np.fft.irfft(np.fft.rfft(haystack, n) * np.conj(np.fft.rfft(needle, n)), n)
-    corr = corr[: haystack.size - needle.size + 1]
-    energy = np.concatenate([[0.0], np.cumsum(haystack**2)])
-    windows = energy[needle.size :] - energy[: -needle.size]
-    return float(np.max(corr / (np.linalg.norm(needle) * np.sqrt(np.maximum(windows, 1e-12)))))
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import REPO, SMALL_SCRIPT
 from conftest import run_cli as run
-from measure import dominant_frequency, rms_db
+from measure import best_match, dominant_frequency, rms_db
 from mutagen.id3 import ID3
 from readings import make_reading, pink, speak
 
@@ -19,7 +19,7 @@ from breathcast.cleanup import clean_take
 from breathcast.config import load_config
 from breathcast.context import BuildContext
 from breathcast.engines import get_engine
-from breathcast.recording import PAD_AFTER_S, PAD_BEFORE_S, import_reading
+from breathcast.recording import PAD_AFTER_S, PAD_BEFORE_S, _cut, import_reading
 from breathcast.script import read_script
 from breathcast.takes import TAKE_RATE, TakeState, TakeStore, wav_bytes
 
@@ -98,6 +98,10 @@ def test_a_reading_becomes_one_take_per_line(imported):
         # The take holds the line, and at most a little of the pauses around it.
         room = PAD_BEFORE_S + PAD_AFTER_S + 2 * 0.12
         assert end - start <= cut.size / TAKE_RATE <= end - start + room
+        # And it is that stretch of the reading: the same samples, at 48 kHz.
+        here = ffmpeg.resample(cut, TAKE_RATE, reading.sample_rate)
+        said = reading.pcm[round(start * reading.sample_rate) : round(end * reading.sample_rate)]
+        assert best_match(said, here) > 0.95
     repeated = reading.repeated_line
     assert [line.speech.text for line in result.repeats] == [reading_text(result, repeated)]
     # The reading is kept as it came, and so is its noise profile.
@@ -105,6 +109,19 @@ def test_a_reading_becomes_one_take_per_line(imported):
     noise = TakeStore.of(load_config(project)).noise(result.lines[0].take)
     assert noise is not None and noise.size == TAKE_RATE // 2
     assert rms_db(noise) < -40
+
+
+def test_each_take_is_cut_from_its_own_window_of_the_stream():
+    """The cutter reads the reading a second at a time: windows far apart, overlapping, and
+    running past the end each get exactly their own samples (here each sample is its index)."""
+    windows = {0: (0.295, 2.26), 1: (4.51, 7.7), 2: (9.41, 12.47), 3: (12.0, 13.0), 4: (13.5, 15)}
+    total = 14 * TAKE_RATE
+    ramp = np.arange(total, dtype=np.float64)
+    blocks = (ramp[at : at + TAKE_RATE] for at in range(0, total, TAKE_RATE))
+    cuts = dict(_cut(blocks, windows))
+    for key, (start, end) in windows.items():
+        first, last = round(start * TAKE_RATE), min(round(end * TAKE_RATE), total)
+        np.testing.assert_array_equal(cuts[key], ramp[first:last])
 
 
 def reading_text(result, index: int) -> str:

@@ -204,7 +204,9 @@ def _cut(
         while pending and pending[0][1] <= offset + buffer.size:
             start, end, key = pending.pop(0)
             yield key, buffer[max(0, start - offset) : end - offset].copy()
-        keep_from = (pending[0][0] if pending else offset + buffer.size) - offset
+        # Keep from the next window's start: no further than what has arrived, so that
+        # `offset` never runs ahead of the stream when the next window starts later.
+        keep_from = min((pending[0][0] if pending else offset + buffer.size) - offset, buffer.size)
         if keep_from > 0:
             buffer, offset = buffer[keep_from:], offset + keep_from
     for start, end, key in pending:  # windows that run past the end
