@@ -17,7 +17,7 @@ from mutagen.oggopus import OggOpus
 from PIL import Image
 
 from breathcast import ffmpeg
-from breathcast.feedcheck import check_feed, check_site
+from breathcast.feedcheck import SiteFolder, check_feed, check_site
 from breathcast.loudness import measure_file
 
 BASE = "http://127.0.0.1:8765/rust"
@@ -207,14 +207,22 @@ def test_loudness_as_heard_and_as_one_channel(site, suffix):
 # The checker: one mutation of a good feed per rule; the good feed passes every rule.
 
 
+def podcast_cover(site_dir: Path) -> str:
+    """The podcast's own cover, site-relative, as its feed names it."""
+    xml = (site_dir / "feed.xml").read_text(encoding="utf-8")
+    return re.search(r'<itunes:image href="[^"]*?/(covers/[^"/]+)"', xml).group(1)
+
+
 def shrink_cover(site_dir: Path, xml: str) -> str:
-    Image.new("RGB", (1000, 800), (200, 220, 230)).save(site_dir / "cover.png", "PNG")
+    cover = site_dir / podcast_cover(site_dir)
+    Image.new("RGB", (1000, 800), (200, 220, 230)).save(cover, "PNG")
     return xml
 
 
 def rename_cover(site_dir: Path, xml: str) -> str:
-    shutil.copy(site_dir / "cover.png", site_dir / "mijn cover.png")
-    return xml.replace("/cover.png", "/mijn cover.png")
+    cover = podcast_cover(site_dir)
+    shutil.copy(site_dir / cover, site_dir / "covers" / "mijn cover.png")
+    return xml.replace(f"/{cover}", "/covers/mijn cover.png")
 
 
 MUTATIONS = {
@@ -249,8 +257,8 @@ def test_the_checker_catches_each_rule(site, tmp_path, rule, mutate):
     site_dir = tmp_path / "site"
     shutil.copytree(site / "build" / "site", site_dir)
     xml = (site_dir / "feed.xml").read_text(encoding="utf-8")
-    assert check_feed(xml, site_dir) == []  # the good feed passes
-    problems = check_feed(mutate(site_dir, xml), site_dir)
+    assert check_feed(xml, SiteFolder(site_dir)) == []  # the good feed passes
+    problems = check_feed(mutate(site_dir, xml), SiteFolder(site_dir))
     assert {p.rule for p in problems} >= {rule}, problems
     assert all(str(p).startswith(f"{p.rule}: ") and p.fix for p in problems)
 

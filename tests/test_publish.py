@@ -1,11 +1,13 @@
 """The site: a Dutch download page, a feed that real parsers accept, and a server with ranges."""
 
 import http.client
+import re
 import socket
 import struct
 import threading
 import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import feedparser
 import podcastparser
@@ -52,7 +54,8 @@ def test_feed_parses_with_gpodders_parser_and_feedparser(site):
     site_dir = publish(site)
     podcast = parsed(site_dir)
     assert podcast["title"] == 'Rust & <verbinding> "nu"'
-    assert podcast["cover_url"] == f"{BASE}/cover.png"
+    cover = rf"{BASE}/covers/rust-verbinding-nu-[0-9a-f]{{8}}\.png"  # named by its bytes
+    assert re.fullmatch(cover, podcast["cover_url"])
     episodes = {e["guid"]: e for e in podcast["episodes"]}
     assert set(episodes) == {"breathcast:kort:4-6", "breathcast:kort:3-6"}
     for guid, episode in episodes.items():
@@ -183,3 +186,75 @@ def test_a_player_that_drops_a_download_is_no_error(server, capfd, ranged):
     response, body = request(address, "GET", f"/audio/{mp3.name}")  # and it still serves
     assert response.status == 200 and body == mp3.read_bytes()
     assert "Traceback" not in capfd.readouterr().err
+
+
+# Publish in steps: collect, render, check, write, prune.
+
+
+def site_bytes(site_dir: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(site_dir)): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()
+    }
+
+
+def pointed_at(site_dir: Path) -> set[str]:
+    """Every file of the site that its feed and its page point to, site-relative."""
+    names = set()
+    feed = (site_dir / "feed.xml").read_text(encoding="utf-8")
+    names |= {m for m in re.findall(rf'(?:url|href|uri)="{re.escape(BASE)}/([^"#]+)"', feed)}
+    page = (site_dir / "index.html").read_text(encoding="utf-8")
+    names |= {m for m in re.findall(r'(?:src|href|data-audio)="([^":#]+)"', page)}
+    return names
+
+
+def missing(site_dir: Path) -> list[str]:
+    if not (site_dir / "feed.xml").exists():
+        return []
+    return sorted(n for n in pointed_at(site_dir) if not (site_dir / n).is_file())
+
+
+def test_every_file_the_feed_and_page_name_exists_at_every_step(site, monkeypatch):
+    import breathcast.publish as publishing
+
+    site_dir = publish(site)
+    first = pointed_at(site_dir)
+    assert {n for n in first if n.endswith(".mp3")} and missing(site_dir) == []
+    script = site / "scripts" / "kort.md"
+    script.write_text(script.read_text().replace("Dank je wel.", "Dank je wel, tot morgen."))
+    assert run(site, "build", "--engine", "espeak").exit_code == 0
+    steps: list[str] = []
+
+    def checked(step):
+        def wrapper(*args, **kwargs):
+            result = step(*args, **kwargs)
+            steps.append(str(args[0]))
+            assert missing(site_dir) == [], f"after writing {args[0]}"
+            return result
+
+        return wrapper
+
+    unlink = Path.unlink
+    monkeypatch.setattr(publishing, "atomic_write", checked(publishing.atomic_write))
+    monkeypatch.setattr(publishing, "_put", checked(publishing._put))
+    monkeypatch.setattr(Path, "unlink", checked(unlink))
+    publish(site)
+    monkeypatch.undo()
+    assert len(steps) > 10  # new audio, sidecars, pages and removals: each step was checked
+    again = pointed_at(site_dir)
+    assert again != first and missing(site_dir) == []
+    gone = {n for n in first - again if n.startswith("audio/")}
+    assert gone and not any((site_dir / n).exists() for n in gone)  # pruned, last
+
+
+def test_a_refused_publish_changes_not_a_byte_of_the_site(site):
+    site_dir = publish(site)
+    before = site_bytes(site_dir)
+    script = site / "scripts" / "kort.md"
+    script.write_text(script.read_text().replace("Dank je wel.", "Dank je wel, tot morgen."))
+    assert run(site, "build", "--engine", "espeak").exit_code == 0
+    toml = site / "breathcast.toml"
+    toml.write_text(toml.read_text().replace('owner_email = "anna@example.nl"\n', ""))
+    result = run(site, "publish", "--base-url", BASE, "--allow-offline-voice")
+    assert result.exit_code == 1 and "owner email" in result.output
+    assert site_bytes(site_dir) == before  # nothing written, nothing removed
+    assert missing(site_dir) == []  # the old feed's enclosures all still exist

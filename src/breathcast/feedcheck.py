@@ -6,9 +6,10 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from breathcast.categories import category_problem
 from breathcast.config import EMAIL
@@ -33,17 +34,47 @@ class Problem:
         return f"{self.rule}: {self.detail}; {self.fix}"
 
 
+SiteFiles = Mapping[str, Path | bytes]  # a site's files by site-relative name: on disk, or not yet
+
+
+class SiteFolder(Mapping[str, Path]):
+    """The files of a site folder on disk, by their site-relative names."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def __getitem__(self, name: str) -> Path:
+        path = self.root / name
+        if ".." in Path(name).parts or not path.is_file():
+            raise KeyError(name)
+        return path
+
+    def __iter__(self) -> Iterator[str]:
+        return (str(p.relative_to(self.root)) for p in self.root.rglob("*") if p.is_file())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def size_of(entry: Path | bytes) -> int:
+    return len(entry) if isinstance(entry, bytes) else entry.stat().st_size
+
+
+def opened(entry: Path | bytes) -> BinaryIO:
+    return io.BytesIO(entry) if isinstance(entry, bytes) else entry.open("rb")
+
+
 @dataclass(frozen=True)
 class _Feed:
     channel: ET.Element
     base: str  # the site's address, from the feed's own link to itself
-    site: Path
+    files: SiteFiles
 
-    def local(self, url: str) -> Path | None:
-        """The file in the site folder that `url` points at, if it points into the site."""
+    def local(self, url: str) -> Path | bytes | None:
+        """The site's file that `url` points at, if it points into the site and is there."""
         if not url.startswith(self.base + "/"):
             return None
-        return self.site / url.removeprefix(self.base + "/")
+        return self.files.get(url.removeprefix(self.base + "/"))
 
     def items(self) -> list[ET.Element]:
         return self.channel.findall("item")
@@ -55,11 +86,12 @@ def check_site(site: Path) -> list[Problem]:
         xml = (site / "feed.xml").read_text(encoding="utf-8")
     except OSError:
         return [Problem("a feed", f"{site}/feed.xml is missing", "run `breathcast publish`")]
-    return check_feed(xml, site)
+    return check_feed(xml, SiteFolder(site))
 
 
-def check_feed(xml: str, site: Path) -> list[Problem]:
-    """Every rule a published feed (and the files beside it) must keep."""
+def check_feed(xml: str, files: SiteFiles) -> list[Problem]:
+    """Every rule a feed and the site's files it names must keep: `files` is the site as it
+    is on disk (`SiteFolder`), or as it will be once published."""
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
@@ -68,7 +100,7 @@ def check_feed(xml: str, site: Path) -> list[Problem]:
     self_link = channel.find("atom:link", NS) if channel is not None else None
     if channel is None or self_link is None:
         return [Problem("RSS 2.0", "no channel with its own address", "publish it again")]
-    feed = _Feed(channel, self_link.get("href", "").removesuffix("/feed.xml"), site)
+    feed = _Feed(channel, self_link.get("href", "").removesuffix("/feed.xml"), files)
     return [problem for rule in RULES for problem in rule(feed)]
 
 
@@ -89,11 +121,11 @@ def _artwork(feed: _Feed) -> Iterator[Problem]:
                 f"{owner}'s image {name!r} has no plain .jpg or .png name",
                 "name the image with letters, digits, - and _ only",
             )
-        path = feed.local(url)
-        if path is None or not path.is_file():
+        entry = feed.local(url)
+        if entry is None:
             yield Problem("artwork", f"{owner}'s image {url} is not in the site", "publish again")
             continue
-        with Image.open(io.BytesIO(path.read_bytes())) as image:
+        with opened(entry) as data, Image.open(data) as image:
             size, kind, mode = image.size, image.format, image.mode
         if (
             kind not in ("JPEG", "PNG")
@@ -158,8 +190,8 @@ def _lengths(feed: _Feed) -> Iterator[Problem]:
             "podcast:alternateEnclosure", NS)]  # fmt: skip
         for enclosure, length in zip(enclosures, _declared_lengths(item), strict=True):
             url = enclosure.get("url") or enclosure.get("uri", "")
-            path = feed.local(url)
-            actual = path.stat().st_size if path and path.is_file() else None
+            entry = feed.local(url)
+            actual = size_of(entry) if entry is not None else None
             if actual != length:
                 yield Problem(
                     "enclosure length",
@@ -179,10 +211,11 @@ def _durations(feed: _Feed) -> Iterator[Problem]:
     from mutagen import File
 
     for item in feed.items():
-        path = feed.local(item.find("enclosure").get("url", ""))
-        if path is None or not path.is_file():
+        entry = feed.local(item.find("enclosure").get("url", ""))
+        if entry is None:
             continue  # the length rule says so
-        audio = File(path)
+        with opened(entry) as data:
+            audio = File(data)
         declared = float(item.findtext("itunes:duration", "0", NS))
         if audio is None or abs(audio.info.length - declared) > DURATION_SLACK_S:
             actual = f"{audio.info.length:.1f} s" if audio is not None else "unreadable"

@@ -1,8 +1,12 @@
 """The static site: a Dutch download page and a podcast feed, ready for any static host.
 
-Audio is published under content-hashed ASCII names, so rebuilt audio gets a new URL while
-its GUID stays the same, and unchanged audio keeps its URL byte for byte. The feed is checked
-against the rules that get feeds rejected before anything of the page or feed is written.
+    publish(config)  =  collect → render → check → write → prune
+
+Every media file (audio, transcript, chapters, cover) is published under a content-hashed
+ASCII name, so a name never changes its bytes: rebuilt audio gets a new URL while its GUID
+stays the same, and unchanged audio keeps its URL. Nothing is written before the feed has
+passed the checker, and nothing is removed before the new feed and page are in place, so the
+site folder never holds a feed that points at a missing file.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import email.utils
 import hashlib
 import json
 import re
+import shutil
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,18 +24,21 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from breathcast.breath import BreathPattern
-from breathcast.config import Config
+from breathcast.config import Config, PodcastSettings
 from breathcast.episode import Episode, EpisodeKey, clock
 from breathcast.errors import PublishError
 from breathcast.feedcheck import check_feed
-from breathcast.files import atomic_write
+from breathcast.files import atomic_path, atomic_write
 from breathcast.manifest import Manifest
 from breathcast.project import patterns_for
-from breathcast.script import Script, read_script
+from breathcast.script import Script, read_script, slugify
 from breathcast.sidecars import cover_image, read_webvtt
 
 PUBLISHED_NAME = "published.json"  # first publication date of every GUID
-SITE_ASSETS = ("sw.js", "site.js")  # the page's own scripts, copied as they are
+FEED_NAME, PAGE_NAME = "feed.xml", "index.html"
+# Written in this order, after the media they point to: the page's scripts before the page.
+PAGES = ("sw.js", "site.js", FEED_NAME, PAGE_NAME)
+MEDIA_FOLDERS = ("audio", "covers")  # hashed names only: pruned when nothing points at them
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BASE_URL = re.compile(r"https?://[\x21-\x7e]+")
 
@@ -60,6 +68,12 @@ class PublishedEpisode:
     chapter_list: tuple[tuple[float, str, str], ...]  # (start s, m:ss, title)
     cues: tuple[tuple[float, float, str], ...]  # (start s, end s, text): follow along
 
+    @property
+    def urls(self) -> tuple[str, ...]:
+        return tuple(
+            u for u in (self.audio, self.opus, self.transcript, self.chapters_url, self.image) if u
+        )
+
 
 @dataclass(frozen=True)
 class Exercise:
@@ -70,26 +84,57 @@ class Exercise:
     episodes: tuple[PublishedEpisode, ...]
 
 
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("breathcast", "templates"),
-        autoescape=select_autoescape(["html", "xml"]),
-        trim_blocks=False,
-    )
-    env.filters["xml"] = lambda text: _XML_INVALID.sub("", str(text))
-    return env
+@dataclass(frozen=True)
+class Collected:
+    """What the site will hold, gathered from the build without writing anything: every
+    exercise and episode, and every media file they name with where its bytes are now."""
+
+    site: Path
+    base_url: str
+    podcast: PodcastSettings
+    opus_bps: int
+    exercises: tuple[Exercise, ...]
+    media: dict[str, Path | bytes]  # site-relative, content-hashed name -> its bytes
+    cover: str  # the podcast's own cover, site-relative
+    first_published: dict[str, str]  # GUID -> the date it first appeared in the feed
+
+    @property
+    def episodes(self) -> list[PublishedEpisode]:
+        return [e for exercise in self.exercises for e in exercise.episodes]
 
 
-def _hashed(data: bytes, stem: str) -> str:
-    """`stem` with the content's hash: a name that changes with what it names."""
-    return f"{stem}-{hashlib.sha256(data).hexdigest()[:8]}"
+@dataclass(frozen=True)
+class Rendered:
+    """The site as it will be: its media, and the pages made from them."""
+
+    collected: Collected
+    pages: dict[str, bytes]  # feed, page and its scripts, in the order they are written
+
+    @property
+    def site(self) -> Path:
+        return self.collected.site
+
+    @property
+    def files(self) -> dict[str, Path | bytes]:
+        """Every file of the new site by its site-relative name."""
+        return {**self.collected.media, **self.pages}
 
 
-def _write_once(data: bytes, folder: Path, name: str) -> str:
-    """`data` as `folder/name` (a hashed name: written once, kept while it is used)."""
-    if not (folder / name).is_file():
-        atomic_write(folder / name, data)
-    return f"{folder.name}/{name}"
+def publish(
+    config: Config,
+    base_url: str | None = None,
+    out: Path | None = None,
+    allow_offline: bool = False,
+) -> Path:
+    """Publish every built episode into the site folder (default `build/site`). A
+    `PublishError`, with not a byte of the site changed, when the feed would break a rule
+    that podcast apps reject feeds for."""
+    site = out or config.path("build") / "site"
+    rendered = render(collect(config, site_address(config, base_url), site, allow_offline))
+    check(rendered)
+    write(rendered)
+    prune(rendered)
+    return site
 
 
 def site_address(config: Config, base_url: str | None) -> str:
@@ -105,18 +150,9 @@ def site_address(config: Config, base_url: str | None) -> str:
     return address
 
 
-def publish(
-    config: Config,
-    base_url: str | None = None,
-    out: Path | None = None,
-    allow_offline: bool = False,
-) -> Path:
-    """Write `index.html`, `feed.xml`, the covers, the audio and the page's scripts into the
-    site folder; a `PublishError` (and nothing of the page or feed written) when the feed
-    would break one of the rules podcast apps reject feeds for."""
-    base_url = site_address(config, base_url)
+def collect(config: Config, base_url: str, site: Path, allow_offline: bool) -> Collected:
+    """Every built episode, what the page and feed say of it, and the files it needs."""
     build_dir = config.path("build")
-    site = out or build_dir / "site"
     manifest = Manifest.load(build_dir)
     if not manifest.entries:
         raise PublishError(f"nothing to publish in {build_dir}/; run `breathcast build` first")
@@ -133,60 +169,73 @@ def publish(
             nl="sommige oefeningen hebben nog de computerstem; bouw ze opnieuw als je online "
             "bent, of zet het vinkje voor voorbeelden aan",
         )
-    published_file = site / PUBLISHED_NAME
     try:
-        first_published = json.loads(published_file.read_text(encoding="utf-8"))
+        first_published = json.loads((site / PUBLISHED_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         first_published = {}
     now = email.utils.format_datetime(datetime.now(UTC))
     podcast = config.podcast
-
+    media: dict[str, Path | bytes] = {}
     scripts: dict[str, Script] = {}
     images: dict[str, tuple[bytes, str]] = {}  # each exercise's cover and its type, once
     by_script: dict[str, list[PublishedEpisode]] = {}
-    used: set[str] = set()
     for record in records:
         mp3 = build_dir / record["path"]
         if not mp3.is_file():
             continue
         if record["script"] not in scripts:
             script = scripts[record["script"]] = read_script(record["script"])
-            images[record["script"]] = cover_image(
-                config.root, config.podcast.cover, script.title, config.podcast.title
+            images[script.path] = cover_image(
+                config.root, podcast.cover, script.title, podcast.title
             )
-        script, image = scripts[record["script"]], images[record["script"]]
+        script = scripts[record["script"]]
         key = EpisodeKey(script.slug, BreathPattern.parse(record["ratio"]))
         first_published.setdefault(key.guid, now)
-        episode = _published(site, script, key, mp3, record, image, first_published[key.guid])
-        used.update(Path(url).name for url in _urls(episode))
+        episode = _published(
+            script, key, mp3, record, images[script.path], first_published[key.guid], media
+        )
         by_script.setdefault(script.path, []).append(episode)
+    cover_data, kind = cover_image(config.root, podcast.cover, podcast.title, "")
+    cover = _media(media, "covers", slugify(podcast.title), cover_data, kind)
+    return Collected(
+        site=site,
+        base_url=base_url,
+        podcast=podcast,
+        opus_bps=parse_rate(config.sound.opus_bitrate),
+        exercises=tuple(_exercises(config, scripts, by_script)),
+        media=media,
+        cover=cover,
+        first_published=first_published,
+    )
 
-    for folder in (site / "audio", site / "covers"):  # what no episode points at any more
-        for stale in folder.iterdir() if folder.is_dir() else ():
-            if stale.name not in used:
-                stale.unlink()
-    cover_data, mime = cover_image(config.root, podcast.cover, podcast.title, "")
-    cover = "cover.jpg" if mime == "image/jpeg" else "cover.png"
-    atomic_write(site / cover, cover_data)
-    exercises = _exercises(config, scripts, by_script)
-    episodes = [e for exercise in exercises for e in exercise.episodes]
-    podcast_guid = uuid.uuid5(uuid.NAMESPACE_URL, re.sub(r"^https?://", "", base_url) + "/feed.xml")
+
+def render(collected: Collected) -> Rendered:
+    """The feed, the page and the page's scripts, from what was collected."""
     env = _environment()
+    podcast, base_url, episodes = collected.podcast, collected.base_url, collected.episodes
+    address = re.sub(r"^https?://", "", base_url) + "/" + FEED_NAME
     context = {
         "podcast": podcast,
         "owner_name": podcast.owner_name or podcast.author,
         "host": podcast.host or podcast.author,
         "base_url": base_url,
-        "cover": cover,
-        "podcast_guid": podcast_guid,
+        "cover": collected.cover,
+        "podcast_guid": uuid.uuid5(uuid.NAMESPACE_URL, address),
         "episodes": episodes,
-        "exercises": exercises,
-        "opus_bps": parse_rate(config.sound.opus_bitrate),
+        "exercises": collected.exercises,
+        "opus_bps": collected.opus_bps,
         "images": sorted({e.image for e in episodes}),
-        "version": hashlib.sha256("".join(_urls_all(episodes)).encode()).hexdigest()[:12],
+        "version": hashlib.sha256(
+            "".join(u for e in episodes for u in e.urls).encode()
+        ).hexdigest()[:12],
     }
-    feed = env.get_template("feed.xml").render(context)
-    problems = check_feed(feed, site)
+    pages = {name: env.get_template(name).render(context).encode("utf-8") for name in PAGES}
+    return Rendered(collected, pages)
+
+
+def check(rendered: Rendered) -> None:
+    """The feed against every rule that gets feeds rejected, on the files it will have."""
+    problems = check_feed(rendered.pages[FEED_NAME].decode("utf-8"), rendered.files)
     if problems:
         raise PublishError(
             "the feed would be refused by podcast apps, so nothing was published:\n"
@@ -194,49 +243,100 @@ def publish(
             nl="podcast-apps zouden de feed weigeren, dus er is nog niets gepubliceerd: "
             + "; ".join(f"{p.rule}: {p.fix}" for p in problems),
         )
-    for asset in SITE_ASSETS:
-        atomic_write(site / asset, env.get_template(asset).render(context).encode("utf-8"))
-    atomic_write(site / "feed.xml", feed.encode("utf-8"))
-    atomic_write(
-        site / "index.html", env.get_template("index.html").render(context).encode("utf-8")
+
+
+def write(rendered: Rendered) -> None:
+    """New media first (a hashed name that exists already holds these bytes), then the pages
+    in their order, then the publication dates: each file complete when it appears."""
+    site = rendered.site
+    for name, source in rendered.collected.media.items():
+        if not (site / name).is_file():
+            _put(site / name, source)
+    for name, data in rendered.pages.items():
+        atomic_write(site / name, data)
+    first = json.dumps(rendered.collected.first_published, indent=1)
+    atomic_write(site / PUBLISHED_NAME, first.encode("utf-8"))
+
+
+def prune(rendered: Rendered) -> list[Path]:
+    """Remove the media that nothing in the new site points at any more; what was removed."""
+    keep = set(rendered.collected.media)
+    removed = []
+    for folder in MEDIA_FOLDERS:
+        for path in sorted((rendered.site / folder).glob("*")):
+            if path.is_file() and f"{folder}/{path.name}" not in keep:
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def _put(dest: Path, source: Path | bytes) -> None:
+    if isinstance(source, bytes):
+        atomic_write(dest, source)
+        return
+    with atomic_path(dest) as tmp:
+        shutil.copyfile(source, tmp)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("breathcast", "templates"),
+        autoescape=select_autoescape(["html", "xml"]),
+        trim_blocks=False,
     )
-    atomic_write(published_file, json.dumps(first_published, indent=1).encode("utf-8"))
-    return site
+    env.filters["xml"] = lambda text: _XML_INVALID.sub("", str(text))
+    return env
+
+
+def _digest(source: Path | bytes) -> str:
+    if isinstance(source, bytes):
+        return hashlib.sha256(source).hexdigest()
+    with source.open("rb") as handle:  # an hour of audio is read in pieces, not whole
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _media(
+    media: dict[str, Path | bytes], folder: str, stem: str, source: Path | bytes, kind: str
+) -> str:
+    """Add `source` to the site's media as `folder/stem-<hash>.<kind's suffix>`; its name."""
+    suffix = {"image/jpeg": ".jpg", "image/png": ".png"}.get(kind, kind)
+    name = f"{folder}/{stem}-{_digest(source)[:8]}{suffix}"
+    media[name] = source
+    return name
 
 
 def _published(
-    site: Path,
     script: Script,
     key: EpisodeKey,
     mp3: Path,
     record: dict,
     image: tuple[bytes, str],
     date: str,
+    media: dict[str, Path | bytes],
 ) -> PublishedEpisode:
-    """One episode's files copied under hashed names, and what the page and feed say of it."""
-    audio = site / "audio"
-    data = mp3.read_bytes()
-    stem = _hashed(data, key.stem)  # the sidecars follow the audio
-    opus_file = mp3.with_suffix(".opus")
-    opus_data = opus_file.read_bytes() if record.get("opus_path") and opus_file.is_file() else b""
-    chapters_data = mp3.with_suffix(".chapters.json").read_bytes()
-    chapters = json.loads(chapters_data)
-    vtt = mp3.with_suffix(".vtt").read_bytes()
+    """What the page and feed say of one episode; its files go into `media`."""
+    opus = mp3.with_suffix(".opus")
+    has_opus = bool(record.get("opus_path")) and opus.is_file()
+    audio = _media(media, "audio", key.stem, mp3, ".mp3")
+    stem = Path(audio).stem  # `<episode>-<hash of the MP3>`: the sidecars follow the audio
+    transcript, chapters_url = f"audio/{stem}.vtt", f"audio/{stem}.chapters.json"
+    vtt_file, chapters_file = mp3.with_suffix(".vtt"), mp3.with_suffix(".chapters.json")
+    media[transcript], media[chapters_url] = vtt_file, chapters_file
+    chapters = json.loads(chapters_file.read_bytes())
+    vtt = vtt_file.read_text(encoding="utf-8")
+    size, opus_size = mp3.stat().st_size, opus.stat().st_size if has_opus else 0
     seconds = record["duration_s"]
-    suffix = ".jpg" if image[1] == "image/jpeg" else ".png"
     return PublishedEpisode(
         guid=key.guid,
         title=key.title(script.title),
         description=f"{script.description} Adem {key.pattern.in_counts}.".strip(),
-        audio=_write_once(data, audio, f"{stem}.mp3"),
-        opus=_write_once(opus_data, audio, f"{_hashed(opus_data, key.stem)}.opus")
-        if opus_data
-        else "",
-        transcript=_write_once(vtt, audio, f"{stem}.vtt"),
-        chapters_url=_write_once(chapters_data, audio, f"{stem}.chapters.json"),
-        image=_write_once(image[0], site / "covers", f"{_hashed(image[0], script.slug)}{suffix}"),
-        size=len(data),
-        opus_size=len(opus_data),
+        audio=audio,
+        opus=_media(media, "audio", key.stem, opus, ".opus") if has_opus else "",
+        transcript=transcript,
+        chapters_url=chapters_url,
+        image=_media(media, "covers", script.slug, *image),
+        size=size,
+        opus_size=opus_size,
         seconds=round(seconds),
         pub_date=date,
         ratio=str(key.pattern),
@@ -244,13 +344,13 @@ def _published(
         counts=key.pattern.in_counts,
         anchor=key.stem,
         minutes=f"{clock(seconds)} min",
-        size_mb=f"{len(data) / 1e6:.1f}".replace(".", ","),
-        opus_mb=f"{len(opus_data) / 1e6:.1f}".replace(".", ","),
+        size_mb=f"{size / 1e6:.1f}".replace(".", ","),
+        opus_mb=f"{opus_size / 1e6:.1f}".replace(".", ","),
         offline=Episode(**record).preview,
         chapter_list=tuple(
             (c["startTime"], clock(c["startTime"]), c["title"]) for c in chapters["chapters"]
         ),
-        cues=tuple(read_webvtt(vtt.decode("utf-8"))),
+        cues=tuple(read_webvtt(vtt)),
     )
 
 
@@ -258,15 +358,6 @@ def parse_rate(text: str) -> int:
     """`32k` -> 32000 (bits per second)."""
     value = text.strip().lower()
     return int(float(value[:-1]) * 1000) if value.endswith("k") else int(value)
-
-
-def _urls(episode: PublishedEpisode) -> list[str]:
-    return [u for u in (episode.audio, episode.opus, episode.transcript, episode.chapters_url,
-                        episode.image) if u]  # fmt: skip
-
-
-def _urls_all(episodes: list[PublishedEpisode]) -> list[str]:
-    return [url for episode in episodes for url in _urls(episode)]
 
 
 def _exercises(
