@@ -146,7 +146,7 @@ def test_ambient_outside_music_is_refused_at_parse(value):
     with pytest.raises(ScriptError) as info:
         parse_script(f"---\ntitle: T\nambient: {value}\n---\nHallo.\n", "s.md")
     assert info.value.line == 3
-    assert "must be `water` or a file inside music/" in info.value.message
+    assert "must be `water` or a file inside music/" in info.value.detail.en
 
 
 def test_ambient_water_and_music_parse():

@@ -121,7 +121,7 @@ def test_errors_name_file_and_line(text, line, needle):
     with pytest.raises(ScriptError) as info:
         parse_script(text, "scripts/x.md")
     assert info.value.line == line
-    assert needle in info.value.message
+    assert needle in info.value.detail.en
     assert str(info.value).startswith(f"scripts/x.md:{line}: ")
 
 
@@ -130,7 +130,7 @@ def test_non_utf8_bytes_point_at_their_line():
     with pytest.raises(ScriptError) as info:
         parse_script(data, "x.md")
     assert info.value.line == 6
-    assert "0xe9 is not UTF-8" in info.value.message
+    assert "0xe9 is not UTF-8" in info.value.detail.en
 
 
 def test_utf8_bom_and_crlf_are_fine():

@@ -22,6 +22,7 @@ from breathcast.kweight import mean_k_power, step_samples
 from breathcast.script import MUSIC_FOLDER, Script
 from breathcast.timeline import Timeline
 from breathcast.tone import raised_cosine
+from breathcast.words import Said
 
 LOOP_SAMPLES = 2**20  # about 24 s of noise; the wave envelope hides any repetition
 WAVE_LOW = 0.15  # envelope at the end of an exhale (1.0 = the crest of an inhale)
@@ -257,15 +258,19 @@ def load_music(script: Script, root: Path, sample_rate: int) -> np.ndarray | Non
         raise ScriptError(
             script.path,
             script.ambient_line,
-            f"ambient: {script.ambient} leads outside {MUSIC_FOLDER}/ (to {path}); "
-            f"copy the track into {MUSIC_FOLDER}/ instead of linking to it",
-            nl=f"deze muziek staat buiten de map {MUSIC_FOLDER}; zet een kopie in die map",
+            Said(
+                en=f"ambient: {script.ambient} leads outside {MUSIC_FOLDER}/ (to {path}); "
+                f"copy the track into {MUSIC_FOLDER}/ instead of linking to it",
+                nl=f"deze muziek staat buiten de map {MUSIC_FOLDER}; zet een kopie in die map",
+            ),
         )
     if not path.is_file():
         raise ScriptError(
             script.path,
             script.ambient_line,
-            f"ambient: {script.ambient} does not exist; put the track in {MUSIC_FOLDER}/",
-            nl=f"dit muziekbestand bestaat niet; zet het in de map {MUSIC_FOLDER}",
+            Said(
+                en=f"ambient: {script.ambient} does not exist; put the track in {MUSIC_FOLDER}/",
+                nl=f"dit muziekbestand bestaat niet; zet het in de map {MUSIC_FOLDER}",
+            ),
         )
     return ffmpeg.decode_file(path, sample_rate)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from breathcast.errors import PatternError
+from breathcast.words import Said
 
 MIN_CYCLE_S = 2.0
 MAX_CYCLE_S = 60.0
@@ -128,45 +129,36 @@ class BreathPattern:
     def per_minute(self) -> float:
         return 60.0 / self.cycle_s
 
-    def warnings(self) -> list[str]:
-        """Advice, not errors: what makes this pattern less calming than it could be."""
+    def advice(self) -> list[Said]:
+        """Not errors: what makes this pattern less calming than it could be."""
         notes = []
         if self.per_minute > SLOW_BREATHING_PER_MIN:
             notes.append(
-                f"{self} is {self.per_minute:.1f} breaths/min; slow breathing is < "
-                f"{SLOW_BREATHING_PER_MIN:g}/min (about 6/min is ideal)"
+                Said(
+                    f"{self} is {self.per_minute:.1f} breaths/min; slow breathing is < "
+                    f"{SLOW_BREATHING_PER_MIN:g}/min (about 6/min is ideal)",
+                    f"{self} is {self.per_minute:.1f} ademhalingen per minuut; rustig ademen is "
+                    f"minder dan {SLOW_BREATHING_PER_MIN:g} per minuut (ongeveer 6 is fijn)",
+                )
             )
         if self.exhale < self.inhale:
             notes.append(
-                f"{self} breathes out ({self.exhale:g} s) shorter than in ({self.inhale:g} s); "
-                "a longer exhale is what calms"
+                Said(
+                    f"{self} breathes out ({self.exhale:g} s) shorter than in "
+                    f"({self.inhale:g} s); a longer exhale is what calms",
+                    f"bij {self} is de uitademing korter dan de inademing; een langere "
+                    "uitademing geeft juist rust",
+                )
             )
         longest_hold = max(self.hold_in, self.hold_out)
         if longest_hold > LONG_HOLD_S:
             notes.append(
-                f"{self} holds the breath for {longest_hold:g} s; holds over {LONG_HOLD_S:g} s "
-                "can feel straining, especially in pregnancy"
-            )
-        return notes
-
-    def warnings_nl(self) -> list[str]:
-        """The same advice as `warnings()`, in Dutch, in the same order."""
-        notes = []
-        if self.per_minute > SLOW_BREATHING_PER_MIN:
-            notes.append(
-                f"{self} is {self.per_minute:.1f} ademhalingen per minuut; rustig ademen is "
-                f"minder dan {SLOW_BREATHING_PER_MIN:g} per minuut (ongeveer 6 is fijn)"
-            )
-        if self.exhale < self.inhale:
-            notes.append(
-                f"bij {self} is de uitademing korter dan de inademing; een langere "
-                "uitademing geeft juist rust"
-            )
-        longest_hold = max(self.hold_in, self.hold_out)
-        if longest_hold > LONG_HOLD_S:
-            notes.append(
-                f"bij {self} houd je de adem {longest_hold:g} seconden vast; langer dan "
-                f"{LONG_HOLD_S:g} seconden kan spannen, zeker in de zwangerschap"
+                Said(
+                    f"{self} holds the breath for {longest_hold:g} s; holds over "
+                    f"{LONG_HOLD_S:g} s can feel straining, especially in pregnancy",
+                    f"bij {self} houd je de adem {longest_hold:g} seconden vast; langer dan "
+                    f"{LONG_HOLD_S:g} seconden kan spannen, zeker in de zwangerschap",
+                )
             )
         return notes
 

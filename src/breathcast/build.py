@@ -35,7 +35,6 @@ from breathcast.events import (
     Warned,
 )
 from breathcast.files import atomic_write
-from breathcast.lexicon import FILE_NAME as LEXICON_FILE
 from breathcast.lock import build_lock
 from breathcast.loudness import DUAL_MONO_LU, target_mono_lufs
 from breathcast.manifest import Manifest, script_inputs
@@ -180,10 +179,10 @@ def build(
 
     scripts, errors = check_scripts(find_scripts(config, script_paths))
     for error in errors:
-        emit(EpisodeFailed(Failure(error.path, str(error), nl=f"regel {error.line}: {error.nl}")))
+        emit(EpisodeFailed(Failure(error.path, error.said)))
     patterns = [p for s in scripts for p in patterns_for(s, config, options.patterns)]
     for note in pattern_warnings(patterns):
-        emit(Warned(note.en, note.nl))
+        emit(Warned(note))
     cancelled = False
     if options.dry_run:
         _dry_run(scripts, options, config, emit)
@@ -208,8 +207,7 @@ def _open_context(config: Config, scripts: list[Script], emit) -> BuildContext |
         return BuildContext.open(config)
     except ScriptError as exc:
         for script in scripts:
-            nl = f"{LEXICON_FILE} regel {exc.line}: {exc.nl}"
-            emit(EpisodeFailed(Failure(script.path, str(exc), nl=nl)))
+            emit(EpisodeFailed(Failure(script.path, exc.said)))
         return None
 
 
@@ -228,9 +226,7 @@ def _build_matrix(scripts: list[Script], options: BuildOptions, config: Config, 
         }
         return any(context.missing_lines(script, engine) for script in todo.values())
 
-    engine_of = _engines(
-        scripts, options, config, lambda said: emit(Warned(*said)), needs_synthesis
-    )
+    engine_of = _engines(scripts, options, config, lambda said: emit(Warned(said)), needs_synthesis)
     planned = plan_matrix(scripts, options, engine_of, context, manifest)
     emit(BuildPlanned(_engine_names(scripts, engine_of), tuple(p.event() for p in planned)))
     jobs: list[EpisodeJob] = []
@@ -258,7 +254,7 @@ def _build_matrix(scripts: list[Script], options: BuildOptions, config: Config, 
             raise
         except BreathcastError as exc:
             for p in todo:
-                emit(EpisodeFailed(Failure(script.path, str(exc), str(p.key.pattern))))
+                emit(EpisodeFailed(Failure(script.path, exc.said, str(p.key.pattern))))
             continue
         jobs += [EpisodeJob(script, p.key, voiced, config, options.out / p.key.path) for p in todo]
 
@@ -269,7 +265,7 @@ def _build_matrix(scripts: list[Script], options: BuildOptions, config: Config, 
 
     for job, result, warnings in run_episodes(jobs, options.jobs, cancel, started):
         for note in warnings:
-            emit(Warned(note.en, note.nl))
+            emit(Warned(note))
         if isinstance(result, Failure):
             emit(EpisodeFailed(result))
             continue
@@ -285,7 +281,7 @@ def _dry_run(scripts: list[Script], options: BuildOptions, config: Config, emit)
     if context is None:
         return
     manifest = Manifest.load(options.out)
-    engine_of = _engines(scripts, options, config, lambda said: emit(Warned(*said)))
+    engine_of = _engines(scripts, options, config, lambda said: emit(Warned(said)))
     planned = plan_matrix(scripts, options, engine_of, context, manifest)
     emit(BuildPlanned(_engine_names(scripts, engine_of), tuple(p.event() for p in planned)))
     heard = target_mono_lufs(config.sound) + DUAL_MONO_LU  # what the build will aim for

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,24 @@ from breathcast.categories import category_problem
 from breathcast.errors import ConfigError, PatternError
 
 DEFAULT_RATIOS = ("4:6", "4:4", "3:6")
-ENGINE_CHOICES = ("auto", "gtts", "espeak", "opname")
+
+
+class EngineName(StrEnum):
+    """A voice, as settings, scripts, reports and the studio's page name it."""
+
+    AUTO = "auto"  # gTTS when Google answers, espeak otherwise
+    GTTS = "gtts"
+    ESPEAK = "espeak"
+    OPNAME = "opname"  # her own recorded voice
+
+
+ENGINE_WORDS = {  # how the studio names each voice
+    EngineName.AUTO: "Google-stem als die bereikbaar is",
+    EngineName.GTTS: "Google-stem",
+    EngineName.ESPEAK: "computerstem (voorbeeld)",
+    EngineName.OPNAME: "je eigen stem",
+}
+ENGINE_CHOICES = tuple(EngineName)
 LOUDNESS_MODES = ("dual-mono", "mono")
 MEDIUMS = ("podcast", "music", "audiobook", "newsletter", "blog")  # Podcasting 2.0's audio ones
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
@@ -96,7 +114,7 @@ class Config:
     ratios: tuple[BreathPattern, ...] = field(
         default_factory=lambda: tuple(BreathPattern.parse(r) for r in DEFAULT_RATIOS)
     )
-    engine: str = "auto"
+    engine: EngineName = EngineName.AUTO
     scripts_dir: str = "scripts"
     voice_dir: str = "voice"
     build_dir: str = "build"
@@ -163,6 +181,7 @@ def _from_dict(data: dict[str, Any], root: Path, source: str) -> Config:
         raise ConfigError(
             f"{source}: engine = {config.engine!r}; choose one of {', '.join(ENGINE_CHOICES)}"
         )
+    config = replace(config, engine=EngineName(config.engine))
     if ratios is not None:
         config = replace(config, ratios=parse_ratios(ratios, source))
     return config
@@ -192,6 +211,9 @@ def _section(cls, values: Any, source: str, name: str | None, skip: tuple[str, .
             )
         default = getattr(cls(), key)
         expected = (int, float) if isinstance(default, float) else type(default)
+        if isinstance(default, StrEnum):
+            expected = str  # a code, checked where it is known
+
         if isinstance(value, bool) != isinstance(default, bool) or not isinstance(value, expected):
             raise ConfigError(
                 f"{source}: {key} = {value!r} in {where} should be a {type(default).__name__}"

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 
 from breathcast.breath import BreathPattern
+from breathcast.words import Said
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,19 @@ def clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+class EpisodeStatus(StrEnum):
+    BUILT = "built"
+    SKIPPED = "skipped"  # up to date: the build did no work for it
+    PLANNED = "planned"  # a dry run's: it would be built
+
+
+EPISODE_STATUS_WORDS = {
+    EpisodeStatus.BUILT: "gemaakt",
+    EpisodeStatus.SKIPPED: "was al klaar",
+    EpisodeStatus.PLANNED: "wordt gemaakt",
+}
+
+
 @dataclass(frozen=True)
 class Episode:
     """One episode as a build reports it (the fields are report.json's)."""
@@ -63,9 +78,13 @@ class Episode:
     loudness_mono_lufs: float  # the same, as one channel: 3 LU lower
     loudness_range_lu: float  # LRA: how far the quiet breathing sits from the speech
     true_peak_dbtp: float
-    status: str = "built"  # "built", "skipped" (up to date), or "planned" in a dry run
+    status: EpisodeStatus = EpisodeStatus.BUILT
     reason: str = ""  # why it was (or would be) rebuilt
     filled_lines: int = 0  # her own voice with lines another engine voiced (--fill): a preview
+    title: str = ""  # the script's title, as the studio names the exercise
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", EpisodeStatus(self.status))  # from JSON, a string
 
     @property
     def preview(self) -> bool:
@@ -78,6 +97,5 @@ class Failure:
     """A script, or one of its episodes, that could not be built, and why (file:line first)."""
 
     script: str
-    error: str
+    error: Said
     ratio: str = ""  # empty: the whole script failed (it did not parse, or could not be voiced)
-    nl: str = ""  # the error in Dutch, where breathcast has the words (the studio shows it)

@@ -2,31 +2,33 @@
 
 Every error breathcast raises on purpose is a `BreathcastError`, and every class of it lives
 here, so the CLI (and the studio) can turn any of them into a clean message without a traceback.
+Each carries its message as a `Said`: English for the command line, Dutch for the studio.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from breathcast.words import Said, at_line
+
 
 class BreathcastError(Exception):
-    """Root of every error breathcast raises on purpose. `nl` says it in Dutch, where the
-    studio shows it to the therapist (empty: only the English message)."""
+    """Root of every error breathcast raises on purpose; `said` is its message."""
 
-    def __init__(self, *args, nl: str = ""):
-        super().__init__(*args)
-        self.nl = nl
+    def __init__(self, message: str | Said):
+        self.said = message if isinstance(message, Said) else Said(message)
+        super().__init__(self.said.en)
 
 
 class ScriptError(BreathcastError):
-    """A script cannot be read or parsed; points at `file:line`. `nl` says it in Dutch, in the
-    words the studio shows the therapist."""
+    """A script (or the pronunciation list) cannot be read or parsed at `path:line`;
+    `detail` says what, without the place."""
 
-    def __init__(self, path: str | Path, line: int, message: str, nl: str = ""):
+    def __init__(self, path: str | Path, line: int, detail: Said):
         self.path = str(path)
         self.line = line
-        self.message = message
-        super().__init__(f"{self.path}:{line}: {message}", nl=nl or message)
+        self.detail = detail
+        super().__init__(at_line(path, line, detail))
 
 
 class PatternError(BreathcastError, ValueError):
@@ -44,7 +46,9 @@ class EngineError(BreathcastError):
     `retry_after` is the server's own advice in seconds, when it gave one.
     """
 
-    def __init__(self, message: str, *, retryable: bool = False, retry_after: float | None = None):
+    def __init__(
+        self, message: str | Said, *, retryable: bool = False, retry_after: float | None = None
+    ):
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
@@ -82,7 +86,7 @@ class ConflictError(BreathcastError):
     """A save would overwrite a newer version on disk; carries that version, so both can be
     shown and nothing is lost."""
 
-    def __init__(self, message: str, disk_text: str = "", disk_version: str = ""):
+    def __init__(self, message: str | Said, disk_text: str = "", disk_version: str = ""):
         super().__init__(message)
         self.disk_text = disk_text
         self.disk_version = disk_version

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from breathcast import RENDER_VERSION
 from breathcast.episode import Episode, Failure
 from breathcast.errors import BuildCancelled
+from breathcast.words import Said
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class BuildReport:
     engine: str | None = None
     episodes: tuple[Episode, ...] = ()
     failures: tuple[Failure, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Said, ...] = ()
     cancelled: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,12 +115,27 @@ class EpisodeFailed(BuildEvent):
 
 @dataclass(frozen=True)
 class Warned(BuildEvent):
-    """Advice that does not stop the build: a pattern that is less calming, a cue left out.
-    `nl` says it in Dutch, for the studio."""
+    """Advice that does not stop the build: a pattern that is less calming, a cue left out."""
 
-    message: str
-    nl: str = ""
+    message: Said
     kind = "warning"
+
+
+class Refusal(StrEnum):
+    """Why a build did not start: a code the studio's page knows, not English to match."""
+
+    LOCKED = "locked"  # another build is writing the build folder
+    SETTINGS = "settings"  # breathcast.toml cannot be used
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class BuildRefused(BuildEvent):
+    """The build could not start at all (another build holds the folder, a broken setting)."""
+
+    reason: Refusal
+    message: Said
+    kind = "build_refused"
 
 
 @dataclass(frozen=True)
@@ -143,7 +160,12 @@ class Cancel:
 
     def check(self) -> None:
         if self._event.is_set():
-            raise BuildCancelled("the build was cancelled; what it finished is kept")
+            raise BuildCancelled(
+                Said(
+                    "the build was cancelled; what it finished is kept",
+                    "de build is gestopt; wat al klaar was, blijft bewaard",
+                )
+            )
 
 
 @dataclass
@@ -153,7 +175,7 @@ class ReportCollector:
     engine: str | None = None
     episodes: list[Episode] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Said] = field(default_factory=list)
 
     def see(self, event: BuildEvent) -> None:
         if isinstance(event, BuildPlanned):

@@ -54,4 +54,4 @@ def watch(
             fresh = load_config(config.root)
             yield build(fresh, scripts, options(fresh), on_event)
         except BreathcastError as exc:  # e.g. another build holds the lock: try again next save
-            yield BuildReport(failures=(Failure(str(folder), str(exc)),))
+            yield BuildReport(failures=(Failure(str(folder), exc.said),))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from breathcast.errors import ScriptError
+from breathcast.words import Said
 
 FILE_NAME = "uitspraak.txt"
 
@@ -53,8 +54,10 @@ def read_lexicon(path: str | Path) -> Lexicon:
         raise ScriptError(
             path,
             1,
-            f"cannot read the pronunciation list: {exc}",
-            nl="de uitspraaklijst kan niet gelezen worden; bewaar hem als UTF-8",
+            Said(
+                en=f"cannot read the pronunciation list: {exc}",
+                nl="de uitspraaklijst kan niet gelezen worden; bewaar hem als UTF-8",
+            ),
         ) from exc
     return parse_lexicon(text, path)
 
@@ -71,15 +74,20 @@ def parse_lexicon(text: str, path: str | Path = FILE_NAME) -> Lexicon:
             raise ScriptError(
                 path,
                 number,
-                f"expected `WORD = how to say it`, got {line!r}",
-                nl="schrijf elke regel als woord = zo spreek je het uit",
+                Said(
+                    en=f"expected `WORD = how to say it`, got {line!r}",
+                    nl="schrijf elke regel als woord = zo spreek je het uit",
+                ),
             )
         if word in seen:
             raise ScriptError(
                 path,
                 number,
-                f"{word!r} is listed twice (first on line {seen[word]})",
-                nl=f"{word} staat er twee keer in (ook op regel {seen[word]}); laat er één staan",
+                Said(
+                    en=f"{word!r} is listed twice (first on line {seen[word]})",
+                    nl=f"{word} staat er twee keer in (ook op regel {seen[word]}); "
+                    "laat er één staan",
+                ),
             )
         seen[word] = number
         entries.append((word, say, number))

@@ -7,21 +7,26 @@ from dataclasses import dataclass
 
 from breathcast.lexicon import Lexicon
 from breathcast.script import Breathe, Chapter, Pause, Script, Speech
+from breathcast.words import Said, at_line
 
 LONG_LINE_CHARS = 100  # gTTS splits longer text at punctuation, with a pause at each split
 
 
 @dataclass(frozen=True)
 class Note:
-    """Advice at a line: allowed, but probably not what was meant. `nl` says it in Dutch."""
+    """Advice at a line: allowed, but probably not what was meant. `detail` says what,
+    without the place; `said` says it with the place."""
 
     path: str
     line: int
-    message: str
-    nl: str
+    detail: Said
+
+    @property
+    def said(self) -> Said:
+        return at_line(self.path, self.line, self.detail)
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return str(self.said)
 
 
 def lint_script(script: Script) -> list[Note]:
@@ -29,8 +34,8 @@ def lint_script(script: Script) -> list[Note]:
     previous = None  # the step before, ignoring blank-line paragraph pauses
     open_chapter: Chapter | None = None
 
-    def note(line: int, message: str, nl: str) -> None:
-        notes.append(Note(script.path, line, message, nl))
+    def note(line: int, en: str, nl: str) -> None:
+        notes.append(Note(script.path, line, Said(en, nl)))
 
     for step in script.steps:
         if isinstance(step, Speech) and len(step.text) > LONG_LINE_CHARS:
@@ -70,8 +75,10 @@ def _silent_chapter(script: Script, chapter: Chapter) -> Note:
     return Note(
         script.path,
         chapter.line,
-        f"chapter {chapter.title!r} has no speech",
-        f"in het hoofdstuk {chapter.title!r} wordt niets gezegd",
+        Said(
+            f"chapter {chapter.title!r} has no speech",
+            f"in het hoofdstuk {chapter.title!r} wordt niets gezegd",
+        ),
     )
 
 
@@ -81,8 +88,10 @@ def lint_lexicon(lexicon: Lexicon, scripts: Sequence[Script]) -> list[Note]:
         Note(
             lexicon.path,
             line,
-            f"{word!r} appears in no script; remove it or check its spelling",
-            f"{word} komt in geen enkel script voor; haal het weg of kijk de spelling na",
+            Said(
+                f"{word!r} appears in no script; remove it or check its spelling",
+                f"{word} komt in geen enkel script voor; haal het weg of kijk de spelling na",
+            ),
         )
         for word, _, line in lexicon.entries
         if not lexicon.applies(word, spoken)

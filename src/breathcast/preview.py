@@ -22,6 +22,7 @@ from breathcast.mp3 import to_pcm16
 from breathcast.produce import episode_mixer, predicted_lufs
 from breathcast.render import CHUNK, Source
 from breathcast.script import Script, Speech
+from breathcast.words import Said
 
 LEAD_S = 0.4  # "from here" starts this much before the line, so its first word is whole
 
@@ -92,7 +93,9 @@ def spoken_line(
     speech = next((s for s in script.spoken if s.line == line and text in (None, s.text)), None)
     if speech is None:
         raise ScriptError(
-            script.path, line, "nothing is spoken on this line", nl="op deze regel staat geen zin"
+            script.path,
+            line,
+            Said(en="nothing is spoken on this line", nl="op deze regel staat geen zin"),
         )
     return spoken_text(context, replace(script, steps=(speech,)), engine, speech)
 

@@ -119,7 +119,7 @@ def make_episode(
 
         def mix(lo: int, hi: int) -> np.ndarray:
             if stopped():
-                raise BuildCancelled(f"cancelled while writing {dest}")
+                raise BuildCancelled(Said(f"cancelled while writing {dest}", "gestopt"))
             return mixer.mix(lo, hi)
 
         level = encode_normalized(
@@ -136,7 +136,7 @@ def make_episode(
     except BuildCancelled:
         raise
     except BreathcastError as exc:
-        return Failure(script.path, str(exc), str(key.pattern)), warnings
+        return Failure(script.path, exc.said, str(key.pattern)), warnings
     episode = Episode(
         script=script.path,
         ratio=str(key.pattern),

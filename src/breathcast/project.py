@@ -52,10 +52,12 @@ def check_scripts(paths: Sequence[Path]) -> tuple[list[Script], list[ScriptError
                 ScriptError(
                     path,
                     1,
-                    f"its file name gives the same slug {script.slug!r} as {slugs[script.slug]}; "
-                    "rename one of them",
-                    nl=f"deze bestandsnaam lijkt te veel op {Path(slugs[script.slug]).name}; "
-                    "geef een van beide een andere naam",
+                    Said(
+                        en=f"its file name gives the same slug {script.slug!r} as "
+                        f"{slugs[script.slug]}; rename one of them",
+                        nl=f"deze bestandsnaam lijkt te veel op {Path(slugs[script.slug]).name}; "
+                        "geef een van beide een andere naam",
+                    ),
                 )
             )
             continue
@@ -73,32 +75,32 @@ def patterns_for(
 
 def pattern_warnings(patterns: Iterable[BreathPattern]) -> list[Said]:
     """Advice on every distinct pattern that is less calming than it could be, once each."""
-    return [
-        Said(f"ratio {en}", f"ademritme {nl}")
-        for p in dict.fromkeys(patterns)
-        for en, nl in zip(p.warnings(), p.warnings_nl(), strict=True)
-    ]
+    return [_ratio_advice(note) for p in dict.fromkeys(patterns) for note in p.advice()]
+
+
+def _ratio_advice(note: Said) -> Said:
+    return Said(f"ratio {note.en}", f"ademritme {note.nl}")
 
 
 @dataclass(frozen=True)
 class CheckResult:
     scripts: list[Script]
     errors: list[ScriptError]
-    advice: list[str]  # `file:line: …` notes that do not fail the check
+    advice: list[Said]  # notes that do not fail the check, `file:line` first where they have one
 
 
 def check_project(config: Config, names: Sequence[str | Path] = ()) -> CheckResult:
     """`breathcast check`: parse every script; errors, and advice (lint) that is not an error."""
     scripts, errors = check_scripts(find_scripts(config, names))
-    advice = [str(n) for n in pattern_warnings(p for s in scripts for p in patterns_for(s, config))]
-    advice += [str(note) for script in scripts for note in script_notes(script, config)]
+    advice = pattern_warnings(p for s in scripts for p in patterns_for(s, config))
+    advice += [note.said for script in scripts for note in script_notes(script, config)]
     try:
         lexicon = read_lexicon(config.path("scripts") / LEXICON_FILE)
     except ScriptError as exc:
         errors.append(exc)
     else:
         if not names:  # an entry is only unused if no script at all says it
-            advice += [str(note) for note in lint_lexicon(lexicon, scripts)]
+            advice += [note.said for note in lint_lexicon(lexicon, scripts)]
     return CheckResult(scripts, errors, advice)
 
 
@@ -113,17 +115,18 @@ def script_notes(script: Script, config: Config, with_patterns: bool = False) ->
             Note(
                 script.path,
                 script.line_of("recommended"),
-                f"recommended: {script.recommended} is not one of the ratios it is built at "
-                f"({built}); the page can only offer what is built",
-                f"recommended: {script.recommended} wordt niet gemaakt (wel: {built}); de "
-                "pagina kan alleen aanraden wat er is",
+                Said(
+                    f"recommended: {script.recommended} is not one of the ratios it is built "
+                    f"at ({built}); the page can only offer what is built",
+                    f"recommended: {script.recommended} wordt niet gemaakt (wel: {built}); de "
+                    "pagina kan alleen aanraden wat er is",
+                ),
             )
         )
     if with_patterns:
         line = script.line_of("ratios")
         for pattern in offered:
-            pairs = zip(pattern.warnings(), pattern.warnings_nl(), strict=True)
-            notes += [Note(script.path, line, f"ratio {en}", nl) for en, nl in pairs]
+            notes += [Note(script.path, line, _ratio_advice(note)) for note in pattern.advice()]
     return notes
 
 

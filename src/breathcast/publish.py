@@ -33,6 +33,7 @@ from breathcast.manifest import Manifest
 from breathcast.project import patterns_for
 from breathcast.script import Script, read_script, slugify
 from breathcast.sidecars import cover_image, read_webvtt
+from breathcast.words import Said
 
 PUBLISHED_NAME = "published.json"  # first publication date of every GUID
 FEED_NAME, PAGE_NAME = "feed.xml", "index.html"
@@ -160,14 +161,16 @@ def collect(config: Config, base_url: str, site: Path, allow_offline: bool) -> C
     previews = [r["path"] for r in records if Episode(**r).preview]
     if previews and not allow_offline:
         raise PublishError(
-            "these episodes are previews, not the final audio (the offline espeak voice, or "
-            "your own voice with lines filled in by another): "
-            + ", ".join(previews)
-            + "; rebuild them online with `breathcast build --engine gtts`, record the "
-            "missing lines (`breathcast takes` lists them), "
-            "or publish anyway with --allow-offline-voice",
-            nl="sommige oefeningen hebben nog de computerstem; bouw ze opnieuw als je online "
-            "bent, of zet het vinkje voor voorbeelden aan",
+            Said(
+                en="these episodes are previews, not the final audio (the offline espeak voice, or "
+                "your own voice with lines filled in by another): "
+                + ", ".join(previews)
+                + "; rebuild them online with `breathcast build --engine gtts`, record the "
+                "missing lines (`breathcast takes` lists them), "
+                "or publish anyway with --allow-offline-voice",
+                nl="sommige oefeningen hebben nog de computerstem; bouw ze opnieuw als je online "
+                "bent, of zet het vinkje voor voorbeelden aan",
+            ),
         )
     try:
         first_published = json.loads((site / PUBLISHED_NAME).read_text(encoding="utf-8"))
@@ -238,10 +241,12 @@ def check(rendered: Rendered) -> None:
     problems = check_feed(rendered.pages[FEED_NAME].decode("utf-8"), rendered.files)
     if problems:
         raise PublishError(
-            "the feed would be refused by podcast apps, so nothing was published:\n"
-            + "\n".join(f"  - {problem}" for problem in problems),
-            nl="podcast-apps zouden de feed weigeren, dus er is nog niets gepubliceerd: "
-            + "; ".join(f"{p.rule}: {p.fix}" for p in problems),
+            Said(
+                en="the feed would be refused by podcast apps, so nothing was published:\n"
+                + "\n".join(f"  - {problem}" for problem in problems),
+                nl="podcast-apps zouden de feed weigeren, dus er is nog niets gepubliceerd: "
+                + "; ".join(f"{p.rule}: {p.fix}" for p in problems),
+            ),
         )
 
 

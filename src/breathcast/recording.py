@@ -25,6 +25,7 @@ from breathcast.episode import clock
 from breathcast.errors import AudioError, RecordingError
 from breathcast.script import Script, Speech, normalize_text, read_script
 from breathcast.takes import TAKE_RATE, Take, TakeStore, now
+from breathcast.words import Said
 
 ALIGN_RATE = 16000  # plenty for finding words, and light: a 12-minute reading is 46 MB
 PAD_BEFORE_S = 0.3  # silence kept before a line (at most half the pause before it)
@@ -83,8 +84,10 @@ def import_reading(
     reading = _decoded(reading_path, ALIGN_RATE)
     if reading.size < ALIGN_RATE:
         raise RecordingError(
-            f"{reading_path}: the recording is empty; record the script again",
-            nl="deze opname is leeg; neem de tekst opnieuw op",
+            Said(
+                en=f"{reading_path}: the recording is empty; record the script again",
+                nl="deze opname is leeg; neem de tekst opnieuw op",
+            ),
         )
     copy, _ = store.keep_reading(reading_path, script)  # a reading, so kept as it came
     on_step("voicing the script to compare (espeak)")
@@ -135,8 +138,10 @@ def import_reading(
 def _must_exist(path: Path) -> None:
     if not path.is_file():
         raise RecordingError(
-            f"{path}: there is no such file; give the recording's path",
-            nl="deze opname kan ik niet vinden",
+            Said(
+                en=f"{path}: there is no such file; give the recording's path",
+                nl="deze opname kan ik niet vinden",
+            ),
         )
 
 
@@ -146,9 +151,11 @@ def _decoded(path: Path, rate: int) -> np.ndarray:
         return ffmpeg.decode_file(path, rate)
     except AudioError as exc:
         raise RecordingError(
-            f"{path}: this is not a recording breathcast can read ({exc}); save it as WAV, "
-            "MP3, M4A, Ogg or WebM",
-            nl="dit bestand is geen opname die ik kan lezen; bewaar het als WAV, MP3 of M4A",
+            Said(
+                en=f"{path}: this is not a recording breathcast can read ({exc}); save it as WAV, "
+                "MP3, M4A, Ogg or WebM",
+                nl="dit bestand is geen opname die ik kan lezen; bewaar het als WAV, MP3 of M4A",
+            ),
         ) from exc
 
 
@@ -230,9 +237,11 @@ def record_line(
         here = [s for s in here if normalize_text(s.text) == normalize_text(text)]
     if not here:
         raise RecordingError(
-            f"{name}:{line}: there is no spoken line here to record; pick a line with text "
-            "(`breathcast takes` lists them)",
-            nl=f"regel {line} heeft geen tekst om in te spreken",
+            Said(
+                en=f"{name}:{line}: there is no spoken line here to record; pick a line with text "
+                "(`breathcast takes` lists them)",
+                nl=f"regel {line} heeft geen tekst om in te spreken",
+            ),
         )
     if len(here) > 1:
         choices = ", ".join(repr(s.text) for s in here)
@@ -245,15 +254,19 @@ def record_line(
     pcm = _decoded(audio_path, TAKE_RATE)
     if pcm.size < TAKE_RATE // 4 or float(np.max(np.abs(pcm), initial=0.0)) < 1e-3:
         raise RecordingError(
-            f"{audio_path}: there is no sound in this recording; is the microphone on? "
-            "Record the line again",
-            nl="er staat geen geluid in deze opname; staat de microfoon aan? Neem opnieuw op",
+            Said(
+                en=f"{audio_path}: there is no sound in this recording; is the microphone on? "
+                "Record the line again",
+                nl="er staat geen geluid in deze opname; staat de microfoon aan? Neem opnieuw op",
+            ),
         )
     if pcm.size > LONGEST_TAKE_S * TAKE_RATE:
         raise RecordingError(
-            f"{audio_path}: {clock(pcm.size / TAKE_RATE)} is long for one line; for a whole "
-            "reading use `breathcast record import`",
-            nl="dit is wel erg lang voor één zin; importeer een hele lezing bij Opnemen",
+            Said(
+                en=f"{audio_path}: {clock(pcm.size / TAKE_RATE)} is long for one line; for a whole "
+                "reading use `breathcast record import`",
+                nl="dit is wel erg lang voor één zin; importeer een hele lezing bij Opnemen",
+            ),
         )
     speech = here[0]
     described = Take(

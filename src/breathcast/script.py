@@ -8,30 +8,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from breathcast.breath import BreathPattern, Phase
-from breathcast.config import ENGINE_CHOICES
-from breathcast.errors import PatternError, ScriptError
+from breathcast.config import EngineName
+from breathcast.errors import ScriptError
+from breathcast.frontmatter import KEYS, MUSIC_FOLDER, read_front_matter
+from breathcast.words import Said
 
-RATIO_NL = "dit ademritme klopt niet; schrijf het als in:uit in seconden, bijvoorbeeld 4:6"
 MAX_PAUSE_S = 600.0
 MAX_BREATHE_S = 3600.0
 MAX_BREATHE_CYCLES = 360
-
-FRONT_MATTER_KEYS = (
-    "title",
-    "description",
-    "ratios",
-    "ambient",
-    "tempo",
-    "order",
-    "recommended",
-    "engine",
-)
-MIN_TEMPO, MAX_TEMPO = 0.5, 2.0
-WATER = "water"
-MUSIC_FOLDER = "music"
+FRONT_MATTER_KEYS = tuple(KEYS)
 
 PAUSE_NAMES = ("pauze", "pause")
 BREATHE_NAMES = ("adem", "breathe")
@@ -83,15 +71,15 @@ Step = Speech | Pause | Breathe | Chapter
 @dataclass(frozen=True)
 class Script:
     path: str
-    title: str
-    description: str
     steps: tuple[Step, ...]
+    title: str = ""
+    description: str = ""
     ratios: tuple[BreathPattern, ...] = ()  # front-matter override of the project's ratios
     ambient: str = ""  # "", "water", or a path under music/
     tempo: float | None = None  # overrides the project's voice tempo
     order: int | None = None  # where the page lists it: 1 first; unnumbered ones follow
     recommended: BreathPattern | None = None  # the ratio the page offers first
-    engine: str | None = None  # overrides the project's engine (`opname`: her own voice)
+    engine: EngineName | None = None  # overrides the project's (`opname`: her own voice)
     front_lines: tuple[tuple[str, int], ...] = ()  # (front-matter key, its line)
 
     def line_of(self, key: str) -> int:
@@ -156,8 +144,10 @@ def read_script(path: str | Path) -> Script:
         raise ScriptError(
             path,
             1,
-            f"cannot read the script: {exc.strerror}",
-            nl=f"het script kan niet gelezen worden ({exc.strerror})",
+            Said(
+                en=f"cannot read the script: {exc.strerror}",
+                nl=f"het script kan niet gelezen worden ({exc.strerror})",
+            ),
         ) from exc
     return parse_script(data, path)
 
@@ -166,117 +156,34 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
     """Parse script text (or UTF-8 bytes) into a `Script`."""
     text = _decode(data, path) if isinstance(data, bytes) else data
     lines = text.splitlines()
-    meta, body_start = _front_matter(lines, path)
-    title, title_line = meta.get("title", ("", 1))
-    if not title:
+    front = read_front_matter(lines, path)
+    if not front.values.get("title"):
         raise ScriptError(
             path,
-            title_line,
-            "the script has no title; start it with front matter:\n"
-            "  ---\n  title: Water & Rust\n  ---",
-            nl="het script heeft nog geen titel. Begin bovenaan met drie regels: ---, "
-            "title: Water & Rust, en weer ---",
+            front.lines.get("title", 1),
+            Said(
+                "the script has no title; start it with front matter:\n"
+                "  ---\n  title: Water & Rust\n  ---",
+                "het script heeft nog geen titel. Begin bovenaan met drie regels: ---, "
+                "title: Water & Rust, en weer ---",
+            ),
         )
-    ratios: tuple[BreathPattern, ...] = ()
-    if "ratios" in meta:
-        value, line = meta["ratios"]
-        try:
-            ratios = tuple(BreathPattern.parse(r) for r in re.split(r"[,\s]+", value) if r)
-        except PatternError as exc:
-            raise ScriptError(path, line, str(exc), nl=RATIO_NL) from exc
-        if not ratios:
-            raise ScriptError(
-                path,
-                line,
-                "`ratios:` is empty; write e.g. `ratios: 4:6, 4:4`",
-                nl="bij ratios: staat nog niets; schrijf bijvoorbeeld ratios: 4:6, 4:4",
-            )
-    ambient, ambient_line = meta.get("ambient", ("", 0))
-    if ambient:
-        _check_ambient(ambient, ambient_line, path)
-    tempo = None
-    if "tempo" in meta:
-        value, line = meta["tempo"]
-        try:
-            tempo = float(value.replace(",", "."))
-        except ValueError:
-            tempo = None
-        if tempo is None or not MIN_TEMPO <= tempo <= MAX_TEMPO:
-            raise ScriptError(
-                path,
-                line,
-                f"tempo: {value!r} must be a number from {MIN_TEMPO:g} to {MAX_TEMPO:g}; "
-                "0.9 speaks 10% slower",
-                nl=f"tempo: is een getal van {MIN_TEMPO:g} tot {MAX_TEMPO:g}; "
-                "met 0.9 spreekt de stem 10% langzamer",
-            )
-    order = None
-    if "order" in meta:
-        value, line = meta["order"]
-        if not value.isdigit() or int(value) < 1:
-            raise ScriptError(
-                path,
-                line,
-                f"order: {value!r} must be a whole number from 1; 1 comes first",
-                nl="order: is een heel getal vanaf 1; de oefening met 1 staat bovenaan",
-            )
-        order = int(value)
-    recommended = None
-    if "recommended" in meta:
-        value, line = meta["recommended"]
-        try:
-            recommended = BreathPattern.parse(value)
-        except PatternError as exc:
-            raise ScriptError(path, line, str(exc), nl=RATIO_NL) from exc
-    engine = None
-    if "engine" in meta:
-        value, line = meta["engine"]
-        if value not in ENGINE_CHOICES:
-            raise ScriptError(
-                path,
-                line,
-                f"engine: {value!r} is not a voice breathcast has; choose one of "
-                f"{', '.join(ENGINE_CHOICES)} (opname: your own recorded voice)",
-                nl=f"engine: kies een van {', '.join(ENGINE_CHOICES)}; opname is je eigen stem",
-            )
-        engine = value
-    steps = _body(lines, body_start, path)
+    steps = _body(lines, front.body_start, path)
     if not any(isinstance(s, Speech) for s in steps):
         raise ScriptError(
             path,
-            min(body_start + 1, max(len(lines), 1)),
-            "the script has no spoken lines; write at least one line of text",
-            nl="er staat nog geen enkele zin in; schrijf minstens één regel tekst",
+            min(front.body_start + 1, max(len(lines), 1)),
+            Said(
+                "the script has no spoken lines; write at least one line of text",
+                "er staat nog geen enkele zin in; schrijf minstens één regel tekst",
+            ),
         )
     return Script(
         path=str(path),
-        title=title,
-        description=meta.get("description", ("", 0))[0],
         steps=steps,
-        ratios=ratios,
-        ambient=ambient,
-        tempo=tempo,
-        order=order,
-        recommended=recommended,
-        engine=engine,
-        front_lines=tuple((key, line) for key, (_, line) in meta.items()),
+        front_lines=tuple(front.lines.items()),
+        **front.values,
     )
-
-
-def _check_ambient(value: str, line: int, path) -> None:
-    """`water`, or a relative path to a file inside music/ (no `..`, not absolute)."""
-    if value == WATER:
-        return
-    parts = PurePosixPath(value).parts
-    if value.startswith("/") or ".." in parts or len(parts) < 2 or parts[0] != MUSIC_FOLDER:
-        raise ScriptError(
-            path,
-            line,
-            f"ambient: {value!r} must be `water` or a file inside {MUSIC_FOLDER}/, "
-            f"e.g. `ambient: {MUSIC_FOLDER}/zee.mp3`",
-            nl=f"bij ambient: hoort water, of een bestand uit de map {MUSIC_FOLDER}, "
-            f"bijvoorbeeld ambient: {MUSIC_FOLDER}/zee.mp3",
-        )
 
 
 def _decode(data: bytes, path: str | Path) -> str:
@@ -287,55 +194,12 @@ def _decode(data: bytes, path: str | Path) -> str:
         raise ScriptError(
             path,
             line,
-            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
-            nl="hier staat een teken dat niet gelezen kan worden; bewaar het bestand als UTF-8",
+            Said(
+                en=f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+                nl="hier staat een teken dat niet gelezen kan worden; bewaar het bestand als UTF-8",
+            ),
         ) from exc
     return text.removeprefix("\ufeff")
-
-
-def _front_matter(lines: list[str], path) -> tuple[dict[str, tuple[str, int]], int]:
-    """Returns {key: (value, line)} and the index of the first body line."""
-    if not lines or lines[0].strip() != "---":
-        return {}, 0
-    meta: dict[str, tuple[str, int]] = {}
-    for index in range(1, len(lines)):
-        number, raw = index + 1, lines[index]
-        if raw.strip() == "---":
-            return meta, index + 1
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        key, sep, value = raw.partition(":")
-        key = key.strip().lower()
-        if not sep or not key:
-            raise ScriptError(
-                path,
-                number,
-                f"expected `key: value` in the front matter, got {raw.strip()!r}",
-                nl="tussen de twee regels --- staat elke instelling als naam: waarde",
-            )
-        if key not in FRONT_MATTER_KEYS:
-            raise ScriptError(
-                path,
-                number,
-                f"unknown front-matter key {key!r}; known keys: {', '.join(FRONT_MATTER_KEYS)}",
-                nl=f"{key}: is geen bekende instelling; je kunt kiezen uit "
-                f"{', '.join(FRONT_MATTER_KEYS)}",
-            )
-        if key in meta:
-            raise ScriptError(
-                path,
-                number,
-                f"{key!r} is set twice (first on line {meta[key][1]})",
-                nl=f"{key}: staat er twee keer (ook op regel {meta[key][1]}); laat er één staan",
-            )
-        meta[key] = (normalize_text(value), number)
-    raise ScriptError(
-        path,
-        1,
-        "the front matter opened with `---` is never closed; add a line `---`",
-        nl="de instellingen bovenaan beginnen met ---, maar er staat geen --- onder; "
-        "zet een regel --- onder de laatste instelling",
-    )
 
 
 def _body(lines: list[str], start: int, path) -> tuple[Step, ...]:
@@ -353,8 +217,10 @@ def _body(lines: list[str], start: int, path) -> tuple[Step, ...]:
                 raise ScriptError(
                     path,
                     number,
-                    "a chapter heading needs a title, e.g. `# Aankomen`",
-                    nl="een hoofdstuk heeft een naam nodig, bijvoorbeeld # Aankomen",
+                    Said(
+                        en="a chapter heading needs a title, e.g. `# Aankomen`",
+                        nl="een hoofdstuk heeft een naam nodig, bijvoorbeeld # Aankomen",
+                    ),
                 )
             steps.append(Chapter(title, number))
         elif stripped.startswith("["):
@@ -363,10 +229,12 @@ def _body(lines: list[str], start: int, path) -> tuple[Step, ...]:
             raise ScriptError(
                 path,
                 number,
-                "a directive like [pauze 3s] must stand on a line of its own; "
-                "put it on the next line",
-                nl="een aanwijzing zoals [pauze 3s] staat op een eigen regel; "
-                "zet hem op de volgende regel",
+                Said(
+                    en="a directive like [pauze 3s] must stand on a line of its own; "
+                    "put it on the next line",
+                    nl="een aanwijzing zoals [pauze 3s] staat op een eigen regel; "
+                    "zet hem op de volgende regel",
+                ),
             )
         else:
             steps.append(Speech(normalize_text(stripped), number))
@@ -386,8 +254,10 @@ def _directive(text: str, number: int, path) -> Step:
         raise ScriptError(
             path,
             number,
-            f"malformed directive {text!r}; write e.g. [pauze 5s] or [adem 6x]",
-            nl="deze aanwijzing begrijp ik niet; schrijf bijvoorbeeld [pauze 5s] of [adem 6x]",
+            Said(
+                en=f"malformed directive {text!r}; write e.g. [pauze 5s] or [adem 6x]",
+                nl="deze aanwijzing begrijp ik niet; schrijf bijvoorbeeld [pauze 5s] of [adem 6x]",
+            ),
         )
     name, argument = match.group(1).lower(), match.group(2).strip()
     if name in PAUSE_NAMES:
@@ -396,16 +266,20 @@ def _directive(text: str, number: int, path) -> Step:
             raise ScriptError(
                 path,
                 number,
-                f"[{name} {argument}]: expected a duration like 5s, 1.5s or 2m",
-                nl=f"[{name} …] heeft een duur nodig, zoals 5s, 1.5s of 2m",
+                Said(
+                    en=f"[{name} {argument}]: expected a duration like 5s, 1.5s or 2m",
+                    nl=f"[{name} …] heeft een duur nodig, zoals 5s, 1.5s of 2m",
+                ),
             )
         if seconds > MAX_PAUSE_S:
             raise ScriptError(
                 path,
                 number,
-                f"[{name} {argument}] is {seconds:g} s; a pause can be at most "
-                f"{MAX_PAUSE_S / 60:g} minutes",
-                nl=f"een pauze duurt hooguit {MAX_PAUSE_S / 60:g} minuten",
+                Said(
+                    en=f"[{name} {argument}] is {seconds:g} s; a pause can be at most "
+                    f"{MAX_PAUSE_S / 60:g} minutes",
+                    nl=f"een pauze duurt hooguit {MAX_PAUSE_S / 60:g} minuten",
+                ),
             )
         return Pause(seconds, number)
     if name in BREATHE_NAMES:
@@ -414,8 +288,10 @@ def _directive(text: str, number: int, path) -> Step:
     raise ScriptError(
         path,
         number,
-        f"unknown directive [{name}]; known directives: {known}",
-        nl=f"[{name}] is geen bekende aanwijzing; je kunt [pauze …] en [adem …] gebruiken",
+        Said(
+            en=f"unknown directive [{name}]; known directives: {known}",
+            nl=f"[{name}] is geen bekende aanwijzing; je kunt [pauze …] en [adem …] gebruiken",
+        ),
     )
 
 
@@ -426,10 +302,12 @@ def _breathe(name: str, argument: str, number: int, path) -> Breathe:
             raise ScriptError(
                 path,
                 number,
-                f"[{name} {argument}]: unknown option {flag!r}; "
-                f"write e.g. [{name} 6x cues] for spoken cues",
-                nl=f"{flag!r} ken ik niet; schrijf bijvoorbeeld [{name} 6x cues] "
-                "als de stem mee moet tellen",
+                Said(
+                    en=f"[{name} {argument}]: unknown option {flag!r}; "
+                    f"write e.g. [{name} 6x cues] for spoken cues",
+                    nl=f"{flag!r} ken ik niet; schrijf bijvoorbeeld [{name} 6x cues] "
+                    "als de stem mee moet tellen",
+                ),
             )
     cues = "cues" in flags
     cycles = _CYCLES.match(amount)
@@ -439,8 +317,10 @@ def _breathe(name: str, argument: str, number: int, path) -> Breathe:
             raise ScriptError(
                 path,
                 number,
-                f"[{name} {argument}]: breathe between 1 and {MAX_BREATHE_CYCLES} times",
-                nl=f"adem tussen 1 en {MAX_BREATHE_CYCLES} keer",
+                Said(
+                    en=f"[{name} {argument}]: breathe between 1 and {MAX_BREATHE_CYCLES} times",
+                    nl=f"adem tussen 1 en {MAX_BREATHE_CYCLES} keer",
+                ),
             )
         return Breathe(number, cycles=count, cues=cues)
     seconds = parse_duration(amount)
@@ -448,16 +328,21 @@ def _breathe(name: str, argument: str, number: int, path) -> Breathe:
         raise ScriptError(
             path,
             number,
-            f"[{name} {argument}]: expected a number of breaths like 6x, "
-            "or a duration like 2m or 90s",
-            nl=f"[{name} …] heeft een aantal ademhalingen nodig, zoals 6x, of een duur, "
-            "zoals 2m of 90s",
+            Said(
+                en=f"[{name} {argument}]: expected a number of breaths like 6x, "
+                "or a duration like 2m or 90s",
+                nl=f"[{name} …] heeft een aantal ademhalingen nodig, zoals 6x, of een duur, "
+                "zoals 2m of 90s",
+            ),
         )
     if seconds > MAX_BREATHE_S:
         raise ScriptError(
             path,
             number,
-            f"[{name} {argument}] is {seconds:g} s; breathe at most {MAX_BREATHE_S / 60:g} minutes",
-            nl=f"een ademblok duurt hooguit {MAX_BREATHE_S / 60:g} minuten",
+            Said(
+                en=f"[{name} {argument}] is {seconds:g} s; breathe at most "
+                f"{MAX_BREATHE_S / 60:g} minutes",
+                nl=f"een ademblok duurt hooguit {MAX_BREATHE_S / 60:g} minuten",
+            ),
         )
     return Breathe(number, seconds=seconds, cues=cues)

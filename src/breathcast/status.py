@@ -69,7 +69,7 @@ def _script_state(path: Path, config: Config, context: BuildContext, manifest: M
     try:
         script = read_script(path)
     except ScriptError as exc:
-        error = {"line": exc.line, "message": exc.message, "nl": exc.nl}
+        error = {"line": exc.line, "message": exc.detail.en, "nl": exc.detail.nl}
         return ScriptState(path.name, path.stem, HAS_ERRORS, [error])
     out = config.path("build")
     episodes = []

@@ -51,7 +51,7 @@ class BuildView:
             self._line(f"failed  {event.failure.script}  {event.failure.ratio}".rstrip())
         elif isinstance(event, Warned):
             self.bar.clear()
-            warn(event.message)
+            warn(event.message.en)
 
     def _advance(self) -> None:
         self.done += 1
@@ -71,7 +71,7 @@ def show_report(report: BuildReport) -> None:
     if report.failures:
         click.secho(f"\n{len(report.failures)} script(s) failed:", fg="red", err=True)
         for failure in report.failures:
-            click.echo(textwrap.indent(failure.error, "  "), err=True)
+            click.echo(textwrap.indent(failure.error.en, "  "), err=True)
 
 
 class ProgressBar:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from breathcast.breath import BreathPattern, Phase
 from breathcast.config import SoundSettings
 from breathcast.script import BREATH_CUES, Breathe, Chapter, Pause, Script, Speech
-from breathcast.words import Said
+from breathcast.words import Said, at_line
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def plan(
             if step.cues:
                 cues, dropped = _cues(block, clip_lengths, sound.cue_cycles, step.line, sr)
                 clips += cues
-                warnings += [note.where(f"{script.path}:{step.line}: ") for note in dropped]
+                warnings += [at_line(script.path, step.line, note) for note in dropped]
             cursor += block.length + samples(sound.line_gap_s)
             started = True
     return Timeline(

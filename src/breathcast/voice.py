@@ -26,6 +26,7 @@ from breathcast.kweight import energy_profile
 from breathcast.lexicon import Lexicon
 from breathcast.script import Script, Speech
 from breathcast.tone import raised_cosine
+from breathcast.words import Said, at_line, together
 
 EDGE_FADE_S = 0.010  # a clip never starts or stops on a non-zero sample
 PIECE_GAP_S = 0.12  # between the pieces of a long line, where gTTS split it at punctuation
@@ -158,15 +159,16 @@ def voice_script(
         futures = {text: pool.submit(voice_line, speech) for text, speech in lines.items()}
         for done, _ in enumerate(as_completed(futures.values()), start=1):
             options.on_clip(done, len(futures))
-    keys, lengths, energy, failures, synthesized = {}, {}, {}, [], 0
+    keys, lengths, energy, synthesized = {}, {}, {}, 0
+    failures: list[Said] = []
     for text, future in futures.items():
         try:
             keys[text], lengths[text], energy[text], fresh = future.result()
             synthesized += fresh
         except (EngineError, AudioError) as exc:
-            failures.append(f"{script.path}:{lines[text].line}: {exc}")
-    if failures:
-        raise EngineError("\n".join(failures))
+            failures.append(at_line(script.path, lines[text].line, exc.said))
+    if failures:  # every line that failed, each at its place
+        raise EngineError(together(failures))
     clips = PreparedClips(cache, keys)
     filled = filled_lines(script, engine, options.lexicon)
     return VoicedScript(

@@ -99,9 +99,9 @@ def _json(data, status: int = 200) -> JSONResponse:
 
 def _problem(exc: BreathcastError, status: int = 400) -> JSONResponse:
     """A library error, for the page: Dutch where the library has it, and its line."""
-    body = {"error": getattr(exc, "nl", "") or str(exc), "detail": str(exc)}
-    if isinstance(exc, ScriptError):
-        body["line"] = exc.line
+    body = {"error": exc.said.nl, "detail": exc.said.en}
+    if isinstance(exc, ScriptError):  # the page shows it at its line
+        body.update(error=exc.detail.nl, line=exc.line)
     return _json(body, status)
 
 
@@ -450,8 +450,8 @@ def _checked(config: Config, workspace: Workspace, name: str, text: str) -> dict
     spoken = _spoken(config, result.script) if result.script is not None else []
     patterns = [str(p) for p in patterns_for(result.script, config)] if result.script else []
     return {
-        "errors": [{"line": e.line, "message": e.message, "nl": e.nl} for e in result.errors],
-        "notes": [{"line": n.line, "message": n.message, "nl": n.nl} for n in result.notes],
+        "errors": [{"line": e.line, "message": e.detail.en, "nl": e.detail.nl} for e in result.errors],
+        "notes": [{"line": n.line, "message": n.detail.en, "nl": n.detail.nl} for n in result.notes],
         "spoken": spoken,
         "ratios": patterns,
         "engine": (result.script.engine if result.script else None) or config.engine,
@@ -496,7 +496,7 @@ def _lexicon_check(workspace: Workspace, text: str) -> dict:
     try:
         lexicon = parse_lexicon(text, workspace.path(LEXICON_FILE))
     except ScriptError as exc:
-        return {"errors": [{"line": exc.line, "message": exc.message, "nl": exc.nl}], "entries": []}
+        return {"errors": [{"line": exc.line, "message": exc.detail.en, "nl": exc.detail.nl}], "entries": []}
     return {
         "errors": [],
         "entries": [{"word": w, "say": s, "line": n} for w, s, n in lexicon.entries],
