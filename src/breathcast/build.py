@@ -9,14 +9,14 @@ failed, killed or cancelled build leaves no half-written file and keeps what it 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from breathcast.breath import BreathPattern
 from breathcast.config import Config
 from breathcast.context import BuildContext
 from breathcast.engines import OFFLINE_ENGINES, Engine, choose_engine
-from breathcast.episode import Episode, EpisodeKey, Failure
+from breathcast.episode import Episode, EpisodeKey, EpisodeStatus, Failure
 from breathcast.errors import BreathcastError, BuildCancelled, ScriptError
 from breathcast.events import (
     BuildEvent,
@@ -234,9 +234,13 @@ def _build_matrix(scripts: list[Script], options: BuildOptions, config: Config, 
         mine = [p for p in planned if p.script is script]
         for p in mine:
             if not p.reasons:  # up to date: this build did no work for it
-                old = Episode(**manifest.episode(p.key.path))
                 idle = replace(
-                    old, status="skipped", reason="", clips_synthesized=0, clips_cached=0
+                    manifest.episode(p.key.path),
+                    status=EpisodeStatus.SKIPPED,
+                    reason="",
+                    clips_synthesized=0,
+                    clips_cached=0,
+                    title=script.title,
                 )
                 emit(EpisodeSkipped(idle))
         todo = [p for p in mine if p.reasons]
@@ -271,7 +275,7 @@ def _build_matrix(scripts: list[Script], options: BuildOptions, config: Config, 
             continue
         p = by_key[job.key]
         episode = replace(result, reason="; ".join(p.reasons))
-        manifest.record(p.key.path, p.inputs, asdict(episode))
+        manifest.record(p.key.path, p.inputs, episode)
         emit(EpisodeBuilt(episode))
 
 
@@ -304,8 +308,9 @@ def _dry_run(scripts: list[Script], options: BuildOptions, config: Config, emit)
             loudness_mono_lufs=heard - DUAL_MONO_LU,
             loudness_range_lu=0.0,
             true_peak_dbtp=config.sound.true_peak_dbtp,
-            status="planned" if p.reasons else "skipped",
+            status=EpisodeStatus.PLANNED if p.reasons else EpisodeStatus.SKIPPED,
             reason="; ".join(p.reasons),
+            title=p.script.title,
         )
         emit(EpisodeEstimated(episode))
 

@@ -12,7 +12,7 @@ import difflib
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from breathcast import RENDER_VERSION
 from breathcast.cache import CACHE_VERSION
 from breathcast.config import Config
 from breathcast.engines import Engine
+from breathcast.episode import Episode
 from breathcast.files import atomic_write
 from breathcast.lexicon import Lexicon
 from breathcast.script import Breathe, Chapter, Pause, Script, Speech
@@ -178,18 +179,37 @@ EXPLAIN: dict[str, Callable[[Any, Any], list[str]]] = {
 }
 
 
+@dataclass(frozen=True)
+class ManifestEntry:
+    """One built episode: what it was built from, and what the build reported of it."""
+
+    inputs: dict[str, Any]
+    episode: Episode
+
+    @property
+    def fill(self) -> str | None:
+        """The engine that voiced the lines she had not recorded (a --fill preview)."""
+        return self.inputs.get("voice", {}).get("fill", {}).get("engine")
+
+
 class Manifest:
-    def __init__(self, path: Path, entries: dict[str, dict[str, Any]]):
+    def __init__(self, path: Path, entries: dict[str, ManifestEntry]):
         self.path = path
-        self.entries = entries
+        self.entries = entries  # relative MP3 path -> its entry
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
         path = folder / MANIFEST_NAME
         try:
-            entries = json.loads(path.read_text(encoding="utf-8")).get("episodes", {})
+            raw = json.loads(path.read_text(encoding="utf-8")).get("episodes", {})
         except (OSError, ValueError, AttributeError):
-            entries = {}  # none yet, or unreadable: everything is rebuilt, nothing is lost
+            raw = {}  # none yet, or unreadable: everything is rebuilt, nothing is lost
+        entries = {}
+        for relative, entry in raw.items():
+            try:
+                entries[relative] = ManifestEntry(entry["inputs"], Episode(**entry["episode"]))
+            except (KeyError, TypeError, ValueError):
+                continue  # written by an earlier breathcast: that episode is built again
         return cls(path, entries)
 
     def why_rebuild(self, relative: str, inputs: dict[str, Any], output: Path) -> list[str]:
@@ -202,7 +222,7 @@ class Manifest:
             outputs.append(output.with_suffix(".opus"))
         if not all(p.is_file() for p in outputs):
             return ["its MP3, Opus file or transcript is missing"]
-        old = entry["inputs"]
+        old = entry.inputs
         if old.get("version") != MANIFEST_VERSION:
             return ["it was built by an earlier breathcast"]
         return [
@@ -211,10 +231,15 @@ class Manifest:
             for reason in explain(old.get(part), inputs.get(part))
         ]
 
-    def episode(self, relative: str) -> dict[str, Any]:
-        return self.entries[relative]["episode"]
+    def episode(self, relative: str) -> Episode:
+        return self.entries[relative].episode
 
-    def record(self, relative: str, inputs: dict[str, Any], episode: dict[str, Any]) -> None:
-        self.entries[relative] = {"inputs": inputs, "episode": episode}
-        data = {"episodes": dict(sorted(self.entries.items()))}
+    def record(self, relative: str, inputs: dict[str, Any], episode: Episode) -> None:
+        self.entries[relative] = ManifestEntry(inputs, episode)
+        data = {
+            "episodes": {
+                path: {"inputs": entry.inputs, "episode": asdict(entry.episode)}
+                for path, entry in sorted(self.entries.items())
+            }
+        }
         atomic_write(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())

@@ -152,6 +152,7 @@ def make_episode(
         loudness_range_lu=level.range_lu,
         true_peak_dbtp=level.true_peak_dbtp,
         filled_lines=len(voiced.filled),
+        title=script.title,
     )
     return episode, warnings
 

@@ -158,7 +158,7 @@ def collect(config: Config, base_url: str, site: Path, allow_offline: bool) -> C
     if not manifest.entries:
         raise PublishError(f"nothing to publish in {build_dir}/; run `breathcast build` first")
     records = [manifest.episode(relative) for relative in sorted(manifest.entries)]
-    previews = [r["path"] for r in records if Episode(**r).preview]
+    previews = [r.path for r in records if r.preview]
     if previews and not allow_offline:
         raise PublishError(
             Said(
@@ -183,16 +183,16 @@ def collect(config: Config, base_url: str, site: Path, allow_offline: bool) -> C
     images: dict[str, tuple[bytes, str]] = {}  # each exercise's cover and its type, once
     by_script: dict[str, list[PublishedEpisode]] = {}
     for record in records:
-        mp3 = build_dir / record["path"]
+        mp3 = build_dir / record.path
         if not mp3.is_file():
             continue
-        if record["script"] not in scripts:
-            script = scripts[record["script"]] = read_script(record["script"])
+        if record.script not in scripts:
+            script = scripts[record.script] = read_script(record.script)
             images[script.path] = cover_image(
                 config.root, podcast.cover, script.title, podcast.title
             )
-        script = scripts[record["script"]]
-        key = EpisodeKey(script.slug, BreathPattern.parse(record["ratio"]))
+        script = scripts[record.script]
+        key = EpisodeKey(script.slug, BreathPattern.parse(record.ratio))
         first_published.setdefault(key.guid, now)
         episode = _published(
             script, key, mp3, record, images[script.path], first_published[key.guid], media
@@ -314,14 +314,14 @@ def _published(
     script: Script,
     key: EpisodeKey,
     mp3: Path,
-    record: dict,
+    record: Episode,
     image: tuple[bytes, str],
     date: str,
     media: dict[str, Path | bytes],
 ) -> PublishedEpisode:
     """What the page and feed say of one episode; its files go into `media`."""
     opus = mp3.with_suffix(".opus")
-    has_opus = bool(record.get("opus_path")) and opus.is_file()
+    has_opus = bool(record.opus_path) and opus.is_file()
     audio = _media(media, "audio", key.stem, mp3, ".mp3")
     stem = Path(audio).stem  # `<episode>-<hash of the MP3>`: the sidecars follow the audio
     transcript, chapters_url = f"audio/{stem}.vtt", f"audio/{stem}.chapters.json"
@@ -330,7 +330,7 @@ def _published(
     chapters = json.loads(chapters_file.read_bytes())
     vtt = vtt_file.read_text(encoding="utf-8")
     size, opus_size = mp3.stat().st_size, opus.stat().st_size if has_opus else 0
-    seconds = record["duration_s"]
+    seconds = record.duration_s
     return PublishedEpisode(
         guid=key.guid,
         title=key.title(script.title),
@@ -351,7 +351,7 @@ def _published(
         minutes=f"{clock(seconds)} min",
         size_mb=f"{size / 1e6:.1f}".replace(".", ","),
         opus_mb=f"{opus_size / 1e6:.1f}".replace(".", ","),
-        offline=Episode(**record).preview,
+        offline=record.preview,
         chapter_list=tuple(
             (c["startTime"], clock(c["startTime"]), c["title"]) for c in chapters["chapters"]
         ),

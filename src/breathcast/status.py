@@ -11,7 +11,7 @@ from pathlib import Path
 from breathcast.config import Config
 from breathcast.context import BuildContext
 from breathcast.engines import choose_engine
-from breathcast.episode import Episode, EpisodeKey
+from breathcast.episode import EpisodeKey
 from breathcast.errors import BreathcastError, EngineError, ScriptError
 from breathcast.lock import holder
 from breathcast.manifest import Manifest, script_inputs
@@ -77,22 +77,20 @@ def _script_state(path: Path, config: Config, context: BuildContext, manifest: M
     for pattern in patterns_for(script, config):
         key = EpisodeKey(script.slug, pattern)
         entry = manifest.entries.get(key.path)
-        record = entry["episode"] if entry else None
+        record = entry.episode if entry else None
         mp3 = out / key.path
         reasons = ["it was never built"]
-        if record is not None:
+        if entry is not None:
             try:
                 # As it was built: her voice with its gaps filled by the engine it names.
-                fill = entry["inputs"].get("voice", {}).get("fill", {}).get("engine")
-                if (record["engine"], fill) not in inputs:
+                voice = (record.engine, entry.fill)
+                if voice not in inputs:
                     engine = choose_engine(
-                        record["engine"], config, lambda e: False, lambda said: None, False, fill
+                        record.engine, config, lambda e: False, lambda said: None, False, entry.fill
                     )
                     tempo = context.tempo_for(script)
-                    inputs[record["engine"], fill] = script_inputs(
-                        script, engine, tempo, context.lexicon, config
-                    )
-                shared = inputs[record["engine"], fill]
+                    inputs[voice] = script_inputs(script, engine, tempo, context.lexicon, config)
+                shared = inputs[voice]
                 reasons = manifest.why_rebuild(key.path, {**shared, "ratio": str(pattern)}, mp3)
             except EngineError as exc:
                 reasons = [str(exc)]
@@ -107,9 +105,9 @@ def _script_state(path: Path, config: Config, context: BuildContext, manifest: M
                 path=key.path,
                 built=record is not None and mp3.is_file(),
                 up_to_date=not reasons,
-                duration_s=record["duration_s"] if record else None,
-                engine=record["engine"] if record else None,
-                offline_voice=bool(record and Episode(**record).preview),
+                duration_s=record.duration_s if record else None,
+                engine=record.engine if record else None,
+                offline_voice=bool(record and record.preview),
                 built_at=built_at,
                 reasons=reasons,
             )

@@ -450,8 +450,12 @@ def _checked(config: Config, workspace: Workspace, name: str, text: str) -> dict
     spoken = _spoken(config, result.script) if result.script is not None else []
     patterns = [str(p) for p in patterns_for(result.script, config)] if result.script else []
     return {
-        "errors": [{"line": e.line, "message": e.detail.en, "nl": e.detail.nl} for e in result.errors],
-        "notes": [{"line": n.line, "message": n.detail.en, "nl": n.detail.nl} for n in result.notes],
+        "errors": [
+            {"line": e.line, "message": e.detail.en, "nl": e.detail.nl} for e in result.errors
+        ],
+        "notes": [
+            {"line": n.line, "message": n.detail.en, "nl": n.detail.nl} for n in result.notes
+        ],
         "spoken": spoken,
         "ratios": patterns,
         "engine": (result.script.engine if result.script else None) or config.engine,
@@ -496,7 +500,10 @@ def _lexicon_check(workspace: Workspace, text: str) -> dict:
     try:
         lexicon = parse_lexicon(text, workspace.path(LEXICON_FILE))
     except ScriptError as exc:
-        return {"errors": [{"line": exc.line, "message": exc.detail.en, "nl": exc.detail.nl}], "entries": []}
+        return {
+            "errors": [{"line": exc.line, "message": exc.detail.en, "nl": exc.detail.nl}],
+            "entries": [],
+        }
     return {
         "errors": [],
         "entries": [{"word": w, "say": s, "line": n} for w, s, n in lexicon.entries],
