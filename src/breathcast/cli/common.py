@@ -1,0 +1,94 @@
+"""What every command shares: the group, its options, and the one place where a library
+error becomes a clean exit."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from breathcast import __version__
+from breathcast.breath import BreathPattern
+from breathcast.config import ENGINE_CHOICES
+from breathcast.engines import FILL_ENGINES
+from breathcast.errors import BreathcastError, PatternError
+from breathcast.terminal import warn
+
+
+class RatioParam(click.ParamType):
+    name = "ratio"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, BreathPattern):
+            return value
+        try:
+            return BreathPattern.parse(value)
+        except PatternError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class _WarningHandler(logging.Handler):
+    """Warnings from deep in the library (a damaged cache clip, a stale lock taken over)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        warn(record.getMessage())
+
+
+def _setup_logging() -> None:
+    logger = logging.getLogger("breathcast")
+    if not any(isinstance(h, _WarningHandler) for h in logger.handlers):
+        logger.addHandler(_WarningHandler(logging.WARNING))
+    logger.propagate = False
+
+
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINE_CHOICES),
+    default=None,
+    help="Speech engine: auto uses gTTS when Google answers, otherwise espeak; opname is "
+    "your own recorded voice.  [default: a script's engine:, then breathcast.toml, else auto]",
+)
+fill_option = click.option(
+    "--fill",
+    type=click.Choice(FILL_ENGINES),
+    default=None,
+    help="With your own voice (opname): voice the lines you have not recorded yet with this "
+    "engine. The episodes are then previews, and publish refuses them.",
+)
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=max(1, (os.cpu_count() or 1) // 2),  # one episode keeps about two cores busy
+    show_default=True,
+    help="Episodes made at once, each in its own process (each uses about two cores).",
+)
+
+
+@contextmanager
+def library_errors() -> Iterator[None]:
+    """The one place where a library error becomes a clean exit, without a traceback."""
+    try:
+        yield
+    except BreathcastError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+@click.version_option(__version__, prog_name="breathcast")
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Project folder holding breathcast.toml and scripts/.",
+)
+@click.pass_context
+def cli(ctx: click.Context, project: Path) -> None:
+    """Turn Dutch guided-meditation scripts into finished MP3s."""
+    _setup_logging()
+    ctx.obj = project
