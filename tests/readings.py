@@ -78,6 +78,7 @@ def make_reading(
     tempo: float = 1.0,
     comma: bool = True,
     repeat: bool = True,
+    noise_dbfs: float = NOISE_DBFS,
 ) -> Reading:
     rng = np.random.default_rng(seed)
     parts: list[np.ndarray] = []
@@ -130,7 +131,7 @@ def make_reading(
     t = np.arange(n) / rate
     hum = sum(np.sin(2 * np.pi * 50 * h * t) / h for h in (1, 2, 3)).astype(np.float32)
     hum *= 10 ** (HUM_DBFS / 20) / np.sqrt(np.mean(hum**2))
-    noise = pink(n, rng) * 10 ** (NOISE_DBFS / 20)
+    noise = pink(n, rng) * 10 ** (noise_dbfs / 20)
     out = speech + hum + noise
     for start in breaths:
         out[start : start + int(0.45 * rate)] += breath(int(0.45 * rate), rate, rng)

@@ -87,6 +87,7 @@ def imported(tmp_path_factory):
     return project, reading, first
 
 
+@pytest.mark.slow
 def test_a_reading_becomes_one_take_per_line(imported):
     project, reading, result = imported
     assert len(result.lines) == len(reading.truth)
@@ -139,6 +140,7 @@ def test_importing_the_same_reading_again_changes_nothing(imported):
     assert after == before
 
 
+@pytest.mark.slow
 def test_her_takes_come_out_at_one_level(imported):
     """After the clean-up and the leveller, every take of one reading has one speech level
     (RMS of its 50 ms frames within 20 dB of its loudest), whatever level she read it at."""
@@ -187,6 +189,7 @@ def test_a_filled_preview_is_marked_and_not_published(project):
     assert refused.exit_code == 1 and "previews" in refused.output
 
 
+@pytest.mark.slow
 def test_her_voice_is_final_audio_and_each_line_is_her_take(project):
     (project / "breathcast.toml").write_text(
         'ratios = ["4:6"]\n[podcast]\nowner_email = "anna@example.nl"\n'
@@ -228,6 +231,7 @@ def seconds(stamp: str) -> float:
     return int(h) * 3600 + int(m) * 60 + float(s)
 
 
+@pytest.mark.slow
 def test_a_new_take_rebuilds_only_what_uses_it_and_says_which_line(project):
     record_all(project)
     assert run(project, "build", "--engine", "opname").exit_code == 0
@@ -264,6 +268,7 @@ def test_takes_are_source_material_never_cleaned(project):
     assert "recordings" not in ignored
 
 
+@pytest.mark.slow
 def test_a_script_can_ask_for_her_voice_and_the_flag_still_wins(project):
     record_all(project)
     script = project / "scripts" / "kort.md"
@@ -315,3 +320,58 @@ def test_a_take_is_kept_whatever_its_file_says_it_is(project):
     )
     assert dominant_frequency(pcm, TAKE_RATE) == pytest.approx(440.0, abs=2.0)
     assert os.path.getsize(webm) < os.path.getsize(take)
+
+
+PACE_SCRIPT = """---
+title: Tempo
+engine: opname
+---
+# Begin
+Adem rustig in door je neus.
+En weer zachtjes uit.
+Dank je wel dat je er bent.
+[adem 2x cues]
+Tot de volgende keer.
+"""
+
+
+def heard_edges(voice: np.ndarray, start: int, end: int, sr: int) -> tuple[float, float]:
+    """Where the voice is heard in samples [start, end): its first and last 10 ms louder than
+    -45 dBFS (speech is levelled to -20 dBFS), in seconds."""
+    hop = sr // 100
+    part = voice[start : start + (end - start) // hop * hop].astype(np.float64).reshape(-1, hop)
+    loud = np.flatnonzero(10 * np.log10(np.mean(part**2, axis=1) + 1e-20) > -45)
+    return (start + loud[0] * hop) / sr, (start + (loud[-1] + 1) * hop) / sr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("room_dbfs", [-50.0, -35.0], ids=["quiet room", "noisy room"])
+def test_her_voice_keeps_the_scripts_pace(tmp_path, room_dbfs):
+    """Her takes keep some of the room around her words; none of it is added to the script's
+    pauses: the silence heard between two of her lines is the script's gap, and each
+    breathing cue starts on its phase."""
+    from breathcast.breath import BreathPattern
+    from breathcast.produce import episode_mixer
+
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "tempo.md").write_text(PACE_SCRIPT, encoding="utf-8")
+    (tmp_path / "breathcast.toml").write_text('ratios = ["4:6"]\n')
+    script = read_script(tmp_path / "scripts" / "tempo.md")
+    texts = [s.text for s in script.spoken]
+    reading = make_reading(texts, seed=3, comma=False, repeat=False, noise_dbfs=room_dbfs)
+    (tmp_path / "lezing.wav").write_bytes(reading.wav())
+    config = load_config(tmp_path)
+    import_reading(config, tmp_path / "scripts" / "tempo.md", tmp_path / "lezing.wav")
+    voiced = BuildContext.open(config).voice(script, get_engine("opname", config), jobs=2)
+    timeline, mixer = episode_mixer(script, BreathPattern.parse("4:6"), voiced, config)
+    voice = mixer.stems(0, timeline.length).voice
+    heard = {c: heard_edges(voice, c.start, c.start + c.length, SR) for c in timeline.clips}
+    lines = [c for c in timeline.clips if c.line in (6, 7, 8)]  # three lines in a row
+    for before, after in zip(lines, lines[1:], strict=False):
+        silence = heard[after][0] - heard[before][1]
+        assert silence == pytest.approx(config.sound.line_gap_s, abs=0.1), before.text
+    phases = {p.start: p for block in timeline.blocks for p in block.phases}
+    cues = [c for c in timeline.clips if c.start in phases]
+    assert [c.text for c in cues] == ["Adem in.", "En uit.", "Adem in.", "En uit."]
+    for cue in cues:
+        assert heard[cue][0] - cue.start / SR == pytest.approx(0.0, abs=0.1), cue.text

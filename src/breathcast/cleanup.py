@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from breathcast import ffmpeg
+from breathcast.align import speech_span
 
-CLEANUP_VERSION = 1  # bump when the chain changes what it makes
+CLEANUP_VERSION = 2  # bump when the chain changes what it makes
 HIGHPASS_HZ = 80  # below her voice: rumble, handling noise, mains hum
 REDUCTION_DB = 20  # how far afftdn lowers the noise it learned
 PROFILE_S = 0.5  # the noise profile: this much of the quietest stretch
@@ -60,3 +61,11 @@ def clean_take(pcm: np.ndarray, sample_rate: int, noise: np.ndarray | None) -> n
     chain.append(f"deesser=i={DEESS_INTENSITY}")
     out = ffmpeg.filter_pcm(np.concatenate([lead, pcm]), sample_rate, ",".join(chain))
     return out[lead.size : lead.size + pcm.size]
+
+
+def words_only(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
+    """A cleaned take cut to its words (a soft onset and a fading last word included): the
+    script's pauses are then exactly the pauses she is heard to make, and a breathing cue
+    starts on its phase. The room around her words stays in the take itself."""
+    span = speech_span(pcm, sample_rate)
+    return pcm[span.start : span.end]

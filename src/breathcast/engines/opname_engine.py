@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from breathcast import ffmpeg
-from breathcast.cleanup import CLEANUP_VERSION, clean_take
+from breathcast.cleanup import CLEANUP_VERSION, clean_take, words_only
 from breathcast.engines import Engine, SpeechAudio
 from breathcast.errors import EngineError
 from breathcast.takes import TAKE_RATE, TakeStore
@@ -51,7 +51,7 @@ class OpnameEngine:
             raise EngineError(
                 f"its take {self.store.path_of(take)} cannot be read ({exc}); record the line again"
             ) from exc
-        clean = clean_take(pcm, TAKE_RATE, self.store.noise(take))
+        clean = words_only(clean_take(pcm, TAKE_RATE, self.store.noise(take)), TAKE_RATE)
         data = np.ascontiguousarray(clean, dtype="<f4").tobytes()
         return SpeechAudio((data,), tuple(ffmpeg.pcm_format(TAKE_RATE)))
 
