@@ -5,7 +5,6 @@ import json
 import os
 import socket
 import subprocess
-import threading
 import time
 import wave
 from io import BytesIO
@@ -43,6 +42,11 @@ def studio(project):
         client.studio.runner.join(30)
 
 
+WITH_HER_VOICE = SMALL_SCRIPT.replace(
+    "description: Een korte test.\n", "description: Een korte test.\nengine: opname\n"
+)
+
+
 def test_the_page_is_dutch_and_carries_this_runs_token(studio):
     response = studio.get("/")
     assert response.status_code == 200 and '<html lang="nl">' in response.text
@@ -59,10 +63,10 @@ def test_overview_lists_every_script_with_its_status(studio):
     assert (script["name"], script["title"], script["status"]) == (
         "kort.md",
         "Korte test",
-        "bouwen",
+        "never_built",
     )
-    assert [e["ratio"] for e in script["episodes"]] == ["4:6"]
-    assert data["building"] is False
+    assert [(e["ratio"], e["words"]) for e in script["episodes"]] == [("4:6", "in 4, uit 6")]
+    assert data["building"] is None and data["busy"] is False
 
 
 def test_a_text_is_checked_as_she_types_with_errors_at_their_line(studio):
@@ -76,7 +80,7 @@ def test_a_text_is_checked_as_she_types_with_errors_at_their_line(studio):
     advice = studio.post(
         "/api/check", json={"name": "kort.md", "text": SMALL_SCRIPT.replace("# Begin\n", "")}
     ).json()
-    assert advice["errors"] == [] and advice["ratios"] == ["4:6"]
+    assert advice["errors"] == [] and advice["ratios"] == [{"ratio": "4:6", "words": "in 4, uit 6"}]
 
 
 def test_saving_keeps_the_previous_version_and_it_can_be_brought_back(studio):
@@ -162,33 +166,48 @@ def test_pronunciations_can_be_edited_and_heard(studio):
     assert before.content != after.content
 
 
-def sse_events(studio, until: str, seconds: float = 90) -> list[dict]:
-    events = []
+def sse_stream(studio, then=lambda: None, seconds: float = 90):
+    """The page's event stream, event by event. `then` runs once the greeting has arrived:
+    from there on, no event can be missed (the sync point, not a sleep)."""
     deadline = time.monotonic() + seconds
     with studio.stream("GET", "/api/events") as stream:
         for line in stream.iter_lines():
-            if line.startswith("data: ") and "event" in (data := json.loads(line[6:])):
-                events.append(data)  # (the greeting that names this run has no "event")
-                if data["event"] == until:
-                    break
-            if time.monotonic() > deadline:
-                break
+            assert time.monotonic() < deadline, "the stream went quiet"
+            if not line.startswith("data: "):
+                continue
+            data = json.loads(line[6:])
+            if data["event"] == "hello":
+                assert data["instance"] == studio.studio.token
+                then()
+                continue
+            yield data
+
+
+def sse_events(studio, until: str, then=lambda: None, seconds: float = 90) -> list[dict]:
+    """The page's events up to and with the first `until`."""
+    events = []
+    for event in sse_stream(studio, then, seconds):
+        events.append(event)
+        if event["event"] == until:
+            break
     return events
 
 
 def test_a_build_streams_its_events_to_the_page(studio):
-    result: list[list[dict]] = []
-    listener = threading.Thread(target=lambda: result.append(sse_events(studio, "build_finished")))
-    listener.start()
-    time.sleep(0.5)
-    assert studio.post("/api/build", json={"scripts": ["kort.md"]}).status_code == 202
-    listener.join(120)
-    kinds = [e["event"] for e in result[0]]
+    def start():
+        assert studio.post("/api/build", json={"scripts": ["kort.md"]}).status_code == 202
+
+    events = sse_events(studio, "build_finished", start)
+    kinds = [e["event"] for e in events]
     assert kinds[0] == "build_planned" and kinds[-1] == "build_finished"
     assert "episode_built" in kinds and "clip_voiced" in kinds
-    assert result[0][-1]["report"]["episodes"][0]["path"] == "kort/kort-4-6.mp3"
+    (built,) = events[-1]["report"]["episodes"]
+    assert (built["path"], built["title"]) == ("kort/kort-4-6.mp3", "Korte test")
+    assert built["ratio_words"] == "in 4, uit 6"  # the page never composes Dutch itself
+    started = next(e for e in events if e["event"] == "episode_started")
+    assert started["ratio_words"] == "in 4, uit 6"
     data = studio.get("/api/overview").json()
-    assert data["scripts"][0]["status"] == "voorbeeldstem"  # built, with the espeak voice
+    assert data["scripts"][0]["status"] == "preview_voice"  # built, with the espeak voice
     audio = studio.get("/api/episodes/kort/kort-4-6.mp3", headers={"Range": "bytes=0-99"})
     assert audio.status_code == 206 and len(audio.content) == 100
     timeline = studio.get("/api/scripts/kort.md/timeline?ratio=4:6").json()
@@ -201,19 +220,18 @@ def test_a_build_can_be_cancelled_from_the_page(studio):
     (studio.project / "breathcast.toml").write_text(
         'ratios = ["4:6", "3:6", "4:4", "5:5"]\nengine = "espeak"\n'
     )
-    result: list[list[dict]] = []
-    listener = threading.Thread(target=lambda: result.append(sse_events(studio, "build_finished")))
-    listener.start()
-    time.sleep(0.5)
-    assert studio.post("/api/build", json={}).status_code == 202
-    assert studio.post("/api/build", json={}).status_code == 409  # one at a time
-    deadline = time.monotonic() + 60
-    while not any((studio.project / "build").rglob(".*.mp3.*.tmp")):
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    assert studio.post("/api/build/cancel", json={}).json() == {"cancelled": True}
-    listener.join(120)
-    report = result[0][-1]["report"]
+
+    def start_then_cancel_mid_file():
+        assert studio.post("/api/build", json={}).status_code == 202
+        assert studio.post("/api/build", json={}).status_code == 409  # one at a time
+        deadline = time.monotonic() + 60
+        while not any((studio.project / "build").rglob(".*.mp3.*.tmp")):  # an MP3 half-written
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert studio.post("/api/build/cancel", json={}).json() == {"cancelled": True}
+
+    events = sse_events(studio, "build_finished", start_then_cancel_mid_file)
+    report = events[-1]["report"]
     assert report["cancelled"] is True and len(report["episodes"]) < 4
     assert not list((studio.project / "build").rglob("*.tmp"))
 
@@ -226,15 +244,13 @@ def test_a_cli_build_in_progress_shows_as_busy(studio):
             json.dumps({"pid": sleeper.pid, "host": os.uname().nodename, "started": "10:00"})
         )
         assert studio.get("/api/overview").json()["building"]["pid"] == sleeper.pid
-        result: list[list[dict]] = []
-        listener = threading.Thread(
-            target=lambda: result.append(sse_events(studio, "build_refused", 30))
-        )
-        listener.start()
-        time.sleep(0.5)
-        assert studio.post("/api/build", json={}).status_code == 202
-        listener.join(60)
-        assert "another breathcast build" in result[0][-1]["message"]
+
+        def start():
+            assert studio.post("/api/build", json={}).status_code == 202
+
+        (refused,) = sse_events(studio, "build_refused", start, 30)
+        assert refused["reason"] == "locked"  # a code: the page matches no English
+        assert refused["message"]["nl"].startswith("Er wordt al gebouwd")
     finally:
         sleeper.kill()
         sleeper.wait()
@@ -321,6 +337,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_the_studio_command_starts_prints_its_address_and_stops_cleanly(project):
     port = free_port()
     proc = start_cli(project, "studio", "--no-browser", "--port", str(port), text=True)
@@ -333,7 +350,7 @@ def test_the_studio_command_starts_prints_its_address_and_stops_cleanly(project)
             assert json.load(response)["building"] is False
         # her browser tab keeps an event stream open; Ctrl-C must still stop without a trace
         stream = urllib.request.urlopen(f"http://127.0.0.1:{port}/api/events", timeout=10)
-        assert stream.readline().startswith(b"event: hello")
+        assert stream.readline().startswith(b'data: {"event": "hello"')
     finally:
         proc.send_signal(2)  # Ctrl-C
         out, _ = proc.communicate(timeout=20)
@@ -393,6 +410,7 @@ def spoken_states(studio) -> dict[int, str]:
     return {s["line"]: s["take"] for s in studio.get("/api/scripts/kort.md").json()["spoken"]}
 
 
+@pytest.mark.slow
 def test_she_records_a_line_hears_her_take_and_it_plays_in_the_episode(studio):
     assert spoken_states(studio) == {7: "missing", 8: "missing", 13: "missing"}
     # A take of 33 s of WAV (3.2 MB): larger than any JSON body may be, and still taken.
@@ -463,3 +481,112 @@ def test_a_whole_reading_is_imported_from_the_studio(studio):
     assert spoken_states(studio) == {7: "ok", 8: "ok", 13: "ok"}
     (kept,) = (studio.project / "recordings" / "readings").iterdir()
     assert kept.suffix == ".wav" and kept.read_bytes() == reading.wav()
+
+
+# The studio in parts: answers to malformed requests, the front matter set on the server,
+# codes and their words, the configured build folder, previews' voice, and builds elsewhere.
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (b"{not json", "Dit verzoek kan de studio niet lezen."),
+        (b'["a list"]', "Dit verzoek kan de studio niet lezen."),
+        (b'{"text": "x"}', "Er ontbreekt iets in dit verzoek; laad de pagina opnieuw."),
+    ],
+    ids=["not JSON", "not an object", "no version"],
+)
+def test_a_malformed_request_is_a_400_in_dutch_and_changes_nothing(studio, body, said):
+    response = studio.put("/api/scripts/kort.md", content=body)
+    assert response.status_code == 400
+    assert response.json()["error"] == said
+    assert (studio.project / "scripts" / "kort.md").read_text() == SMALL_SCRIPT
+
+
+def test_her_voice_is_set_in_the_front_matter_by_the_studio(studio):
+    read = studio.get("/api/scripts/kort.md").json()
+    body = {"key": "engine", "value": "opname", "version": read["version"]}
+    answer = studio.post("/api/scripts/kort.md/front", json=body)
+    assert answer.status_code == 200 and answer.json()["engine"] == "opname"
+    on_disk = (studio.project / "scripts" / "kort.md").read_text()
+    assert on_disk == WITH_HER_VOICE
+    stale = studio.post("/api/scripts/kort.md/front", json=body)  # an old version: both kept
+    assert stale.status_code == 409 and stale.json()["disk_text"] == on_disk
+    wrong = {"key": "engine", "value": "robot", "version": answer.json()["version"]}
+    refused = studio.post("/api/scripts/kort.md/front", json=wrong)
+    assert refused.status_code == 400 and refused.json()["error"].startswith("engine: kies een")
+
+
+def test_the_page_gets_every_code_with_its_dutch_words(studio):
+    from breathcast.studio.presenters import vocabulary
+
+    page = studio.get("/").text
+    words = vocabulary()
+    assert words["script_status"]["never_built"] == "Nog niet gebouwd"
+    assert words["engine"]["espeak"] == "computerstem (voorbeeld)"
+    assert words["take_state"]["missing"] == "nog niet opgenomen"
+    assert words["refusal"]["locked"]
+    assert 'data-vocabulary="{&#34;script_status&#34;' in page  # escaped into the attribute
+    assert "Nog niet gebouwd" in page
+
+
+def test_the_published_site_is_served_from_the_configured_build_folder(studio):
+    (studio.project / "breathcast.toml").write_text(
+        'ratios = ["4:6"]\nengine = "espeak"\nbuild_dir = "uit"\n'
+        '[podcast]\nowner_email = "anna@example.nl"\n'
+    )
+    app = create_app(studio.project, {HOST}, {ORIGIN})
+    with TestClient(app, base_url=ORIGIN) as client:
+        client.headers["x-studio-token"] = app.app.state.studio.token
+        assert client.post("/api/build", json={}).status_code == 202
+        app.app.state.studio.runner.join(120)
+        published = client.post(
+            "/api/publish", json={"site_url": "https://example.nl/rust", "allow_preview": True}
+        )
+        assert published.status_code == 200, published.text
+        assert (studio.project / "uit" / "site" / "index.html").is_file()
+        assert client.get("/site/index.html").status_code == 200
+        assert client.get("/site/feed.xml").text.startswith("<?xml")
+
+
+def test_previews_wait_on_google_again_a_minute_after_it_failed(project, monkeypatch):
+    """Google did not answer: espeak for a minute, however often she listens; then Google."""
+    from fake_gtts import FakeGoogle
+
+    from breathcast.engines.gtts_engine import ENDPOINT_ENV
+    from breathcast.studio.session import OFFLINE_RETRY_S, Studio
+
+    now = [1000.0]
+    studio = Studio(project, clock=lambda: now[0])
+    assert studio.preview("kort.md", {7}).engine.name == "espeak"  # Google is unreachable
+    until = studio.offline_until
+    assert until == 1000.0 + OFFLINE_RETRY_S
+    for _ in range(5):  # she keeps listening: no waiting on Google, and no moving the hour
+        now[0] += 10
+        assert studio.preview("kort.md", {7}).engine.name == "espeak"
+        assert studio.offline_until == until
+    now[0] = until + 1
+    with FakeGoogle() as google:
+        monkeypatch.setenv(ENDPOINT_ENV, google.url)
+        assert studio.preview("kort.md", {7}).engine.name == "gtts"  # asked again, and it answers
+        assert google.requests  # really asked
+
+
+@pytest.mark.slow
+def test_a_build_in_a_terminal_refreshes_the_overview(studio):
+    """The page hears `project_changed` while a build elsewhere runs, and once it has ended,
+    so the overview follows it without a reload."""
+    terminal = []
+
+    def build_in_a_terminal():
+        terminal.append(start_cli(studio.project, "build", "--engine", "espeak"))
+
+    changes = []
+    for event in sse_stream(studio, build_in_a_terminal, seconds=60):
+        if event["event"] == "project_changed":
+            changes.append(event["building"])
+            if not event["building"] and terminal[0].poll() is not None:
+                break
+    assert terminal[0].wait(timeout=60) == 0
+    assert changes and changes[-1] is False  # it said so when the build had ended
+    assert studio.get("/api/overview").json()["scripts"][0]["status"] == "preview_voice"

@@ -7,20 +7,16 @@ type, see "regel N", fix it, save, listen to a line and from a line, build, all 
 import io
 import json
 import re
-import shutil
 import threading
 import time
 import wave
 
 import numpy as np
 import pytest
+from browser import accessibility_violations, chromium, needs_chromium, screenshot, watched
 from measure import best_match
-from test_page import SHOTS, accessibility_violations, chromium, watched
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-pytestmark = pytest.mark.skipif(
-    shutil.which("chromium") is None, reason="chromium is not installed (apt-get install chromium)"
-)
+pytestmark = needs_chromium
 
 
 class RunningStudio:
@@ -72,15 +68,14 @@ def browser():
         yield launched
 
 
-def test_she_edits_hears_and_builds_in_her_browser(studio_url, browser):
+def test_she_edits_hears_and_builds_in_her_browser(studio_url, browser, axe):
     url, project = studio_url
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors, strangers = watched(page, url)
     page.goto(url)
     card = page.locator(".kaart", has_text="Korte test")
     assert "Nog niet gebouwd" in card.text_content() and "Stem:" not in card.text_content()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "studio-overview-desktop.png"), full_page=True)
+    screenshot(page, "studio-overview-desktop")
     card.get_by_role("link", name="Bewerken").click()
     editor = page.locator("#tekst")
     editor.wait_for()
@@ -111,7 +106,7 @@ def test_she_edits_hears_and_builds_in_her_browser(studio_url, browser):
         "() => document.querySelector('#opslagstatus').textContent === 'Opgeslagen'"
     )
     assert (project / "scripts" / "kort.md").read_text() == text
-    page.screenshot(path=str(SHOTS / "studio-editor-desktop.png"), full_page=True)
+    screenshot(page, "studio-editor-desktop")
 
     # Hear the changed line, then the episode from the first line: the audio gets a duration.
     player = page.locator("#luister")
@@ -136,29 +131,29 @@ def test_she_edits_hears_and_builds_in_her_browser(studio_url, browser):
     assert bar.evaluate("b => b.value === b.max && b.max === 2")
     assert "gemaakt" in page.locator("#samenvatting").text_content()
     assert list((project / "build" / "kort").glob("*.mp3"))
-    assert accessibility_violations(page) == []
+    assert accessibility_violations(page, axe) == []
     # Back on the overview, the card says what was made, with which voice, and how long.
     page.get_by_role("link", name="Je oefeningen").click()
     page.wait_for_function("() => document.querySelector('.kaart').textContent.includes('Stem:')")
     card_text = card.text_content()
     assert "Voorbeeld met computerstem" in card_text and "Nog niet gebouwd" not in card_text
     assert re.search(r"in 4, uit 6 · 0:[0-5]\d · gebouwd ", card_text), card_text
-    page.screenshot(path=str(SHOTS / "studio-overview-built-desktop.png"), full_page=True)
+    screenshot(page, "studio-overview-built-desktop")
     assert (errors, strangers) == ([], [])
 
 
-def test_the_studio_on_a_phone_sized_window(studio_url, browser):
+def test_the_studio_on_a_phone_sized_window(studio_url, browser, axe):
     url, project = studio_url
     page = browser.new_page(viewport={"width": 390, "height": 844})
     errors, strangers = watched(page, url)
     page.goto(url + "#/bewerken/kort.md")
     page.wait_for_function("() => document.querySelector('#zinnen li')")
-    page.screenshot(path=str(SHOTS / "studio-editor-phone.png"), full_page=True)
+    screenshot(page, "studio-editor-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.goto(url)
     page.locator(".kaart").wait_for()
-    page.screenshot(path=str(SHOTS / "studio-overview-phone.png"), full_page=True)
-    assert accessibility_violations(page) == []
+    screenshot(page, "studio-overview-phone")
+    assert accessibility_violations(page, axe) == []
     assert (errors, strangers) == ([], [])
 
 
@@ -182,8 +177,10 @@ def test_an_open_tab_learns_that_the_studio_stopped_or_restarted(project, browse
             "() => document.querySelector('#melding').textContent.includes('opnieuw gestart')"
         )
         assert "(nog niet bewaard)" in page.locator("#tekst").input_value()  # nothing lost
-        page.locator("#opslaan").click()  # a save from the old page is refused, not applied
-        page.wait_for_timeout(500)
+        saving = "/api/scripts/kort.md"
+        with page.expect_response(lambda r: r.url.endswith(saving)) as answered:
+            page.locator("#opslaan").click()  # a save from the old page is refused, not applied
+        assert answered.value.status == 409
         assert "(nog niet bewaard)" not in (project / "scripts" / "kort.md").read_text()
         assert "Laad de pagina opnieuw" in banner.text_content()
     finally:
@@ -205,7 +202,7 @@ def wav_samples(data: bytes) -> tuple[np.ndarray, int]:
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_she_records_a_line_keeps_it_and_hears_it_in_the_episode(
-    studio_url, browser_with_microphone, width
+    studio_url, browser_with_microphone, axe, width
 ):
     url, project = studio_url
     page = browser_with_microphone.new_page(viewport={"width": width, "height": 900})
@@ -222,10 +219,10 @@ def test_she_records_a_line_keeps_it_and_hears_it_in_the_episode(
     row.get_by_role("button", name="Stop").click()
     row.get_by_role("button", name="Opnieuw").click()
     time.sleep(2.0)
-    page.screenshot(path=str(SHOTS / f"studio-recording-{width}.png"), full_page=True)
+    screenshot(page, f"studio-recording-{width}")
     row.get_by_role("button", name="Stop").click()
     row.locator("audio").wait_for()
-    page.screenshot(path=str(SHOTS / f"studio-listen-back-{width}.png"), full_page=True)
+    screenshot(page, f"studio-listen-back-{width}")
     assert not (project / "recordings").exists()
     row.get_by_role("button", name="Bewaar").click()
     page.wait_for_selector('#zinnen li[data-line="7"][data-take="ok"]')
@@ -254,11 +251,10 @@ def test_she_records_a_line_keeps_it_and_hears_it_in_the_episode(
     assert best_match(hers, played[: 8 * rate]) > 0.95
     espeak, _ = wav_samples(page.request.get(url + "api/scripts/kort.md/from/9.wav").body())
     assert best_match(hers, espeak[: 8 * rate]) < 0.5  # the next line is not her take
-    page.screenshot(path=str(SHOTS / f"studio-recorded-{width}.png"), full_page=True)
+    screenshot(page, f"studio-recorded-{width}")
     page.get_by_role("link", name="Je oefeningen").click()
     card = page.locator(".kaart", has_text="Korte test")
     card.get_by_text("Eigen stem: 1 van de 3 zinnen opgenomen").wait_for()
-    page.screenshot(path=str(SHOTS / f"studio-overview-takes-{width}.png"), full_page=True)
-    assert accessibility_violations(page) == []
-    assert accessibility_violations(page) == []
+    screenshot(page, f"studio-overview-takes-{width}")
+    assert accessibility_violations(page, axe) == []
     assert (errors, strangers) == ([], [])

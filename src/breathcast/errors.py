@@ -82,6 +82,10 @@ class WorkspaceError(BreathcastError):
     """A file the studio was asked for is not one of the project's scripts."""
 
 
+class RequestError(BreathcastError):
+    """A request to the studio that it cannot read: not JSON, or a field missing."""
+
+
 class ConflictError(BreathcastError):
     """A save would overwrite a newer version on disk; carries that version, so both can be
     shown and nothing is lost."""

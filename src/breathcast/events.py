@@ -14,7 +14,7 @@ from typing import Any
 
 from breathcast import RENDER_VERSION
 from breathcast.episode import Episode, Failure
-from breathcast.errors import BuildCancelled
+from breathcast.errors import BreathcastError, BuildCancelled, BuildLockedError, ConfigError
 from breathcast.words import Said
 
 
@@ -136,6 +136,17 @@ class BuildRefused(BuildEvent):
     reason: Refusal
     message: Said
     kind = "build_refused"
+
+    @classmethod
+    def of(cls, error: BreathcastError) -> BuildRefused:
+        reason = (
+            Refusal.LOCKED
+            if isinstance(error, BuildLockedError)
+            else Refusal.SETTINGS
+            if isinstance(error, ConfigError)
+            else Refusal.OTHER
+        )
+        return cls(reason, error.said)
 
 
 @dataclass(frozen=True)

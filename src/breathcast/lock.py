@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from breathcast.errors import BuildLockedError
+from breathcast.words import Said
 
 LOCK_NAME = ".breathcast.lock"
 log = logging.getLogger("breathcast")
@@ -57,9 +58,13 @@ def build_lock(folder: str | Path) -> Iterator[None]:
                 other, pid, host = {}, None, None  # half-written by a killed build: stale
             if pid is not None and (host != mine["host"] or _alive(pid)):
                 raise BuildLockedError(
-                    f"another breathcast build (pid {pid} on {host}, started "
-                    f"{other.get('started', '?')}) is writing {folder}/; wait for it to finish. "
-                    f"If it is not running any more, delete {path}."
+                    Said(
+                        f"another breathcast build (pid {pid} on {host}, started "
+                        f"{other.get('started', '?')}) is writing {folder}/; wait for it to "
+                        f"finish. If it is not running any more, delete {path}.",
+                        f"Er wordt al gebouwd (sinds {other.get('started', '?')}, in een terminal "
+                        "of een ander venster). Probeer het zo nog eens.",
+                    )
                 ) from None
             log.warning("took over the lock of an earlier build (pid %s) that was killed", pid)
             path.unlink(missing_ok=True)

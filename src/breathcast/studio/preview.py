@@ -22,6 +22,7 @@ from breathcast.mp3 import to_pcm16
 from breathcast.produce import episode_mixer, predicted_lufs
 from breathcast.render import CHUNK, Source
 from breathcast.script import Script, Speech
+from breathcast.timeline import Timeline
 from breathcast.words import Said
 
 LEAD_S = 0.4  # "from here" starts this much before the line, so its first word is whole
@@ -59,88 +60,62 @@ class Stretch:
             yield to_pcm16(self.source(lo, min(lo + CHUNK, self.stop)))
 
 
-def from_line(
-    context: BuildContext,
-    script: Script,
-    pattern: BreathPattern,
-    engine: Engine,
-    line: int,
-    jobs: int = 4,
-) -> Stretch:
-    """The episode at `pattern`, from the first thing at or after `line` to the end."""
-    config = context.config
-    sound = config.sound
-    voiced = context.voice(script, engine, jobs=jobs)
-    timeline, mixer = episode_mixer(script, pattern, voiced, config)
-    master = heard_master(
-        mixer.mix, timeline.length, predicted_lufs(timeline, voiced, mixer), sound
-    )
-    events = [(c.line, c.start) for c in timeline.clips]
-    events += [(p.line, p.start) for p in timeline.pauses]
-    events += [(b.line, b.start) for b in timeline.blocks]
-    events += [(c.line, c.start) for c in timeline.chapters]
-    starts = [start for at, start in events if at >= line]
-    start = min(starts) if starts else timeline.length
-    lead = round(LEAD_S * sound.sample_rate)
-    return Stretch(master, max(0, start - lead), timeline.length, sound.sample_rate)
+@dataclass(frozen=True)
+class Preview:
+    """A script ready to be heard: the build's context (settings, voice cache, pronunciations)
+    and the voice it is heard in."""
 
+    context: BuildContext
+    script: Script
+    engine: Engine
 
-def spoken_line(
-    context: BuildContext, script: Script, engine: Engine, line: int, text: str | None = None
-) -> Stretch:
-    """One spoken line of `script` on its own, at the loudness the episode gives speech: a
-    line, or the breathing cue `text` of the block on that line."""
-    speech = next((s for s in script.spoken if s.line == line and text in (None, s.text)), None)
-    if speech is None:
-        raise ScriptError(
-            script.path,
-            line,
-            Said(en="nothing is spoken on this line", nl="op deze regel staat geen zin"),
-        )
-    return spoken_text(context, replace(script, steps=(speech,)), engine, speech)
+    def from_line(self, pattern: BreathPattern, line: int, jobs: int = 4) -> Stretch:
+        """The episode at `pattern`, from the first thing at or after `line` to the end."""
+        sound = self.context.config.sound
+        timeline, master = self._master(pattern, jobs)
+        events = [(c.line, c.start) for c in timeline.clips]
+        events += [(p.line, p.start) for p in timeline.pauses]
+        events += [(b.line, b.start) for b in timeline.blocks]
+        events += [(c.line, c.start) for c in timeline.chapters]
+        starts = [start for at, start in events if at >= line]
+        start = min(starts) if starts else timeline.length
+        lead = round(LEAD_S * sound.sample_rate)
+        return Stretch(master, max(0, start - lead), timeline.length, sound.sample_rate)
 
+    def line(self, line: int, text: str | None = None) -> Stretch:
+        """One spoken line on its own, at the loudness the episode gives speech: a line, or
+        the breathing cue `text` of the block on that line."""
+        spoken = self.script.spoken
+        speech = next((s for s in spoken if s.line == line and text in (None, s.text)), None)
+        if speech is None:
+            raise ScriptError(
+                self.script.path,
+                line,
+                Said("nothing is spoken on this line", "op deze regel staat geen zin"),
+            )
+        return self.speech(speech)
 
-def spoken_text(context: BuildContext, script: Script, engine: Engine, speech: Speech) -> Stretch:
-    """`speech` voiced through the cache (synthesized once if need be), levelled to speech."""
-    sound = context.config.sound
-    voiced = context.voice(replace(script, steps=(speech,)), engine, jobs=1)
-    clip = voiced.clips[speech.text]
-    level = predict_lufs([(0, voiced.energy[speech.text])], clip.size, sound.sample_rate)
-    master = heard_master(lambda lo, hi: clip[lo:hi], clip.size, level, sound)
-    return Stretch(master, 0, clip.size, sound.sample_rate)
+    def speech(self, speech: Speech) -> Stretch:
+        """`speech` voiced through the cache (synthesized once if need be), levelled."""
+        sound = self.context.config.sound
+        voiced = self.context.voice(replace(self.script, steps=(speech,)), self.engine, jobs=1)
+        clip = voiced.clips[speech.text]
+        level = predict_lufs([(0, voiced.energy[speech.text])], clip.size, sound.sample_rate)
+        master = heard_master(lambda lo, hi: clip[lo:hi], clip.size, level, sound)
+        return Stretch(master, 0, clip.size, sound.sample_rate)
 
+    def timeline(self, pattern: BreathPattern) -> tuple[Timeline, np.ndarray]:
+        """The episode's plan, and the level of its tone and bed (dB, every half second)."""
+        voiced = self.context.voice(self.script, self.engine, jobs=4)
+        timeline, mixer = episode_mixer(self.script, pattern, voiced, self.context.config)
+        energy = mixer.background_k_energy()  # per 10 ms
+        step = 50  # half a second of it per point
+        usable = energy[: energy.size // step * step].reshape(-1, step).mean(axis=1)
+        return timeline, 10 * np.log10(usable / (0.01 * timeline.sample_rate) + 1e-12)
 
-def timeline_view(
-    context: BuildContext, script: Script, pattern: BreathPattern, engine: Engine
-) -> dict:
-    """The episode's plan for the studio's timeline: chapters, spoken lines (with their line
-    in the script), breath phases and the level of the tone and bed, all in seconds."""
-    voiced = context.voice(script, engine, jobs=4)
-    timeline, mixer = episode_mixer(script, pattern, voiced, context.config)
-    sr = timeline.sample_rate
-    energy = mixer.background_k_energy()  # per 10 ms
-    step = 50  # half a second of it per point
-    usable = energy[: energy.size // step * step].reshape(-1, step).mean(axis=1)
-    level = 10 * np.log10(usable / (0.01 * sr) + 1e-12)
-    return {
-        "ratio": str(pattern),
-        "duration": timeline.duration_s,
-        "chapters": [
-            {"start": c.start / sr, "title": c.title, "line": c.line} for c in timeline.chapters
-        ],
-        "lines": [
-            {
-                "start": c.start / sr,
-                "end": (c.start + c.length) / sr,
-                "text": c.text,
-                "line": c.line,
-            }
-            for c in timeline.clips
-        ],
-        "phases": [
-            {"start": p.start / sr, "end": (p.start + p.length) / sr, "kind": str(p.kind)}
-            for b in timeline.blocks
-            for p in b.phases
-        ],
-        "bed": [[round(i * 0.5, 2), round(float(v), 1)] for i, v in enumerate(level)],
-    }
+    def _master(self, pattern: BreathPattern, jobs: int) -> tuple[Timeline, Source]:
+        config = self.context.config
+        voiced = self.context.voice(self.script, self.engine, jobs=jobs)
+        timeline, mixer = episode_mixer(self.script, pattern, voiced, config)
+        level = predicted_lufs(timeline, voiced, mixer)
+        return timeline, heard_master(mixer.mix, timeline.length, level, config.sound)

@@ -6,13 +6,17 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from breathcast.build import BuildOptions, build
 from breathcast.config import load_config
 from breathcast.errors import BreathcastError
-from breathcast.events import BuildEvent, Cancel
+from breathcast.events import BuildEvent, BuildRefused, Cancel
+from breathcast.studio import presenters
+
+Listener = tuple[asyncio.AbstractEventLoop, "asyncio.Queue[str]"]
 
 
 class BuildRunner:
@@ -20,8 +24,9 @@ class BuildRunner:
         self.root = root
         self.cancel: Cancel | None = None
         self.thread: threading.Thread | None = None
-        self.listeners: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[str]]] = set()
+        self.listeners: set[Listener] = set()
         self.last: list[str] = []  # this (or the last) build's events, for a page that joins
+        self._lock = threading.Lock()  # between the build's thread and a page that joins
 
     @property
     def running(self) -> bool:
@@ -30,7 +35,8 @@ class BuildRunner:
     def start(self, scripts: Sequence[str], force: bool = False) -> None:
         """Start a build of `scripts` (paths; empty: all). The caller checks `running`."""
         self.cancel = Cancel()
-        self.last = []
+        with self._lock:
+            self.last = []
         self.thread = threading.Thread(
             target=self._run, args=(list(scripts), force, self.cancel), name="studio-build"
         )
@@ -42,32 +48,45 @@ class BuildRunner:
             return True
         return False
 
+    def join(self, timeout: float | None = None) -> None:
+        if self.thread is not None:
+            self.thread.join(timeout)
+
     def _run(self, scripts: list[str], force: bool, cancel: Cancel) -> None:
         try:
             config = load_config(self.root)
             options = BuildOptions.resolve(config, force=force)
-            build(config, scripts, options, on_event=self._send_event, cancel=cancel)
+            build(config, scripts, options, on_event=self._send, cancel=cancel)
         except BreathcastError as exc:  # another build holds the lock, a broken setting
-            self._send(json.dumps({"event": "build_refused", "message": str(exc)}))
+            self._send(BuildRefused.of(exc))
 
-    def _send_event(self, event: BuildEvent) -> None:
-        self._send(event.to_json())
+    @contextmanager
+    def subscribe(self, hello: dict) -> Iterator[asyncio.Queue[str]]:
+        """A queue, on the caller's event loop, of every event from now on, as JSON. Its first
+        item is `hello`: once a page has read it, nothing that follows can be missed. A build
+        already running comes next, from its first event."""
+        queue: asyncio.Queue[str] = asyncio.Queue()
+        listener = (asyncio.get_running_loop(), queue)
+        queue.put_nowait(json.dumps(hello, ensure_ascii=False))
+        with self._lock:
+            for data in self.last if self.running else []:
+                queue.put_nowait(data)
+            self.listeners.add(listener)
+        try:
+            yield queue
+        finally:
+            with self._lock:
+                self.listeners.discard(listener)
 
-    def listen(self) -> tuple[asyncio.AbstractEventLoop, asyncio.Queue[str]]:
-        """A queue that gets every event from now on, on the caller's event loop."""
-        listener = (asyncio.get_running_loop(), asyncio.Queue())
-        self.listeners.add(listener)
-        return listener
-
-    def _send(self, data: str) -> None:
-        self.last.append(data)
-        for listener in list(self.listeners):
+    def _send(self, event: BuildEvent) -> None:
+        data = presenters.event(event)
+        with self._lock:
+            self.last.append(data)
+            listeners = list(self.listeners)
+        for listener in listeners:
             loop, queue = listener
             try:
                 loop.call_soon_threadsafe(queue.put_nowait, data)
             except RuntimeError:  # that page's connection (and loop) is gone
-                self.listeners.discard(listener)
-
-    def join(self, timeout: float | None = None) -> None:
-        if self.thread is not None:
-            self.thread.join(timeout)
+                with self._lock:
+                    self.listeners.discard(listener)

@@ -3,12 +3,12 @@ built. What the studio's overview shows, from the manifest and the scripts alone
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
-from breathcast.config import Config
+from breathcast.config import Config, EngineName
 from breathcast.context import BuildContext
 from breathcast.engines import choose_engine
 from breathcast.episode import EpisodeKey
@@ -19,7 +19,24 @@ from breathcast.project import find_scripts, patterns_for
 from breathcast.script import read_script
 from breathcast.takes import TakeState, TakeStore
 
-UP_TO_DATE, NEEDS_BUILD, HAS_ERRORS, PREVIEW_VOICE = "klaar", "bouwen", "fouten", "voorbeeldstem"
+
+class ScriptStatus(StrEnum):
+    READY = "ready"
+    NEEDS_BUILD = "needs_build"
+    NEVER_BUILT = "never_built"
+    HAS_ERRORS = "has_errors"
+    PREVIEW_VOICE = "preview_voice"  # built, but with the computer voice (or gaps filled)
+    BUILDING = "building"  # a build holds the folder (the page shows this over the rest)
+
+
+SCRIPT_STATUS_WORDS = {
+    ScriptStatus.READY: "Klaar",
+    ScriptStatus.NEEDS_BUILD: "Moet opnieuw gebouwd worden",
+    ScriptStatus.NEVER_BUILT: "Nog niet gebouwd",
+    ScriptStatus.HAS_ERRORS: "Bevat fouten",
+    ScriptStatus.PREVIEW_VOICE: "Voorbeeld met computerstem",
+    ScriptStatus.BUILDING: "Bezig",
+}
 
 
 @dataclass(frozen=True)
@@ -29,7 +46,7 @@ class EpisodeState:
     built: bool
     up_to_date: bool
     duration_s: float | None
-    engine: str | None
+    engine: EngineName | None
     offline_voice: bool  # a preview: the espeak voice, or her voice with gaps filled
     built_at: str | None  # ISO 8601, UTC
     reasons: list[str] = field(default_factory=list)
@@ -39,10 +56,10 @@ class EpisodeState:
 class ScriptState:
     name: str  # the file name in scripts/
     title: str
-    status: str  # one of UP_TO_DATE, NEEDS_BUILD, HAS_ERRORS, PREVIEW_VOICE
-    errors: list[dict] = field(default_factory=list)  # {line, message, nl}
+    status: ScriptStatus
+    errors: list[ScriptError] = field(default_factory=list)
     episodes: list[EpisodeState] = field(default_factory=list)
-    voice: str = ""  # the engine it asks for (its own, or the project's)
+    voice: EngineName | None = None  # the engine it asks for (its own, or the project's)
     takes_recorded: int = 0  # lines and cues with a take of her voice (its current text)
     takes_to_check: int = 0  # of those, placed without confidence, or whose text changed
     takes_total: int = 0  # lines and cues to record (0: no take of hers, and not her voice)
@@ -69,8 +86,7 @@ def _script_state(path: Path, config: Config, context: BuildContext, manifest: M
     try:
         script = read_script(path)
     except ScriptError as exc:
-        error = {"line": exc.line, "message": exc.detail.en, "nl": exc.detail.nl}
-        return ScriptState(path.name, path.stem, HAS_ERRORS, [error])
+        return ScriptState(path.name, path.stem, ScriptStatus.HAS_ERRORS, [exc])
     out = config.path("build")
     episodes = []
     inputs: dict[tuple[str, str | None], dict] = {}  # per voice, not per ratio: hashes files
@@ -112,12 +128,14 @@ def _script_state(path: Path, config: Config, context: BuildContext, manifest: M
                 reasons=reasons,
             )
         )
-    if any(not e.up_to_date for e in episodes):
-        status = NEEDS_BUILD
+    if not any(e.built for e in episodes):
+        status = ScriptStatus.NEVER_BUILT
+    elif any(not e.up_to_date for e in episodes):
+        status = ScriptStatus.NEEDS_BUILD
     elif any(e.offline_voice for e in episodes):
-        status = PREVIEW_VOICE
+        status = ScriptStatus.PREVIEW_VOICE
     else:
-        status = UP_TO_DATE
+        status = ScriptStatus.READY
     voice = script.engine or config.engine
     lines = TakeStore.of(config).lines(script)
     recorded = [line for line in lines if line.state in (TakeState.OK, TakeState.CHECK)]
@@ -133,7 +151,3 @@ def _script_state(path: Path, config: Config, context: BuildContext, manifest: M
         sum(line.state in (TakeState.CHECK, TakeState.STALE) for line in lines),
         len(lines) if asked else 0,
     )
-
-
-def to_json(state: ProjectState) -> str:
-    return json.dumps(asdict(state), ensure_ascii=False)

@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from breathcast.config import Config
-from breathcast.errors import ConflictError, WorkspaceError
+from breathcast.errors import ConflictError, RequestError, WorkspaceError
 from breathcast.files import atomic_write
 from breathcast.lexicon import FILE_NAME as LEXICON_FILE
+from breathcast.words import Said
 
 HISTORY_FOLDER = "history"  # beside scripts/: her earlier versions, never cleaned
 SCRIPT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.()&,'-]{0,80}\.md")
@@ -54,10 +55,17 @@ class Workspace:
         """The file `name` in the scripts folder: a script, or the pronunciation list. Any other
         name (a path, `..`, a link that leads out) is refused."""
         if name != LEXICON_FILE and not SCRIPT_NAME.fullmatch(name):
-            raise WorkspaceError(f"{name!r} is not a script name; use a name like kort.md")
+            raise WorkspaceError(
+                Said(
+                    f"{name!r} is not a script name; use a name like kort.md",
+                    "Zo'n oefening is er niet.",
+                )
+            )
         path = self.folder / name
         if not self._inside(path):
-            raise WorkspaceError(f"{name!r} leads outside {self.folder}/")
+            raise WorkspaceError(
+                Said(f"{name!r} leads outside {self.folder}/", "Zo'n oefening is er niet.")
+            )
         return path
 
     def _inside(self, path: Path) -> bool:
@@ -70,7 +78,12 @@ class Workspace:
         except FileNotFoundError:
             if name == LEXICON_FILE:
                 return Document(name, "", "")
-            raise WorkspaceError(f"there is no script {name!r} in {self.folder}/") from None
+            raise WorkspaceError(
+                Said(
+                    f"there is no script {name!r} in {self.folder}/",
+                    "Deze oefening bestaat niet (meer).",
+                )
+            ) from None
         return Document(name, data.decode("utf-8", "replace"), version_of(data))
 
     def save(self, name: str, text: str, base_version: str) -> Document:
@@ -78,13 +91,24 @@ class Workspace:
         replaces in the history. A `ConflictError` if the file is no longer that version."""
         data = text.encode("utf-8")
         if len(data) > MAX_TEXT_BYTES:
-            raise WorkspaceError(f"{name}: the text is over {MAX_TEXT_BYTES // 1000} kB")
+            raise RequestError(
+                Said(
+                    f"{name}: the text is over {MAX_TEXT_BYTES // 1000} kB",
+                    "Deze tekst is te lang voor één oefening.",
+                )
+            )
         path = self.path(name)
         current = path.read_bytes() if path.is_file() else None
         if (version_of(current) if current is not None else "") != base_version:
             raise ConflictError(
-                f"{path} changed on disk since it was opened; both versions are kept: "
-                "choose one and save again",
+                Said(
+                    f"{path} changed on disk since it was opened; both versions are kept: "
+                    "choose one and save again",
+                    "De uitspraaklijst is intussen ergens anders veranderd."
+                    if name == LEXICON_FILE
+                    else "Dit bestand is intussen ook ergens anders veranderd. Beide versies "
+                    "staan hieronder: kies welke je houdt.",
+                ),
                 disk_text=(current or b"").decode("utf-8", "replace"),
                 disk_version=version_of(current) if current is not None else "",
             )
@@ -110,7 +134,12 @@ class Workspace:
     def earlier(self, name: str, version_id: str) -> str:
         path = self._history(name) / version_id
         if not re.fullmatch(r"\d{8}T\d{12}Z-[0-9a-f]{16}\.\w+", version_id) or not path.is_file():
-            raise WorkspaceError(f"{name} has no earlier version {version_id!r}")
+            raise WorkspaceError(
+                Said(
+                    f"{name} has no earlier version {version_id!r}",
+                    "Deze eerdere versie is er niet.",
+                )
+            )
         return path.read_text(encoding="utf-8", errors="replace")
 
     def _history(self, name: str) -> Path:

@@ -1,0 +1,205 @@
+"""The studio's JSON: library values shaped for the page. Codes (StrEnum values) cross to the
+page, and their Dutch words come from `vocabulary()`, so the page keeps no copy of them and
+never matches English text."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.responses import JSONResponse
+
+from breathcast.breath import PHASE_WORDS, BreathPattern
+from breathcast.config import ENGINE_WORDS, Config
+from breathcast.episode import EPISODE_STATUS_WORDS
+from breathcast.errors import BreathcastError, ConflictError, ScriptError
+from breathcast.events import BuildEvent, Refusal
+from breathcast.lexicon import Lexicon
+from breathcast.lint import Note
+from breathcast.project import TextCheck, patterns_for
+from breathcast.recording import ImportReport
+from breathcast.script import Script
+from breathcast.studio.status import SCRIPT_STATUS_WORDS, ProjectState, ScriptState
+from breathcast.takes import TAKE_STATE_WORDS, TakeStore
+from breathcast.timeline import Timeline
+from breathcast.words import Said
+
+REFUSAL_WORDS = {
+    Refusal.LOCKED: "Er wordt al gebouwd.",
+    Refusal.SETTINGS: "De instellingen kloppen niet.",
+    Refusal.OTHER: "Bouwen kon niet beginnen.",
+}
+
+
+def vocabulary() -> dict[str, dict[str, str]]:
+    """Every code the page is sent, with its Dutch words: the page's first payload."""
+    return {
+        "script_status": dict(SCRIPT_STATUS_WORDS),
+        "episode_status": dict(EPISODE_STATUS_WORDS),
+        "engine": dict(ENGINE_WORDS),
+        "take_state": dict(TAKE_STATE_WORDS),
+        "phase": {phase: words.name for phase, words in PHASE_WORDS.items()},
+        "refusal": dict(REFUSAL_WORDS),
+    }
+
+
+def said(message: Said) -> dict[str, str]:
+    return {"en": message.en, "nl": message.nl}
+
+
+def ratio(pattern: BreathPattern | str) -> dict[str, str]:
+    """A ratio with its words for listeners: {"ratio": "4:6", "words": "in 4, uit 6"}."""
+    pattern = BreathPattern.parse(pattern) if isinstance(pattern, str) else pattern
+    return {"ratio": str(pattern), "words": pattern.in_words}
+
+
+def located(item: ScriptError | Note) -> dict[str, Any]:
+    """An error or a piece of advice at its line, as the editor shows it."""
+    return {"line": item.line, "message": item.detail.en, "nl": item.detail.nl}
+
+
+def problem(exc: BreathcastError, status: int) -> JSONResponse:
+    """A library error, for the page: in Dutch, at its line where it has one."""
+    body: dict[str, Any] = {"error": exc.said.nl, "detail": exc.said.en}
+    if isinstance(exc, ScriptError):
+        body.update(error=exc.detail.nl, line=exc.line)
+    if isinstance(exc, ConflictError):  # both versions stay: the page lets her choose
+        body.update(disk_text=exc.disk_text, disk_version=exc.disk_version)
+    return JSONResponse(body, status_code=status)
+
+
+def checked(config: Config, result: TextCheck) -> dict[str, Any]:
+    """A script's text checked as `breathcast check` does: errors and advice at their
+    lines, the lines the voice says, the ratios it is built at and the voice it asks for."""
+    script = result.script
+    return {
+        "errors": [located(e) for e in result.errors],
+        "notes": [located(n) for n in result.notes],
+        "spoken": spoken(config, script) if script is not None else [],
+        "ratios": [ratio(p) for p in patterns_for(script, config)] if script else [],
+        "engine": (script.engine if script else None) or config.engine,
+    }
+
+
+def spoken(config: Config, script: Script) -> list[dict[str, Any]]:
+    """Everything the voice says, in order (the lines, then each breathing cue), with where
+    her take of it stands."""
+    said_lines = len(script.speech)
+    return [
+        {
+            "line": line.speech.line,
+            "text": line.speech.text,
+            "cue": index >= said_lines,
+            "take": line.state,
+            "take_source": line.take.source if line.take else None,
+        }
+        for index, line in enumerate(TakeStore.of(config).lines(script))
+    ]
+
+
+def overview(state: ProjectState, config: Config, building_here: bool) -> dict[str, Any]:
+    building = state.building is not None or building_here
+    return {
+        "scripts": [_script_state(script) for script in state.scripts],
+        "building": state.building or ({"here": True} if building_here else None),
+        "busy": building,
+        "site_url": config.podcast.site_url,
+        "engine": config.engine,
+    }
+
+
+def _script_state(script: ScriptState) -> dict[str, Any]:
+    return {
+        "name": script.name,
+        "title": script.title,
+        "status": script.status,
+        "errors": [located(e) for e in script.errors],
+        "voice": script.voice,
+        "takes_recorded": script.takes_recorded,
+        "takes_to_check": script.takes_to_check,
+        "takes_total": script.takes_total,
+        "episodes": [
+            {
+                **ratio(e.ratio),
+                "path": e.path,
+                "built": e.built,
+                "up_to_date": e.up_to_date,
+                "duration_s": e.duration_s,
+                "engine": e.engine,
+                "offline_voice": e.offline_voice,
+                "built_at": e.built_at,
+                "reasons": e.reasons,
+            }
+            for e in script.episodes
+        ],
+    }
+
+
+def timeline(plan: Timeline, bed_db) -> dict[str, Any]:
+    """The episode's plan for the studio's picture: chapters, spoken lines (with their line in
+    the script), breath phases and the level of the tone and bed, all in seconds."""
+    sr = plan.sample_rate
+    return {
+        **ratio(plan.pattern),
+        "duration": plan.duration_s,
+        "chapters": [
+            {"start": c.start / sr, "title": c.title, "line": c.line} for c in plan.chapters
+        ],
+        "lines": [
+            {
+                "start": c.start / sr,
+                "end": (c.start + c.length) / sr,
+                "text": c.text,
+                "line": c.line,
+            }
+            for c in plan.clips
+        ],
+        "phases": [
+            {"start": p.start / sr, "end": (p.start + p.length) / sr, "kind": p.kind}
+            for b in plan.blocks
+            for p in b.phases
+        ],
+        "bed": [[round(i * 0.5, 2), round(float(v), 1)] for i, v in enumerate(bed_db)],
+    }
+
+
+def imported(config: Config, script: Script, report: ImportReport) -> dict[str, Any]:
+    return {
+        "new_takes": report.new_takes,
+        "lines": [
+            {
+                "line": placed.speech.line,
+                "text": placed.speech.text,
+                "start_s": placed.placed.start_s,
+                "end_s": placed.placed.end_s,
+                "sure": placed.placed.confident,
+                "repeated_at_s": placed.placed.repeated_at_s,
+            }
+            for placed in report.lines
+        ],
+        "spoken": spoken(config, script),
+    }
+
+
+def lexicon(parsed: Lexicon | ScriptError) -> dict[str, Any]:
+    if isinstance(parsed, ScriptError):
+        return {"errors": [located(parsed)], "entries": []}
+    entries = [{"word": w, "say": s, "line": n} for w, s, n in parsed.entries]
+    return {"errors": [], "entries": entries}
+
+
+def event(built: BuildEvent) -> str:
+    """A build event as the page reads it: the library's JSON, and wherever it names a
+    ratio (an episode started, planned, built, in the report), the words of that ratio."""
+    return json.dumps(_with_ratio_words(built.to_dict()), ensure_ascii=False)
+
+
+def _with_ratio_words(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_with_ratio_words(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: _with_ratio_words(v) for k, v in value.items()}
+    if isinstance(out.get("ratio"), str) and out["ratio"]:
+        out["ratio_words"] = BreathPattern.parse(out["ratio"]).in_words
+    return out

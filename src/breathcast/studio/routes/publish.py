@@ -1,0 +1,30 @@
+"""Publishing from the studio: the address is asked for once and remembered."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from breathcast import publish as site
+from breathcast.config import load_config, remember
+from breathcast.studio.http import answer, body, in_thread, studio_of
+
+
+async def publish(request: Request) -> JSONResponse:
+    data = await body(request)
+    studio = studio_of(request)
+    config = studio.config()
+    address = str(data.get("site_url") or config.podcast.site_url).strip()
+
+    def run() -> None:
+        site.site_address(config, address)  # refuse a bad address before saving it
+        if address != config.podcast.site_url:
+            remember(config, "podcast", "site_url", address)
+        site.publish(load_config(studio.root), address, None, bool(data.get("allow_preview")))
+
+    await in_thread(run)
+    return answer({"page": "/site/index.html", "feed": "/site/feed.xml", "site_url": address})
+
+
+routes = [Route("/api/publish", publish, methods=["POST"])]

@@ -1,0 +1,85 @@
+"""Her scripts: read, check while she types, save over a version, keep, history, and one
+front-matter key set on the server."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from breathcast.frontmatter import set_key
+from breathcast.project import check_text
+from breathcast.studio import presenters
+from breathcast.studio.http import answer, body, in_thread, studio_of
+from breathcast.studio.workspace import Document
+
+
+def _checked(request: Request, name: str, text: str) -> dict:
+    config = studio_of(request).config()
+    path = studio_of(request).workspace().path(name)
+    return presenters.checked(config, check_text(config, path, text))
+
+
+def _document(request: Request, document: Document) -> dict:
+    return {**asdict(document), **_checked(request, document.name, document.text)}
+
+
+async def read(request: Request) -> JSONResponse:
+    document = studio_of(request).workspace().read(request.path_params["name"])
+    return answer(await in_thread(_document, request, document))
+
+
+async def check(request: Request) -> JSONResponse:
+    data = await body(request, "text")
+    name = str(data.get("name") or "nieuw.md")
+    return answer(await in_thread(_checked, request, name, str(data["text"])))
+
+
+async def save(request: Request) -> JSONResponse:
+    data = await body(request, "text", "version")
+    workspace = studio_of(request).workspace()
+    saved = workspace.save(request.path_params["name"], str(data["text"]), str(data["version"]))
+    return answer(await in_thread(_document, request, saved))
+
+
+async def set_front_matter(request: Request) -> JSONResponse:
+    """One key of the front matter, set through the parser: every other byte stays."""
+    data = await body(request, "key", "value", "version")
+    name = request.path_params["name"]
+    workspace = studio_of(request).workspace()
+    current = workspace.read(name)
+    value = None if data["value"] is None else str(data["value"])
+    text = set_key(current.text, str(data["key"]), value, workspace.path(name))
+    saved = workspace.save(name, text, str(data["version"]))
+    return answer(await in_thread(_document, request, saved))
+
+
+async def keep(request: Request) -> JSONResponse:
+    data = await body(request, "text")
+    workspace = studio_of(request).workspace()
+    version = workspace.keep(request.path_params["name"], str(data["text"]).encode("utf-8"))
+    return answer(asdict(version))
+
+
+async def history(request: Request) -> JSONResponse:
+    workspace = studio_of(request).workspace()
+    return answer([asdict(v) for v in workspace.history(request.path_params["name"])])
+
+
+async def earlier(request: Request) -> JSONResponse:
+    workspace = studio_of(request).workspace()
+    text = workspace.earlier(request.path_params["name"], request.path_params["version"])
+    return answer({"text": text})
+
+
+routes = [
+    Route("/api/check", check, methods=["POST"]),
+    Route("/api/scripts/{name}", read),
+    Route("/api/scripts/{name}", save, methods=["PUT"]),
+    Route("/api/scripts/{name}/front", set_front_matter, methods=["POST"]),
+    Route("/api/scripts/{name}/keep", keep, methods=["POST"]),
+    Route("/api/scripts/{name}/history", history),
+    Route("/api/scripts/{name}/history/{version}", earlier),
+]

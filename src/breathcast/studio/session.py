@@ -1,0 +1,108 @@
+"""What every route of one run of the studio shares: the project, this run's token, the
+build runner, and which voice previews use."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable, Collection
+from pathlib import Path
+
+from breathcast.breath import BreathPattern
+from breathcast.config import Config, EngineName, load_config
+from breathcast.context import BuildContext
+from breathcast.engines import Engine, choose_engine, get_engine
+from breathcast.lexicon import Lexicon
+from breathcast.lock import holder
+from breathcast.manifest import MANIFEST_NAME
+from breathcast.project import patterns_for
+from breathcast.script import Script, Speech, parse_script
+from breathcast.studio.preview import Preview
+from breathcast.studio.runner import BuildRunner
+from breathcast.studio.workspace import Workspace
+
+OFFLINE_RETRY_S = 60.0  # after Google did not answer, previews use espeak this long
+
+
+class Studio:
+    def __init__(self, root: Path, clock: Callable[[], float] = time.monotonic):
+        self.root = root
+        self.token = secrets.token_urlsafe(24)
+        self.runner = BuildRunner(root)
+        self.closing = threading.Event()  # set when the studio stops: event streams end
+        self.clock = clock
+        self.offline_until = 0.0  # previews do not wait on Google again before this
+
+    def config(self) -> Config:
+        return load_config(self.root)  # read again each time: she may edit it
+
+    def workspace(self) -> Workspace:
+        return Workspace(self.config())
+
+    def script(self, name: str) -> Script:
+        """Her saved script `name`, parsed (a `ScriptError` at its line if it cannot be)."""
+        workspace = self.workspace()
+        return parse_script(workspace.read(name).text, workspace.path(name))
+
+    def preview(
+        self,
+        name: str,
+        lines: Collection[int] | None = None,
+        engine: EngineName | None = None,
+    ) -> Preview:
+        """Her saved script `name`, ready to be heard in its own voice (or `engine`). Only
+        `lines` (None: all of them) are about to be heard: Google is asked only when one of
+        those has not been voiced by it yet."""
+        config = self.config()
+        script = self.script(name)
+        context = BuildContext.open(config)
+        if engine is not None:
+            return Preview(context, script, get_engine(engine, config))
+
+        def wanted(speech: Speech) -> bool:
+            return lines is None or speech.line in lines
+
+        return Preview(context, script, self._engine(context, script, wanted))
+
+    def preview_text(self, text: str) -> Preview:
+        """`text` as it is written (no pronunciations), in the project's voice."""
+        context = BuildContext.open(self.config(), Lexicon())
+        script = parse_script(f"---\ntitle: uitspraak\n---\n{text}\n", "uitspraak")
+        return Preview(context, script, self._engine(context, script, lambda speech: True))
+
+    def pattern(self, preview: Preview, text: str | None) -> BreathPattern:
+        """The ratio asked for, or else the script's first."""
+        if text:
+            return BreathPattern.parse(text)
+        return patterns_for(preview.script, preview.context.config)[0]
+
+    def _engine(
+        self, context: BuildContext, script: Script, wanted: Callable[[Speech], bool]
+    ) -> Engine:
+        """The script's voice for previews (her own: her takes, and espeak where she has
+        none yet). When Google did not answer, espeak for a minute instead of waiting on it
+        at every line; then Google is asked again."""
+        asked = script.engine or context.config.engine
+        offline = asked == EngineName.AUTO and self.clock() < self.offline_until
+        name = EngineName.ESPEAK if offline else asked
+
+        def needs_synthesis(engine: Engine) -> bool:
+            return any(wanted(s) for s in context.missing_lines(script, engine))
+
+        engine = choose_engine(
+            name, context.config, needs_synthesis, lambda said: None, fill=EngineName.ESPEAK
+        )
+        if name == EngineName.AUTO and engine.name == EngineName.ESPEAK:  # Google was asked
+            self.offline_until = self.clock() + OFFLINE_RETRY_S
+        return engine
+
+    def project_stamp(self) -> tuple:
+        """Changes whenever a build starts or ends, here or in a terminal: the overview
+        follows it."""
+        out = self.config().path("build")
+        try:
+            built = (out / MANIFEST_NAME).stat().st_mtime_ns
+        except OSError:
+            built = 0
+        return holder(out) is not None or self.runner.running, built

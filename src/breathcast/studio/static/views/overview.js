@@ -1,0 +1,50 @@
+// Je oefeningen: every script, its status, its ratios, its voice, when it was built. It
+// follows every build, here or in a terminal.
+
+import { $, el } from "../dom.js";
+import { api, handled, WORDS } from "../api.js";
+import { builtWhen, clock, takesSummary, wordFor } from "../format.js";
+import { shown, view } from "../router.js";
+import { startBuild } from "./build.js";
+
+async function show() {
+  const { data } = await api("/api/overview");
+  $("#bezig-elders").hidden = !data.building || Boolean(data.building.here);
+  $("#oefeningen").replaceChildren(...data.scripts.map((script) => card(script, data.busy)));
+}
+
+function card(script, busy) {
+  const status = busy ? "building" : script.status;
+  const engines = [...new Set(script.episodes.map((e) => e.engine).filter(Boolean))];
+  const name = encodeURIComponent(script.name);
+  const takes = takesSummary(script.takes_recorded, script.takes_total, script.takes_to_check);
+  const item = el("li", { class: "kaart" },
+    el("h2", {}, el("a", { href: `#/bewerken/${name}`, text: script.title })),
+    el("span", { class: `status ${status}`, text: wordFor(WORDS, "script_status", status) }),
+    engines.length ? el("span", { class: "klein", text: "Stem: " + engines.map((e) => wordFor(WORDS, "engine", e)).join(", ") }) : null,
+    takes ? el("span", { class: "klein", text: takes }) : null,
+  );
+  if (script.errors.length) {
+    item.append(el("ul", { class: "meldingen" }, ...script.errors.map((e) =>
+      el("li", { class: "fout", text: `regel ${e.line}: ${e.nl}` }))));
+  }
+  item.append(el("ul", { "aria-label": "Ademritmes" }, ...script.episodes.map((e) =>
+    el("li", { class: "klein", text: [
+      e.words,
+      e.duration_s ? clock(e.duration_s) : null,
+      builtWhen(e.built ? e.built_at : null),
+      e.built && !e.up_to_date ? "moet opnieuw" : null,
+    ].filter(Boolean).join(" · ") }))));
+  item.append(el("div", { class: "knoppen" },
+    el("a", { href: `#/bewerken/${name}`, text: "Bewerken" }),
+    script.episodes.some((e) => e.built) ? el("a", { href: `#/aflevering/${name}`, text: "Beluisteren" }) : null,
+    el("button", { type: "button", text: "Bouwen", onclick: () => startBuild([script.name]) }),
+  ));
+  return item;
+}
+
+const refresh = handled(async () => { if (shown("overzicht")) await show(); });
+document.addEventListener("build-finished", refresh);
+document.addEventListener("project-changed", refresh);
+
+view("overzicht", show);

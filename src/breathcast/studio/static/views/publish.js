@@ -1,0 +1,28 @@
+// Publiceren: the download page and the podcast feed of everything built. The address is
+// asked for once.
+
+import { $, el } from "../dom.js";
+import { api } from "../api.js";
+import { view } from "../router.js";
+
+async function show() {
+  const { data } = await api("/api/overview");
+  if (data.site_url) $("#adres").value = data.site_url;
+}
+
+$("#publiceer-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const out = $("#gepubliceerd");
+  out.textContent = "Bezig met publiceren…";
+  try {
+    const body = { site_url: $("#adres").value, allow_preview: $("#voorbeelden").checked };
+    const { data } = await api("/api/publish", { method: "POST", body });
+    out.replaceChildren(el("p", { text: "Gepubliceerd. Zet de map build/site op je website." }),
+      el("p", {}, el("a", { href: data.page, target: "_blank", text: "Bekijk de pagina" }), " · ",
+        el("a", { href: data.feed, target: "_blank", text: "De podcastfeed" })));
+  } catch (error) {
+    out.textContent = error.message; // said where she pressed, not only in the banner
+  }
+});
+
+view("publiceren", show);
