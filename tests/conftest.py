@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from breathcast.config import load_config
 from breathcast.engines.gtts_engine import ENDPOINT_ENV
 
 REPO = Path(__file__).resolve().parent.parent
+JS = REPO / "tests" / "js"  # the real JavaScript clients: Podcast Index's parser, axe-core
 
 SMALL_SCRIPT = """\
 ---
@@ -90,3 +92,37 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "scripts" / "kort.md").write_text(SMALL_SCRIPT, encoding="utf-8")
     (tmp_path / "breathcast.toml").write_text('ratios = ["4:6"]\n', encoding="utf-8")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def js_clients() -> Path:
+    """tests/js/node_modules, installed from its lock file the first time a test needs it (the
+    README's test command then runs every test wherever npm is); skips without npm."""
+    modules = JS / "node_modules"
+    if not (modules / ".package-lock.json").is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip("npm is not installed: the JavaScript clients cannot be installed")
+        subprocess.run(
+            [npm, "ci", "--prefix", str(JS), "--no-audit", "--no-fund", "--loglevel=error"],
+            check=True,
+            timeout=600,
+        )
+    return modules
+
+
+@pytest.fixture(scope="session")
+def axe(js_clients: Path) -> Path:
+    """axe-core's script, to check a page against WCAG 2.1 AA."""
+    return js_clients / "axe-core" / "axe.min.js"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI (`CI` set, as `.ci/run` does) a skipped test is a failure: there every client
+    the tests use is installed, so a skip means an install step is missing."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("CI") and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where nothing may be: {report.longrepr}"

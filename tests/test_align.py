@@ -58,6 +58,7 @@ READINGS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "seed", "voice", "tempo"), READINGS)
 def test_every_line_is_found_in_a_messy_reading(references, name, seed, voice, tempo):
     texts, lines = references[name]
@@ -87,6 +88,7 @@ def test_every_line_is_found_in_a_messy_reading(references, name, seed, voice, t
     assert [i for i, p in enumerate(placed) if p.repeated_at_s is not None] == [repeated]
 
 
+@pytest.mark.slow
 def test_a_line_she_did_not_read_is_not_confident(references):
     texts, lines = references["water-en-rust.md"]
     reading = make_reading(texts[:12], seed=5, comma=False, repeat=False)

@@ -17,6 +17,7 @@ def test_every_benchmark_imports_and_has_a_main(name):
     assert callable(importlib.import_module(name).main)
 
 
+@pytest.mark.slow
 def test_the_synthesis_benchmark_runs(monkeypatch, capsys):
     tts = importlib.import_module("tts")
     monkeypatch.setattr(tts, "LINES", 3)

@@ -26,6 +26,7 @@ def leftovers(folder: Path) -> list[str]:
     return [p.name for p in folder.rglob("*") if p.name.endswith(".tmp")]
 
 
+@pytest.mark.slow
 def test_espeak_build_end_to_end(project):
     result = run(project, "build", "--engine", "espeak", "--ratio", "4:6", "--ratio", "3:6")
     assert result.exit_code == 0, result.output
@@ -59,6 +60,7 @@ def test_espeak_build_end_to_end(project):
     assert leftovers(project) == []
 
 
+@pytest.mark.slow
 def test_second_build_makes_no_engine_calls_and_an_edit_makes_one(project, fake_google):
     assert run(project, "build", "--engine", "gtts").exit_code == 0
     assert sorted(fake_google.requests) == sorted(
@@ -87,6 +89,7 @@ def test_second_build_makes_no_engine_calls_and_an_edit_makes_one(project, fake_
     assert (report(project)["episodes"][0]["clips_synthesized"]) == 1
 
 
+@pytest.mark.slow
 def test_auto_uses_gtts_when_google_answers(project, fake_google):
     result = run(project, "build")
     assert result.exit_code == 0, result.output
@@ -102,6 +105,7 @@ def test_auto_falls_back_to_espeak_with_one_warning(project):
     assert {e["engine"] for e in report(project)["episodes"]} == {"espeak"}
 
 
+@pytest.mark.slow
 def test_auto_needs_no_network_when_gtts_has_voiced_everything(project, fake_google, monkeypatch):
     assert run(project, "build", "--engine", "gtts").exit_code == 0
     fake_google.requests.clear()
@@ -112,6 +116,7 @@ def test_auto_needs_no_network_when_gtts_has_voiced_everything(project, fake_goo
     assert fake_google.requests == []
 
 
+@pytest.mark.slow
 def test_a_failed_clip_fails_its_episode_and_never_becomes_silence(project, monkeypatch):
     other = project / "scripts" / "ander.md"
     other.write_text("---\ntitle: Ander\n---\nHallo daar.\n[adem 1x]\n", encoding="utf-8")
@@ -171,6 +176,7 @@ def test_check_passes_shipped_scripts_and_fails_with_file_line(project):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_ratios_from_config_front_matter_and_flags(project):
     (project / "breathcast.toml").unlink()
     (project / "pyproject.toml").write_text(
@@ -205,6 +211,7 @@ def test_bad_ratio_and_bad_config_are_clean_errors(project):
     assert result.exit_code == 1 and "unknown setting 'loudness' in [sound]" in result.output
 
 
+@pytest.mark.slow
 def test_shipped_scripts_have_their_intended_lengths(tmp_path):
     """The full main job, offline: both scripts at 4:6 with the espeak voice."""
     project = tmp_path / "p"
@@ -230,6 +237,7 @@ def test_fast_or_strained_ratios_warn_but_still_build(project):
     assert "holds the breath for 9 s" in result.output
 
 
+@pytest.mark.slow
 def test_loudness_target_is_configurable(project):
     (project / "breathcast.toml").write_text(
         'ratios = ["4:6"]\n[sound]\nloudness_lufs = -23.0\ntrue_peak_dbtp = -2.0\n'
@@ -267,6 +275,7 @@ def set_ambient(project: Path, value: str) -> Path:
     return script
 
 
+@pytest.mark.slow
 def test_music_bed_from_the_music_folder(project):
     write_tone_wav(project / "music" / "zee.wav", 4.0)
     set_ambient(project, "music/zee.wav")
@@ -299,6 +308,7 @@ def test_music_paths_that_escape_or_are_missing_are_refused(project, tmp_path_fa
     assert not (project / "build" / "kort").exists()
 
 
+@pytest.mark.slow
 def test_breath_cues_use_the_same_voice_and_cache(project, fake_google):
     script = project / "scripts" / "kort.md"
     script.write_text(SMALL_SCRIPT.replace("[adem 2x]", "[adem 3x cues]"))
@@ -311,6 +321,7 @@ def test_breath_cues_use_the_same_voice_and_cache(project, fake_google):
     assert fake_google.requests == []
 
 
+@pytest.mark.slow
 def test_plot_draws_the_timeline(project, tmp_path):
     import matplotlib.image
 
@@ -328,6 +339,7 @@ def test_plot_draws_the_timeline(project, tmp_path):
     assert result.exit_code == 1 and "weg.md:1: cannot read the script" in result.output
 
 
+@pytest.mark.slow
 def test_offline_voice_is_marked_in_the_report_and_the_tags(project, fake_google):
     assert run(project, "build", "--engine", "espeak").exit_code == 0
     entry = report(project)["episodes"][0]
@@ -356,6 +368,7 @@ def test_voices_says_which_engines_work_right_now(project, monkeypatch):
     assert fake.requests == ["Hallo."]
 
 
+@pytest.mark.slow
 def test_a_damaged_clip_in_the_cache_is_detected_and_made_again(project, fake_google):
     assert run(project, "build", "--engine", "gtts").exit_code == 0
     wavs = sorted((project / "voice" / "gtts").glob("*.wav"))

@@ -50,6 +50,7 @@ def served(project):
 @pytest.mark.skipif(
     shutil.which("gpo") is None, reason="gPodder's gpo is not installed (apt-get install gpodder)"
 )
+@pytest.mark.slow
 def test_gpodder_subscribes_downloads_and_follows_a_republished_edit(served, tmp_path):
     project, site, base = served
     env = {
@@ -91,6 +92,7 @@ def test_gpodder_subscribes_downloads_and_follows_a_republished_edit(served, tmp
         urllib.request.urlopen(new_url).close()  # the new enclosure is really there
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(
     shutil.which("chromium") is None, reason="chromium is not installed (apt-get install chromium)"
 )

@@ -52,6 +52,7 @@ def test_gtts_voice_comes_through_the_real_gtts_code_path(fake_google):
     assert pcm.size / SR == pytest.approx(expected, abs=0.08)  # 24 kHz MP3 resampled to 44.1 kHz
 
 
+@pytest.mark.slow
 def test_gtts_long_lines_arrive_in_pieces_and_join_seamlessly(fake_google):
     text = (
         "Stel je voor dat je adem beweegt als water, als een zachte golf die aan komt rollen, "

@@ -53,6 +53,7 @@ def test_options_are_resolved_once_flags_over_settings(project):
         flagged.engine = "espeak"  # frozen
 
 
+@pytest.mark.slow
 def test_a_build_tells_its_story_in_typed_events_that_turn_into_json(project):
     (project / "breathcast.toml").write_text('ratios = ["4:6", "3:6"]\n')
     seen = events_of(project, engine="espeak", jobs=1)
@@ -144,6 +145,7 @@ def wait_for_temp_mp3(folder: Path, seconds: float = 60) -> None:
     raise AssertionError("no MP3 was ever being written")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("jobs", "stopped"), [(1, "3:6"), (2, "4:4")])
 def test_cancel_from_another_thread_keeps_only_what_finished(project, jobs, stopped):
     """Cancelled while an episode is being encoded: that file never appears, nothing half

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -52,6 +53,7 @@ def test_directive_soup(lines):
     parses_or_points_inside("\n".join(lines))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.sampled_from(SHIPPED), st.data())
 def test_mutated_real_scripts(original, data):

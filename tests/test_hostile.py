@@ -16,6 +16,7 @@ NASTY = (
 )
 
 
+@pytest.mark.slow
 def test_hostile_titles_and_descriptions_are_escaped_and_round_trip(project):
     assert len(NASTY) > 4000
     (project / "scripts" / "kort.md").unlink()
@@ -80,6 +81,7 @@ def test_missing_ffmpeg_is_a_clear_error(project, monkeypatch):
     assert "cannot run ffmpeg" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_a_clear_error_and_damages_nothing(project, monkeypatch):
     assert run(project, "build", "--engine", "espeak").exit_code == 0
     mp3 = project / "build" / "kort" / "kort-4-6.mp3"

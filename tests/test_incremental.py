@@ -29,6 +29,7 @@ def two_scripts(project):
     return project
 
 
+@pytest.mark.slow
 def test_one_edited_sentence_is_one_clip_and_only_its_episodes(two_scripts, fake_google):
     project = two_scripts
     assert run(project, "build", "--engine", "gtts", "-j", "1").exit_code == 0
@@ -48,6 +49,7 @@ def test_one_edited_sentence_is_one_clip_and_only_its_episodes(two_scripts, fake
     assert "built (a spoken line changed (kort.md:8))" in result.output  # and nothing else
 
 
+@pytest.mark.slow
 def test_a_no_op_build_does_no_audio_work_and_says_so(two_scripts, monkeypatch):
     project = two_scripts
     assert run(project, "build", "--engine", "espeak").exit_code == 0
@@ -73,6 +75,7 @@ def test_a_no_op_build_does_no_audio_work_and_says_so(two_scripts, monkeypatch):
         ("render", "breathcast's rendering changed"),
     ],
 )
+@pytest.mark.slow
 def test_every_input_that_changes_the_bytes_triggers_a_rebuild(
     change, reason, project, monkeypatch
 ):
@@ -100,6 +103,7 @@ def test_every_input_that_changes_the_bytes_triggers_a_rebuild(
     assert unchanged.episodes[0].status == "planned"
 
 
+@pytest.mark.slow
 def test_dry_run_synthesizes_and_writes_nothing_and_estimates_durations(project, fake_google):
     result = run(
         project, "build", "--engine", "gtts", "--dry-run", "--ratio", "4:6", "--ratio", "3:6"
@@ -149,28 +153,43 @@ def test_a_stale_lock_from_a_killed_build_is_taken_over(project):
     assert not (project / "build" / LOCK_NAME).exists()
 
 
-def test_sigkill_mid_build_leaves_no_partial_mp3_and_the_rerun_completes(project):
-    (project / "breathcast.toml").write_text('ratios = ["4:6", "3:6", "4:4", "5:5"]\n')
+@pytest.mark.slow
+def test_sigkill_mid_write_leaves_no_partial_mp3_and_the_rerun_completes(project):
+    """Killed while an MP3 is provably half-written (its temp file exists and grows), the
+    build leaves that temp file and no MP3 of the episode; the next build finishes them all."""
+    long = SMALL_SCRIPT.replace("[adem 2x]", "[adem 40x]")  # about 7 minutes: seconds to encode
+    (project / "scripts" / "kort.md").write_text(long)
+    (project / "breathcast.toml").write_text('ratios = ["4:6", "3:6"]\n')
     proc = start_cli(project, "build", "--engine", "espeak", "-j", "1", start_new_session=True)
-    deadline = time.monotonic() + 60
     build_dir = project / "build"
-    while time.monotonic() < deadline:  # wait until an MP3 is being written
-        if build_dir.exists() and any(build_dir.rglob(".*.tmp")):
-            break
+
+    def writing() -> list[Path]:
+        return [p for p in build_dir.rglob(".kort-4-6.mp3.*.tmp") if p.stat().st_size > 0]
+
+    deadline = time.monotonic() + 120
+    while not writing():
+        assert proc.poll() is None, "the build ended before it wrote an MP3"
+        assert time.monotonic() < deadline, "no MP3 was ever being written"
+        time.sleep(0.005)
+    (partial,) = writing()
+    size = partial.stat().st_size
+    while partial.stat().st_size == size:  # the encoder is still adding to it
+        assert time.monotonic() < deadline
         time.sleep(0.005)
     os.killpg(proc.pid, signal.SIGKILL)  # the build and its ffmpeg, as a terminal's kill would
     proc.wait()
-    assert any(build_dir.rglob(".*.tmp")) or list(build_dir.rglob("*.mp3"))
-    for mp3 in build_dir.rglob("*.mp3"):  # whatever exists is complete
-        assert ffmpeg.decode_file(mp3, 44100).size > 10 * 44100
+    assert partial.exists()  # killed mid-write: the temp file was never renamed…
+    assert not list(build_dir.rglob("*.mp3"))  # …so there is no MP3 at all, not half of one
+    assert (build_dir / LOCK_NAME).exists()  # the lock of a build that can no longer end it
     result = run(project, "build", "--engine", "espeak")
     assert result.exit_code == 0, result.output
     assert "took over the lock" in result.output
     assert not list(build_dir.rglob(".*.tmp"))
-    mp3s = sorted(build_dir.rglob("*.mp3"))
-    assert len(mp3s) == 4
-    for mp3 in mp3s:
-        assert ffmpeg.decode_file(mp3, 44100).size > 10 * 44100
+    report = {e["path"]: e for e in json.loads((build_dir / "report.json").read_text())["episodes"]}
+    assert sorted(report) == ["kort/kort-3-6.mp3", "kort/kort-4-6.mp3"]
+    for relative, episode in report.items():
+        decoded = ffmpeg.decode_file(build_dir / relative, 44100)
+        assert decoded.size / 44100 == pytest.approx(episode["duration_s"], abs=0.03)
 
 
 def test_clean_removes_outputs_and_optionally_the_voice_cache(project):
@@ -183,6 +202,7 @@ def test_clean_removes_outputs_and_optionally_the_voice_cache(project):
     assert not any((project / "voice").rglob("*.wav"))
 
 
+@pytest.mark.slow
 def test_parallel_jobs_make_the_same_episodes(two_scripts):
     project = two_scripts
     result = run(project, "build", "--engine", "espeak", "-j", "2")
@@ -192,6 +212,7 @@ def test_parallel_jobs_make_the_same_episodes(two_scripts):
     assert all(abs(e["loudness_lufs"] + 16) <= 0.5 for e in report["episodes"])
 
 
+@pytest.mark.slow
 def test_watch_rebuilds_the_saved_script_and_survives_a_broken_edit(project):
     import queue
     import threading

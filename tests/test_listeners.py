@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import podcastparser
 import pytest
-from conftest import REPO, SMALL_SCRIPT
+from conftest import SMALL_SCRIPT
 from conftest import run_cli as run
 from mutagen.oggopus import OggOpus
 from PIL import Image
@@ -56,6 +56,7 @@ def feed_of(site: Path) -> ET.Element:
     return ET.parse(site / "build" / "site" / "feed.xml").getroot().find("channel")
 
 
+@pytest.mark.slow
 def test_the_feed_carries_what_apps_read(site):
     channel = feed_of(site)
     assert channel.find("itunes:owner/itunes:email", NS).text == "anna@example.nl"
@@ -105,16 +106,9 @@ def test_gpodders_parser_and_feedparser_read_the_new_tags(site):
     assert all(entry.image["href"].startswith(f"{BASE}/covers/") for entry in feed.entries)
 
 
-PARTYTIME = REPO / "tests" / "js" / "node_modules" / "podcast-partytime"
-
-
-@pytest.mark.skipif(
-    shutil.which("node") is None or not PARTYTIME.is_dir(),
-    reason="Node.js or podcast-partytime is missing (npm ci --prefix tests/js)",
-)
-def test_podcast_indexs_own_parser_reads_every_tag(site):
+def test_podcast_indexs_own_parser_reads_every_tag(site, js_clients):
     out = subprocess.run(
-        ["node", str(REPO / "tests" / "js" / "parse_feed.js"), str(site / "build/site/feed.xml")],
+        ["node", str(js_clients.parent / "parse_feed.js"), str(site / "build/site/feed.xml")],
         capture_output=True, text=True, check=True, timeout=60,
     ).stdout  # fmt: skip
     feed = json.loads(out)
@@ -298,6 +292,7 @@ def test_site_files_are_readable_by_a_web_server(site):
             assert path.stat().st_mode & 0o044 == 0o044, path  # group and others may read
 
 
+@pytest.mark.slow
 def test_the_page_orders_exercises_and_recommends_a_ratio(tmp_path):
     project = tmp_path / "p"
     (project / "scripts").mkdir(parents=True)

@@ -47,6 +47,7 @@ def test_silence_predicts_minus_infinity():
     assert predicted(np.zeros(44100, np.float32), 44100) == float("-inf")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_reported_loudness_is_the_finished_files(tmp_path, seed):
     """The meter hears the MP3 as it is written; the file, measured afterwards, agrees."""

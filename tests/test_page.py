@@ -5,43 +5,21 @@ voice, seeks where you tap, tells the lock screen the chapter, and keeps working
 saying why.
 """
 
-import contextlib
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
+from browser import (
+    Served,
+    accessibility_violations,
+    chromium,
+    needs_chromium,
+    screenshot,
+    watched,
+)
 from conftest import SMALL_SCRIPT
 from conftest import run_cli as run
 
-from breathcast.serve import make_server
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-pytestmark = pytest.mark.skipif(
-    shutil.which("chromium") is None, reason="chromium is not installed (apt-get install chromium)"
-)
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-]  # fmt: skip
-SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
-AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def accessibility_violations(page) -> list[str]:
-    """What axe-core (WCAG 2.1 A and AA rules) finds on the page, as `rule: target` lines."""
-    if not AXE.is_file():
-        pytest.skip("axe-core is missing (npm ci --prefix tests/js)")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a',"
-        " 'wcag21aa']})"
-    )
-    assert len(result["passes"]) > 10  # it really checked: contrast, labels, lang, names…
-    found = [f"{v['id']}: {n['target']}" for v in result["violations"] for n in v["nodes"]]
-    print("\n".join(found))  # shown when a test fails
-    return found
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -59,66 +37,28 @@ def site(tmp_path_factory) -> Path:
     return project / "build" / "site"
 
 
-class Served:
-    def __init__(self, folder: Path):
-        self.server = make_server(folder, 0)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@contextlib.contextmanager
-def chromium(*extra_flags: str):
-    """Debian's chromium, driven by Playwright (its own browser download is not reachable)."""
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"), args=[*CHROMIUM_FLAGS, *extra_flags]
-        )
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def browser():
     with chromium() as launched:
         yield launched
 
 
-def watched(page, origin: str) -> tuple[list[str], list[str]]:
-    """Console errors, and requests to anywhere but the site (or audio the page itself made:
-    a `blob:` URL of the site's own origin)."""
-    errors: list[str] = []
-    strangers: list[str] = []
-    page.on(
-        "console",
-        lambda m: errors.append(f"{m.text} {m.location['url']}") if m.type == "error" else None,
-    )
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    own = (origin, f"blob:{origin.rstrip('/')}/")
-    page.on("request", lambda r: None if r.url.startswith(own) else strangers.append(r.url))
-    return errors, strangers
-
-
 @pytest.mark.parametrize(("name", "width", "height"), [("phone", 390, 844), ("desktop", 1280, 900)])
-def test_the_page_at_phone_and_desktop_width(site, browser, name, width, height):
+def test_the_page_at_phone_and_desktop_width(site, browser, axe, name, width, height):
     served = Served(site)
     try:
         page = browser.new_page(viewport={"width": width, "height": height})
         errors, strangers = watched(page, served.url)
         page.goto(served.url)
         page.wait_for_load_state("networkidle")
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"page-{name}.png"), full_page=True)
+        screenshot(page, f"page-{name}")
         assert page.locator("html").get_attribute("lang") == "nl"
         assert page.locator("article.versie").count() == 2
         # Nothing wider than the screen: readable on a phone without sideways scrolling.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         for details in page.locator("details").all():
             details.locator("summary").click()  # check the folded parts too
-        assert accessibility_violations(page) == []
+        assert accessibility_violations(page, axe) == []
         assert (errors, strangers) == ([], [])
     finally:
         served.stop()

@@ -43,6 +43,7 @@ def parsed(site_dir):
         return podcastparser.parse(f"{BASE}/feed.xml", handle)
 
 
+@pytest.mark.slow
 def test_offline_voiced_episodes_are_refused_unless_allowed(site):
     result = run(site, "publish", "--base-url", BASE)
     assert result.exit_code == 1
@@ -50,6 +51,7 @@ def test_offline_voiced_episodes_are_refused_unless_allowed(site):
     assert not (site / "build" / "site" / "feed.xml").exists()
 
 
+@pytest.mark.slow
 def test_feed_parses_with_gpodders_parser_and_feedparser(site):
     site_dir = publish(site)
     podcast = parsed(site_dir)
@@ -93,6 +95,7 @@ def test_feed_parses_with_gpodders_parser_and_feedparser(site):
         assert int(item.find("itunes:duration", ns).text) > 0
 
 
+@pytest.mark.slow
 def test_guids_never_change_and_urls_follow_the_bytes(site):
     site_dir = publish(site)
     first = {e["guid"]: e for e in parsed(site_dir)["episodes"]}
@@ -113,6 +116,7 @@ def test_guids_never_change_and_urls_follow_the_bytes(site):
     assert len(list((site_dir / "audio").glob("*.mp3"))) == 2  # the old audio is gone
 
 
+@pytest.mark.slow
 def test_page_is_dutch_escaped_and_self_contained(site):
     html = (publish(site) / "index.html").read_text(encoding="utf-8")
     assert '<html lang="nl">' in html
@@ -141,6 +145,7 @@ def request(address, method, path, headers=None):
     return response, body
 
 
+@pytest.mark.slow
 def test_server_answers_head_and_byte_ranges_on_localhost_only(server):
     site_dir, address = server
     assert address[0] == "127.0.0.1"
@@ -168,6 +173,7 @@ def test_server_answers_head_and_byte_ranges_on_localhost_only(server):
         assert response.status == 404, sneaky
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ranged", [False, True])
 def test_a_player_that_drops_a_download_is_no_error(server, capfd, ranged):
     """Podcast players stop and skip mid-file; the server must not print a traceback."""
@@ -213,6 +219,7 @@ def missing(site_dir: Path) -> list[str]:
     return sorted(n for n in pointed_at(site_dir) if not (site_dir / n).is_file())
 
 
+@pytest.mark.slow
 def test_every_file_the_feed_and_page_name_exists_at_every_step(site, monkeypatch):
     import breathcast.publish as publishing
 
@@ -246,6 +253,7 @@ def test_every_file_the_feed_and_page_name_exists_at_every_step(site, monkeypatc
     assert gone and not any((site_dir / n).exists() for n in gone)  # pruned, last
 
 
+@pytest.mark.slow
 def test_a_refused_publish_changes_not_a_byte_of_the_site(site):
     site_dir = publish(site)
     before = site_bytes(site_dir)

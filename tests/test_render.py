@@ -162,6 +162,7 @@ def test_voice_sits_well_above_the_tone(rig):
     assert speech - breath >= 12.0
 
 
+@pytest.mark.slow
 def test_render_is_linear_in_length(rig):
     """Ten times the script is ten times the samples and never overlaps events."""
     long_script = parse_script(
@@ -191,6 +192,7 @@ def chime_peak(kind: str, sound: SoundSettings) -> float:
 PATTERNS = ["4:6", "3:6", "4.5:5.5", "4:7:8", "4-4-4-4", "3.3:4.7", "5:2:7:3"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ratio", PATTERNS)
 def test_every_phase_length_measured_from_the_chimes(rig, ratio):
     """The chime that opens each phase, found in the audio, marks every phase to within 20 ms."""
@@ -211,6 +213,7 @@ def test_every_phase_length_measured_from_the_chimes(rig, ratio):
     assert measured == pytest.approx(planned[:-1], abs=0.020)
 
 
+@pytest.mark.slow
 def test_holds_can_be_near_silent_and_chimes_can_be_switched_off(rig):
     script = parse_script("---\ntitle: T\n---\nHallo.\n[adem 2x]\n", "t.md")
     silence = {"Hallo.": np.zeros(100, np.float32)}
@@ -254,6 +257,7 @@ def test_every_clip_gets_one_speech_level_with_its_peaks_held(rig):
         assert clip[0] == 0.0 and abs(clip[-1]) < 1e-6  # faded edges
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [1000, 12345, 2**17])
 def test_streamed_chunks_equal_the_whole_render(rig, size):
     """Builds stream the mix in chunks; a join must be invisible, down to float precision."""
@@ -299,6 +303,7 @@ def test_the_mixer_reads_only_the_clips_it_is_placing(rig):
         clips.asked.clear()
 
 
+@pytest.mark.slow
 def test_streaming_an_episode_holds_a_few_chunks_not_the_episode(rig):
     """Memory stays flat: the peak allocation while streaming 10 minutes (bed included) is a
     small fraction of the episode's PCM, which the old whole-array render held several times."""

@@ -29,6 +29,7 @@ def voice_with(fake, tmp_path, monkeypatch, **options):
     return voice_script(SCRIPT, engine, VoiceCache(tmp_path, SR), VoiceOptions(SOUND, **options))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 4])
 def test_uncached_lines_are_synthesized_concurrently_up_to_the_pool_size(
     jobs, tmp_path, monkeypatch
@@ -44,6 +45,7 @@ def test_uncached_lines_are_synthesized_concurrently_up_to_the_pool_size(
     [429, 500, 503, ("status", 429, 1), "drop", ("sleep", 2.0)],
     ids=["429", "500", "503", "429-retry-after", "dropped", "timeout"],
 )
+@pytest.mark.slow
 def test_transient_failures_are_retried(failure, tmp_path, monkeypatch):
     first_line = LINES[0]
 
@@ -68,6 +70,7 @@ def test_transient_failures_are_retried(failure, tmp_path, monkeypatch):
         assert waited >= 1.0  # Retry-After: 1 was honoured
 
 
+@pytest.mark.slow
 def test_when_the_budget_runs_out_every_unvoiced_line_is_named_and_the_rest_stay_cached(
     tmp_path, monkeypatch
 ):
@@ -88,6 +91,7 @@ def test_when_the_budget_runs_out_every_unvoiced_line_is_named_and_the_rest_stay
     assert (voiced.synthesized, voiced.cached) == (2, len(LINES) - 2)
 
 
+@pytest.mark.slow
 def test_a_client_error_is_not_retried(tmp_path, monkeypatch):
     fake = FakeGoogle(behaviour=lambda text, nth: 400 if text == LINES[0] else None)
     with fake, pytest.raises(EngineError, match="scripts/t.md:4: .*400"):
@@ -95,6 +99,7 @@ def test_a_client_error_is_not_retried(tmp_path, monkeypatch):
     assert fake.requests.count(LINES[0]) == 1
 
 
+@pytest.mark.slow
 def test_clips_are_trimmed_of_the_engines_padding(tmp_path, monkeypatch):
     with FakeGoogle() as fake:
         voiced = voice_with(fake, tmp_path, monkeypatch)
@@ -106,6 +111,7 @@ def test_clips_are_trimmed_of_the_engines_padding(tmp_path, monkeypatch):
         assert clip.size / SR == pytest.approx(SECONDS_PER_CHAR * len(text) + 0.07, abs=0.03)
 
 
+@pytest.mark.slow
 def test_every_clip_has_one_speech_level(tmp_path):
     """Measured independently of the leveller: ITU-R BS.1770 loudness of each clip."""
     engine = get_engine("espeak", Config(voice=VoiceSettings()))
@@ -128,6 +134,7 @@ def test_tempo_changes_speed_not_pitch(tempo):
     assert dominant_frequency(changed[middle], SR) == pytest.approx(180, abs=2)
 
 
+@pytest.mark.slow
 def test_tempo_is_part_of_the_prepared_cache_key_not_the_engine_key(tmp_path, monkeypatch):
     with FakeGoogle() as fake:
         voice_with(fake, tmp_path, monkeypatch)
