@@ -337,10 +337,10 @@ Tot de volgende keer.
 
 def heard_edges(voice: np.ndarray, start: int, end: int, sr: int) -> tuple[float, float]:
     """Where the voice is heard in samples [start, end): its first and last 10 ms louder than
-    -45 dBFS (speech is levelled to -20 dBFS), in seconds."""
+    -50 dBFS (30 dB under speech, which is levelled to -20 dBFS), in seconds."""
     hop = sr // 100
     part = voice[start : start + (end - start) // hop * hop].astype(np.float64).reshape(-1, hop)
-    loud = np.flatnonzero(10 * np.log10(np.mean(part**2, axis=1) + 1e-20) > -45)
+    loud = np.flatnonzero(10 * np.log10(np.mean(part**2, axis=1) + 1e-20) > -50)
     return (start + loud[0] * hop) / sr, (start + (loud[-1] + 1) * hop) / sr
 
 

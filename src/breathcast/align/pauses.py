@@ -63,8 +63,8 @@ def refine(level_db: np.ndarray, start: int, end: int) -> tuple[int, int]:
 
 def speech_span(pcm: np.ndarray, sample_rate: int) -> Span:
     """Where the words of a take are, in samples: after the pause it opens with and before
-    the pause it ends on (each at least MIN_PAUSE_S, its edges refined to a soft onset or a
-    fading last word); the whole take when there is no such pause, or nothing but pause."""
+    the pause it ends on (each at least MIN_PAUSE_S; a breath or the room's echo is pause);
+    the whole take when there is no such pause, or nothing but pause."""
     _, level, voiced = analyse(pcm, sample_rate)
     frames, shortest = level.size, round(MIN_PAUSE_S / HOP_S)
     quiet = [Span(int(a), int(b)) for a, b in pauses(level, voiced) if b - a >= shortest]
@@ -72,7 +72,6 @@ def speech_span(pcm: np.ndarray, sample_rate: int) -> Span:
     end = quiet[-1].start if quiet and quiet[-1].end == frames else frames
     if end <= start:
         return Span(0, pcm.size)
-    start, end = refine(level, start, end)
     hop = HOP_S * sample_rate
     window = round(WINDOW_S * sample_rate)
     return Span(round(start * hop), min(pcm.size, round((end - 1) * hop) + window))
