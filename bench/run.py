@@ -4,8 +4,8 @@
 
 First whole builds (below), then the MP3 encoders side by side (bench/encoders.py), the
 naive pydub baseline (bench/naive.py), concurrent synthesis (bench/tts.py), the build loop
-(bench/loop.py), the studio's edit to ear (bench/studio.py) and the import of a 12-minute
-reading of her own voice (bench/align.py).
+(bench/loop.py), the studio's edit to ear (bench/studio.py), the import of a 12-minute
+reading of her own voice (bench/align.py) and putting the site online (bench/deploy.py).
 
 Whole builds: a generated project with a 15-minute and a 60-minute script of distinct Dutch
 lines (over 40% of the time speech, the rest breathing, with the water bed), voiced by espeak
@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 import align
+import deploy
 import encoders
 import loop
 import naive
@@ -177,6 +178,8 @@ def main() -> None:
     studio.main()
     print()
     align.main()
+    print()
+    deploy.main()
 
 
 if __name__ == "__main__":

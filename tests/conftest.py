@@ -85,6 +85,23 @@ def fake_google(monkeypatch):
         yield fake
 
 
+def published_site(folder: Path) -> Path:
+    """The small script, recommending 4:6, built at 4:6 and 3:6 (espeak) and published: the
+    site folder, as a listener's browser gets it."""
+    (folder / "scripts").mkdir()
+    script = SMALL_SCRIPT.replace("title: Korte test", "title: Korte test\nrecommended: 4:6")
+    (folder / "scripts" / "kort.md").write_text(script, encoding="utf-8")
+    (folder / "breathcast.toml").write_text(
+        'ratios = ["4:6", "3:6"]\n[podcast]\nowner_email = "anna@example.nl"\n'
+    )
+    assert run_cli(folder, "build", "--engine", "espeak").exit_code == 0
+    result = run_cli(
+        folder, "publish", "--base-url", "http://127.0.0.1:1/x", "--allow-offline-voice"
+    )
+    assert result.exit_code == 0, result.output
+    return folder / "build" / "site"
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A small project: one short script, one ratio, its own voice cache."""

@@ -8,7 +8,13 @@ from conftest import REPO
 
 from breathcast import errors
 from breathcast.cli import cli
-from breathcast.config import Config, PodcastSettings, SoundSettings, VoiceSettings
+from breathcast.config import (
+    Config,
+    DeploySettings,
+    PodcastSettings,
+    SoundSettings,
+    VoiceSettings,
+)
 from breathcast.script import BREATHE_NAMES, FRONT_MATTER_KEYS, PAUSE_NAMES
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -69,10 +75,10 @@ def test_script_format_is_documented():
 
 def test_every_setting_is_documented():
     settings = section("## Settings")
-    for cls in (VoiceSettings, SoundSettings, PodcastSettings):
+    for cls in (VoiceSettings, SoundSettings, PodcastSettings, DeploySettings):
         for field in cls.__dataclass_fields__:
             assert f"\n{field} = " in settings, f"README lacks the setting {field}"
-    tables = ("voice", "sound", "podcast")
+    tables = ("voice", "sound", "podcast", "deploy")
     top_level = [f for f in Config.__dataclass_fields__ if f not in ("root", "source", *tables)]
     for key in top_level:
         assert f"\n{key} = " in settings, f"README lacks the top-level key {key}"

@@ -16,25 +16,14 @@ from browser import (
     screenshot,
     watched,
 )
-from conftest import SMALL_SCRIPT
-from conftest import run_cli as run
+from conftest import published_site
 
 pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    project = tmp_path_factory.mktemp("page")
-    (project / "scripts").mkdir()
-    script = SMALL_SCRIPT.replace("title: Korte test", "title: Korte test\nrecommended: 4:6")
-    (project / "scripts" / "kort.md").write_text(script, encoding="utf-8")
-    (project / "breathcast.toml").write_text(
-        'ratios = ["4:6", "3:6"]\n[podcast]\nowner_email = "anna@example.nl"\n'
-    )
-    assert run(project, "build", "--engine", "espeak").exit_code == 0
-    result = run(project, "publish", "--base-url", "http://127.0.0.1:1/x", "--allow-offline-voice")
-    assert result.exit_code == 0, result.output
-    return project / "build" / "site"
+    return published_site(tmp_path_factory.mktemp("page"))
 
 
 @pytest.fixture

@@ -385,7 +385,7 @@ def test_tomlkit_keeps_what_she_wrote_in_the_settings(tmp_path):
     from breathcast.config import load_config, remember
 
     (tmp_path / "breathcast.toml").write_text('# mine\nratios = ["4:6"]  # calm\n')
-    remember(load_config(tmp_path), "podcast", "site_url", "https://example.nl")
+    remember(load_config(tmp_path), "podcast", {"site_url": "https://example.nl"})
     text = (tmp_path / "breathcast.toml").read_text()
     assert text.startswith('# mine\nratios = ["4:6"]  # calm\n')
     assert load_config(tmp_path).podcast.site_url == "https://example.nl"

@@ -258,3 +258,71 @@ def test_she_records_a_line_keeps_it_and_hears_it_in_the_episode(
     screenshot(page, f"studio-overview-takes-{width}")
     assert accessibility_violations(page, axe) == []
     assert (errors, strangers) == ([], [])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [1280, 390])
+def test_she_puts_her_site_online_from_the_studio(
+    project, browser, axe, tmp_path, monkeypatch, width
+):
+    """Publiceren, then Zet online to her SFTP host: the connection tested first, the files
+    sent with live progress, and links to her page and feed at the end. The password stays
+    out of the project."""
+    from conftest import run_cli
+    from hosts import PASSWORD, USER, Host
+
+    monkeypatch.setenv("RCLONE_CONFIG", str(tmp_path / "rclone.conf"))
+    (project / "breathcast.toml").write_text(
+        'ratios = ["4:6"]\nengine = "espeak"\n[podcast]\nowner_email = "anna@example.nl"\n'
+    )
+    assert run_cli(project, "build").exit_code == 0
+    with Host("sftp", tmp_path / "host") as host:
+        address = "https://jouwwebsite.nl/rust"
+        running = RunningStudio(project)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            errors, strangers = watched(page, running.url)
+            page.goto(running.url + "#/publiceren")
+            page.locator("#adres").fill(address)
+            page.locator("#voorbeelden").check()  # the computer voice, to try it out
+            page.get_by_role("button", name="Publiceren").click()
+            page.get_by_text("Gepubliceerd.").wait_for()
+            page.locator("#soort").select_option("sftp")
+            page.locator("#host").fill("127.0.0.1")
+            page.locator("#poort").fill(str(host.port))
+            page.locator("#gebruiker").fill(USER)
+            page.locator("#wachtwoord").fill("fout")
+            page.locator("#map").fill("rust")
+            page.locator("#online-adres").fill(address)
+            page.get_by_role("button", name="Test de verbinding").click()
+            page.wait_for_function(
+                "() => document.querySelector('#verbinding').textContent.includes('wachtwoord')"
+            )  # a wrong password, said in Dutch, and nothing kept or sent
+            assert not (tmp_path / "host" / "rust").exists()
+            page.locator("#wachtwoord").fill(PASSWORD)
+            page.get_by_role("button", name="Test de verbinding").click()
+            page.get_by_text("Het lukt:").wait_for()
+            page.get_by_role("button", name="Zet online").click()
+            page.wait_for_function(
+                "() => document.querySelector('#online-klaar').textContent.startsWith('Klaar:')",
+                timeout=60_000,
+            )
+            assert page.locator("#online-balk").evaluate("b => b.value === b.max")
+            links = page.locator("#online-klaar a")
+            assert links.nth(1).get_attribute("href") == f"{address}/feed.xml"
+            assert (host.folder() / "feed.xml").read_bytes() == (
+                project / "build" / "site" / "feed.xml").read_bytes()  # fmt: skip
+            page.locator("#online-stand").get_by_text("Online sinds").wait_for()
+            snippet = page.get_by_role("textbox", name="Speler voor Korte test").input_value()
+            assert f'src="{address}/embed/kort.html"' in snippet
+            screenshot(page, f"studio-online-{width}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            assert accessibility_violations(page, axe) == []
+            refused = [e for e in errors if "422" in e and "/api/online/test" in e]
+            assert len(refused) == 1  # the wrong password, on purpose; nothing else went wrong
+            assert ([e for e in errors if e not in refused], strangers) == ([], [])
+        finally:
+            running.stop()
+    for path in project.rglob("*"):
+        if path.is_file():
+            assert PASSWORD.encode() not in path.read_bytes(), path

@@ -19,7 +19,6 @@ from breathcast.engines import OFFLINE_ENGINES, Engine, choose_engine
 from breathcast.episode import Episode, EpisodeKey, EpisodeStatus, Failure
 from breathcast.errors import BreathcastError, BuildCancelled, ScriptError
 from breathcast.events import (
-    BuildEvent,
     BuildFinished,
     BuildPlanned,
     BuildReport,
@@ -30,6 +29,7 @@ from breathcast.events import (
     EpisodeFailed,
     EpisodeSkipped,
     EpisodeStarted,
+    Event,
     PlannedEpisode,
     ReportCollector,
     Warned,
@@ -161,7 +161,7 @@ def build(
     config: Config,
     script_paths: Sequence[str | Path],
     options: BuildOptions,
-    on_event: Callable[[BuildEvent], None] = lambda event: None,
+    on_event: Callable[[Event], None] = lambda event: None,
     cancel: Cancel | None = None,
 ) -> BuildReport:
     """Build what changed, for every script at every pattern; the report says what was done.
@@ -173,7 +173,7 @@ def build(
     cancel = cancel or Cancel()
     collector = ReportCollector()
 
-    def emit(event: BuildEvent) -> None:
+    def emit(event: Event) -> None:
         collector.see(event)
         on_event(event)
 

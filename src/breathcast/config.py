@@ -11,7 +11,7 @@ from typing import Any
 
 from breathcast.breath import BreathPattern
 from breathcast.categories import category_problem
-from breathcast.errors import ConfigError, PatternError
+from breathcast.errors import ConfigError, PatternError, PublishError
 
 DEFAULT_RATIOS = ("4:6", "4:4", "3:6")
 
@@ -35,6 +35,7 @@ ENGINE_CHOICES = tuple(EngineName)
 LOUDNESS_MODES = ("dual-mono", "mono")
 MEDIUMS = ("podcast", "music", "audiobook", "newsletter", "blog")  # Podcasting 2.0's audio ones
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_ADDRESS = re.compile(r"https?://[\x21-\x7e]+")  # an ASCII http(s) URL
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,25 @@ class PodcastSettings:
     new_feed_url: str = ""  # itunes:new-feed-url: set once the feed has moved
 
 
+DEPLOY_KINDS = ("sftp", "ftp", "ftps", "webdav", "s3", "folder")
+
+
+@dataclass(frozen=True)
+class DeploySettings:
+    """Where `breathcast deploy` puts the site. No secret is ever kept here: a password lives
+    in rclone's own config (`deploy --setup` puts it there) or in BREATHCAST_DEPLOY_PASSWORD."""
+
+    kind: str = ""  # sftp, ftp, ftps, webdav, s3 or folder; "" with `remote`
+    host: str = ""  # ftp.example.nl; for webdav and s3 the address, https://…
+    port: int = 0  # 0: the kind's usual port
+    user: str = ""  # for s3: the access key id
+    path: str = ""  # the folder on the host (s3: bucket/folder; folder: a path here)
+    remote: str = ""  # a remote from rclone's own config, which holds its password
+    grace_days: float = 7.0  # audio the feed no longer names stays this long (apps cache feeds)
+    max_deletes: int = 50  # refuse to remove more files than this at once, without --force
+    bandwidth: str = ""  # e.g. "2M": cap the upload, so her connection stays usable
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path = Path(".")
@@ -122,6 +142,7 @@ class Config:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     sound: SoundSettings = field(default_factory=SoundSettings)
     podcast: PodcastSettings = field(default_factory=PodcastSettings)
+    deploy: DeploySettings = field(default_factory=DeploySettings)
 
     def path(self, name: str) -> Path:
         return self.root / getattr(self, f"{name}_dir")
@@ -153,10 +174,17 @@ def _from_dict(data: dict[str, Any], root: Path, source: str) -> Config:
     voice = _section(VoiceSettings, data.pop("voice", {}), source, "voice")
     sound = _section(SoundSettings, data.pop("sound", {}), source, "sound")
     podcast = _section(PodcastSettings, data.pop("podcast", {}), source, "podcast")
+    deploy = _section(DeploySettings, data.pop("deploy", {}), source, "deploy")
     ratios = data.pop("ratios", None)
-    skip = ("root", "source", "ratios", "voice", "sound", "podcast")
+    skip = ("root", "source", "ratios", "voice", "sound", "podcast", "deploy")
     config = _section(Config, data, source, None, skip=skip)
-    config = replace(config, root=root, source=source, voice=voice, sound=sound, podcast=podcast)
+    config = replace(
+        config, root=root, source=source, voice=voice, sound=sound, podcast=podcast, deploy=deploy
+    )
+    if deploy.kind and deploy.kind not in DEPLOY_KINDS:
+        raise ConfigError(
+            f"{source}: [deploy] kind = {deploy.kind!r}; choose one of {', '.join(DEPLOY_KINDS)}"
+        )
     problem = category_problem(config.podcast.category, config.podcast.subcategory)
     if problem:
         raise ConfigError(f"{source}: [podcast] category: {problem}")
@@ -222,9 +250,9 @@ def _section(cls, values: Any, source: str, name: str | None, skip: tuple[str, .
     return cls(**kwargs)
 
 
-def remember(config: Config, table: str, key: str, value: Any) -> None:
-    """Write one setting into the project's settings file, keeping its comments and layout
-    (the studio saves the site address this way, once)."""
+def remember(config: Config, table: str, values: dict[str, Any]) -> None:
+    """Write settings of one table into the project's settings file, keeping its comments
+    and layout (the studio saves the site address this way, once)."""
     import tomlkit
 
     from breathcast.files import atomic_write
@@ -244,5 +272,20 @@ def remember(config: Config, table: str, key: str, value: Any) -> None:
         settings = document.setdefault("tool", tomlkit.table()).setdefault(
             "breathcast", tomlkit.table()
         )
-    settings.setdefault(table, tomlkit.table())[key] = value
+    section = settings.setdefault(table, tomlkit.table())
+    for key, value in values.items():
+        section[key] = value
     atomic_write(path, tomlkit.dumps(document).encode("utf-8"))
+
+
+def public_address(config: Config, base_url: str | None) -> str:
+    """--base-url, else `[podcast] site_url`; ASCII http(s) either way."""
+    address = (base_url or config.podcast.site_url).rstrip("/")
+    if not address:
+        raise PublishError(
+            "where will the site live? Pass --base-url https://example.nl/rust, or set "
+            "[podcast] site_url in breathcast.toml"
+        )
+    if not _ADDRESS.fullmatch(address):
+        raise PublishError(f"--base-url {address!r} must be an ASCII http(s) URL")
+    return address

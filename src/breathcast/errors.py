@@ -74,6 +74,11 @@ class PublishError(BreathcastError):
     """The site cannot be published as asked."""
 
 
+class DeployError(BreathcastError):
+    """The site cannot be put online as asked: not published, a check refused it, or the
+    host refused (a wrong password, an unknown host, a full disk)."""
+
+
 class ServeError(BreathcastError):
     """A local server (`serve`, `studio`) cannot start, e.g. its port is taken."""
 

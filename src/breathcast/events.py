@@ -35,7 +35,7 @@ class BuildReport:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-class BuildEvent:
+class Event:
     """Base of every event; `kind` names it in JSON (`episode_built`, …)."""
 
     kind = "event"
@@ -57,7 +57,7 @@ class PlannedEpisode:
 
 
 @dataclass(frozen=True)
-class BuildPlanned(BuildEvent):
+class BuildPlanned(Event):
     """The engine is chosen and it is known what will be built and why."""
 
     engine: str
@@ -70,7 +70,7 @@ class BuildPlanned(BuildEvent):
 
 
 @dataclass(frozen=True)
-class ClipVoiced(BuildEvent):
+class ClipVoiced(Event):
     """One more of a script's lines is ready (from the cache or the engine)."""
 
     script: str
@@ -80,7 +80,7 @@ class ClipVoiced(BuildEvent):
 
 
 @dataclass(frozen=True)
-class EpisodeStarted(BuildEvent):
+class EpisodeStarted(Event):
     script: str
     ratio: str
     path: str
@@ -88,19 +88,19 @@ class EpisodeStarted(BuildEvent):
 
 
 @dataclass(frozen=True)
-class EpisodeBuilt(BuildEvent):
+class EpisodeBuilt(Event):
     episode: Episode
     kind = "episode_built"
 
 
 @dataclass(frozen=True)
-class EpisodeSkipped(BuildEvent):
+class EpisodeSkipped(Event):
     episode: Episode
     kind = "episode_skipped"
 
 
 @dataclass(frozen=True)
-class EpisodeEstimated(BuildEvent):
+class EpisodeEstimated(Event):
     """A dry run's guess: what would be built (status "planned") or skipped, and how long."""
 
     episode: Episode
@@ -108,13 +108,13 @@ class EpisodeEstimated(BuildEvent):
 
 
 @dataclass(frozen=True)
-class EpisodeFailed(BuildEvent):
+class EpisodeFailed(Event):
     failure: Failure
     kind = "episode_failed"
 
 
 @dataclass(frozen=True)
-class Warned(BuildEvent):
+class Warned(Event):
     """Advice that does not stop the build: a pattern that is less calming, a cue left out."""
 
     message: Said
@@ -130,7 +130,7 @@ class Refusal(StrEnum):
 
 
 @dataclass(frozen=True)
-class BuildRefused(BuildEvent):
+class BuildRefused(Event):
     """The build could not start at all (another build holds the folder, a broken setting)."""
 
     reason: Refusal
@@ -150,7 +150,7 @@ class BuildRefused(BuildEvent):
 
 
 @dataclass(frozen=True)
-class BuildFinished(BuildEvent):
+class BuildFinished(Event):
     report: BuildReport
     kind = "build_finished"
 
@@ -188,7 +188,7 @@ class ReportCollector:
     failures: list[Failure] = field(default_factory=list)
     warnings: list[Said] = field(default_factory=list)
 
-    def see(self, event: BuildEvent) -> None:
+    def see(self, event: Event) -> None:
         if isinstance(event, BuildPlanned):
             self.engine = event.engine
         elif isinstance(event, EpisodeBuilt | EpisodeSkipped | EpisodeEstimated):

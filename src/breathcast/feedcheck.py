@@ -183,13 +183,20 @@ def _unique(feed: _Feed) -> Iterator[Problem]:
             yield Problem(f"unique {what}s", f"{value} is used twice", "rename one of the scripts")
 
 
+def enclosures(item: ET.Element) -> list[tuple[str, int]]:
+    """An item's audio: (URL, declared length) of its enclosure and of every alternate."""
+    found = [(item.find("enclosure"), item.find("enclosure"))]
+    found += [(a.find("podcast:source", NS), a) for a in item.findall(
+        "podcast:alternateEnclosure", NS)]  # fmt: skip
+    return [
+        (source.get("url") or source.get("uri", ""), int(declared.get("length", "-1")))
+        for source, declared in found
+    ]
+
+
 def _lengths(feed: _Feed) -> Iterator[Problem]:
     for item in feed.items():
-        enclosures = [item.find("enclosure")]
-        enclosures += [a.find("podcast:source", NS) for a in item.findall(
-            "podcast:alternateEnclosure", NS)]  # fmt: skip
-        for enclosure, length in zip(enclosures, _declared_lengths(item), strict=True):
-            url = enclosure.get("url") or enclosure.get("uri", "")
+        for url, length in enclosures(item):
             entry = feed.local(url)
             actual = size_of(entry) if entry is not None else None
             if actual != length:
@@ -198,13 +205,6 @@ def _lengths(feed: _Feed) -> Iterator[Problem]:
                     f"{url} is declared {length} bytes but is {actual}",
                     "publish again, so the feed describes the files beside it",
                 )
-
-
-def _declared_lengths(item: ET.Element) -> list[int]:
-    lengths = [int(item.find("enclosure").get("length", "-1"))]
-    return lengths + [
-        int(a.get("length", "-1")) for a in item.findall("podcast:alternateEnclosure", NS)
-    ]
 
 
 def _durations(feed: _Feed) -> Iterator[Problem]:

@@ -11,7 +11,7 @@ from breathcast.build import BuildOptions, build
 from breathcast.config import Config, load_config
 from breathcast.episode import Failure
 from breathcast.errors import BreathcastError
-from breathcast.events import BuildEvent, BuildReport
+from breathcast.events import BuildReport, Event
 from breathcast.lexicon import FILE_NAME as LEXICON_FILE
 from breathcast.lock import LOCK_NAME, build_lock
 
@@ -31,7 +31,7 @@ def clean_outputs(config: Config, voice_too: bool = False) -> list[Path]:
 def watch(
     config: Config,
     options: Callable[[Config], BuildOptions],
-    on_event: Callable[[BuildEvent], None],
+    on_event: Callable[[Event], None],
     stop: Any = None,
 ) -> Iterator[BuildReport]:
     """Rebuild a script's episodes whenever it is saved; yield each build's report.

@@ -14,18 +14,18 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from breathcast import RENDER_VERSION
-from breathcast.cache import CACHE_VERSION
 from breathcast.config import Config
-from breathcast.engines import Engine
 from breathcast.episode import Episode
 from breathcast.files import atomic_write
 from breathcast.lexicon import Lexicon
 from breathcast.script import Breathe, Chapter, Pause, Script, Speech
 from breathcast.sidecars import COVER_NAMES
-from breathcast.voice import PREPARE_VERSION
+
+if TYPE_CHECKING:  # the build's own modules (numpy): not for reading a manifest
+    from breathcast.engines import Engine
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 2  # bump when the shape of the inputs changes
@@ -87,7 +87,7 @@ def script_inputs(
             if lexicon.applies(word, spoken)
         },
         "sound": asdict(config.sound),
-        "render": f"{RENDER_VERSION}.{PREPARE_VERSION}.{CACHE_VERSION}",
+        "render": render_version(),
         "music": _file_digest(config.root / script.music_path) if script.music_path else "",
         # What the tags say (the rest of [podcast] is for the page and the feed only).
         "tags": _digest(
@@ -95,6 +95,14 @@ def script_inputs(
             + [_file_digest(p) for p in covers if p.is_file()]
         ),
     }
+
+
+def render_version() -> str:
+    """Everything of breathcast's own that shapes the sound: rendering, preparing, caching."""
+    from breathcast.cache import CACHE_VERSION
+    from breathcast.voice import PREPARE_VERSION
+
+    return f"{RENDER_VERSION}.{PREPARE_VERSION}.{CACHE_VERSION}"
 
 
 def _script_changes(old: dict, new: dict) -> list[str]:

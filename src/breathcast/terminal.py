@@ -9,13 +9,13 @@ import click
 
 from breathcast.episode import clock
 from breathcast.events import (
-    BuildEvent,
     BuildPlanned,
     BuildReport,
     ClipVoiced,
     EpisodeBuilt,
     EpisodeFailed,
     EpisodeSkipped,
+    Event,
     Warned,
 )
 
@@ -32,7 +32,7 @@ class BuildView:
         self.bar = ProgressBar(enabled=bar)
         self.done = self.total = 0
 
-    def __call__(self, event: BuildEvent) -> None:
+    def __call__(self, event: Event) -> None:
         if isinstance(event, BuildPlanned):
             self.done, self.total = 0, event.todo
         elif isinstance(event, ClipVoiced):
@@ -124,3 +124,54 @@ def summary_table(report: BuildReport) -> str:
         + (f", {counts['planned']} would build" if counts["planned"] else "")
     )
     return "\n".join(["", *lines, "", tail])
+
+
+class DeployView:
+    """Draws a deploy on the terminal: what it will do, a bar by bytes, and the file sent."""
+
+    def __init__(self, bar: bool):
+        self.bar = ProgressBar(enabled=bar)
+
+    def __call__(self, event: Event) -> None:
+        from breathcast.deploy import DeployPlanned, FileSent
+
+        if isinstance(event, DeployPlanned):
+            click.echo(
+                f"to {event.target}: {len(event.sends)} file(s) to send ({megabytes(event.bytes)}),"
+                f" {len(event.removals)} to remove, {len(event.waiting)} kept for now"
+            )
+        elif isinstance(event, FileSent):
+            self.bar.step("sending", event.done, max(event.total, 1))
+
+
+def show_deploy(report) -> None:
+    """What a deploy did (or would do), and where the site is."""
+    verb = "would send" if report.dry_run else "sent"
+    if not report.sent and not report.removed and not report.failed:
+        click.echo(f"nothing changed: 0 bytes {verb}; {report.address}/ is current")
+    for name in report.sent:
+        click.echo(f"{verb:10} {name}" + ("  (replaced)" if name in report.replaced else ""))
+    for name in report.removed:
+        click.echo(f"{'would remove' if report.dry_run else 'removed':10} {name}")
+    for name in report.waiting:
+        click.echo(f"kept       {name}  (unused; removed once the grace period has passed)")
+    if report.sent:
+        click.echo(f"{len(report.sent)} file(s), {megabytes(report.bytes_sent)} {verb}")
+    if report.failed or report.cancelled:
+        click.secho(
+            f"stopped after {len(report.sent)} file(s); not sent: {len(report.not_sent)}. "
+            "The site online still points only at complete files; deploy again to finish.",
+            fg="yellow",
+        )
+    if report.failed:
+        click.secho(f"error: {report.failed.en}", fg="red", err=True)
+    for problem in report.verified or ():
+        click.secho(f"error: {problem.en}", fg="red", err=True)
+    if report.verified == ():
+        click.echo(f"verified: {report.address}/feed.xml and every file it names answer")
+    if report.ok and not report.dry_run:
+        click.echo(f"online: {report.address}/ (feed: {report.address}/feed.xml)")
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"

@@ -1,4 +1,7 @@
-"""Making the episodes: build, check, plot, watch, clean."""
+"""Making the episodes: build, check, plot, watch, clean.
+
+The library is imported inside each command: the build's modules (numpy and all) load only
+for the commands that need them, so `breathcast deploy` or `--help` start at once."""
 
 from __future__ import annotations
 
@@ -7,8 +10,6 @@ from pathlib import Path
 
 import click
 
-from breathcast.build import BuildOptions
-from breathcast.build import build as build_episodes
 from breathcast.cli.common import (
     RatioParam,
     cli,
@@ -18,10 +19,6 @@ from breathcast.cli.common import (
     library_errors,
 )
 from breathcast.config import Config, load_config
-from breathcast.feedcheck import check_site
-from breathcast.housekeeping import clean_outputs
-from breathcast.housekeeping import watch as watch_scripts
-from breathcast.project import check_project
 from breathcast.terminal import BuildView, show_report, warn
 
 
@@ -77,6 +74,9 @@ def build(
 
     Only episodes whose script, ratio, voice, sound settings or music changed are rebuilt.
     """
+    from breathcast.build import BuildOptions
+    from breathcast.build import build as build_episodes
+
     with library_errors():
         config = load_config(project)
         options = BuildOptions.resolve(
@@ -116,6 +116,9 @@ def build(
 @click.pass_obj
 def check(project: Path, scripts, feed, site) -> None:
     """Validate every script (or the SCRIPTS given); exit 1 on any error."""
+    from breathcast.feedcheck import check_site
+    from breathcast.project import check_project
+
     if feed:
         with library_errors():
             problems = check_site(site or load_config(project).path("build") / "site")
@@ -178,6 +181,9 @@ def watch(project: Path, engine, jobs, fill) -> None:
     with library_errors():
         config = load_config(project)
 
+    from breathcast.build import BuildOptions
+    from breathcast.housekeeping import watch as watch_scripts
+
     def options(fresh: Config) -> BuildOptions:
         return BuildOptions.resolve(fresh, engine=engine, jobs=jobs, fill=fill)
 
@@ -194,6 +200,8 @@ def watch(project: Path, engine, jobs, fill) -> None:
 def clean(project: Path, voice_too: bool) -> None:
     """Remove the build outputs (and with --voice, the voice cache)."""
     with library_errors():
+        from breathcast.housekeeping import clean_outputs
+
         removed = clean_outputs(load_config(project), voice_too)
     for folder in removed:
         click.echo(f"removed {folder}")

@@ -1,14 +1,14 @@
-"""Putting them out: publish, serve, the studio."""
+"""Putting them out: publish, deploy, serve, the studio."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from breathcast.cli.common import cli, library_errors
 from breathcast.config import load_config
-from breathcast.publish import publish as publish_site
 from breathcast.serve import make_server
 
 
@@ -32,6 +32,8 @@ from breathcast.serve import make_server
 @click.pass_obj
 def publish(project: Path, base_url, out, allow_offline_voice) -> None:
     """Write the download page and the podcast feed for every built episode."""
+    from breathcast.publish import publish as publish_site
+
     with library_errors():
         site = publish_site(load_config(project), base_url, out, allow_offline_voice)
     click.echo(f"published {site}/index.html and {site}/feed.xml")
@@ -73,3 +75,80 @@ def studio(project: Path, port, no_browser) -> None:
 
     with library_errors():
         serve_studio(project, port, open_browser=not no_browser, echo=click.echo)
+
+
+@cli.command()
+@click.option(
+    "--to",
+    "to",
+    default=None,
+    metavar="REMOTE:PATH",
+    help="Any rclone remote from rclone's own config (or a folder), over [deploy].",
+)
+@click.option("--dry-run", is_flag=True, help="List what would be sent, replaced and removed.")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Afterwards, read the feed from the public address and HEAD every file.",
+)
+@click.option("--force", is_flag=True, help="Remove more files than [deploy] max_deletes.")
+@click.option(
+    "--allow-offline-voice",
+    is_flag=True,
+    help="Put previews (espeak, or your voice with gaps filled) online too.",
+)
+@click.option(
+    "--setup",
+    is_flag=True,
+    help="Say where the site goes; the password is kept in rclone's own config.",
+)
+@click.pass_obj
+def deploy(project: Path, to, dry_run, verify, force, allow_offline_voice, setup) -> None:
+    """Put the published site online: media first, the feed after, removals last."""
+    from breathcast import deploy as online
+    from breathcast.terminal import DeployView, show_deploy
+
+    with library_errors():
+        config = load_config(project)
+        if setup:
+            config = _set_up(config)
+        options = online.DeployOptions.resolve(
+            config, to=to, dry_run=dry_run, verify=verify, force=force,
+            allow_offline=allow_offline_voice,
+        )  # fmt: skip
+        view = DeployView(bar=sys.stdout.isatty())
+        try:
+            report = online.deploy(config, options, on_event=view)
+        finally:
+            view.bar.clear()
+    show_deploy(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _set_up(config):
+    """Ask where the site goes, once; test it; keep the password in rclone's config."""
+    from breathcast import deploy as online
+    from breathcast.config import DEPLOY_KINDS, DeploySettings
+    from breathcast.deploy.target import PORTS
+
+    now = config.deploy
+    kind = click.prompt("Kind of host", type=click.Choice(DEPLOY_KINDS), default=now.kind or "sftp")
+    if kind == "folder":
+        settings = DeploySettings(kind=kind, path=click.prompt("Folder", default=now.path or None))
+        password = ""
+    else:
+        host = click.prompt(
+            "Host (for webdav and s3 the address, https://…)", default=now.host or None
+        )
+        port = click.prompt("Port", type=int, default=now.port or PORTS.get(kind, 0))
+        user = click.prompt("User (for s3 the access key id)", default=now.user or None)
+        password = click.prompt("Password (for s3 the secret key)", hide_input=True)
+        path = click.prompt("Folder on the host (for s3 bucket/folder)", default=now.path or "")
+        settings = DeploySettings(kind=kind, host=host, port=port, user=user, path=path)
+    address = click.prompt("Public address of the site", default=config.podcast.site_url or None)
+    config = online.set_up(config, settings, password, address)
+    click.echo(
+        f"kept: {config.deploy.remote or config.deploy.path} (the password in rclone's config)"
+    )
+    return config

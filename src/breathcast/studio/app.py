@@ -21,7 +21,16 @@ from breathcast.errors import (
     WorkspaceError,
 )
 from breathcast.studio import presenters
-from breathcast.studio.routes import build, lexicon, previews, project, publish, scripts, takes
+from breathcast.studio.routes import (
+    build,
+    lexicon,
+    online,
+    previews,
+    project,
+    publish,
+    scripts,
+    takes,
+)
 from breathcast.studio.security import TOO_LARGE_NL, BodyTooLarge, Guard
 from breathcast.studio.session import Studio
 
@@ -48,6 +57,7 @@ def create_app(root: Path, hosts: set[str], origins: set[str]) -> Guard:
         *lexicon.routes,
         *build.routes,
         *publish.routes,
+        *online.routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         Mount("/site", StaticFiles(directory=site, check_dir=False)),
     ]

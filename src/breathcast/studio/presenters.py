@@ -13,7 +13,7 @@ from breathcast.breath import PHASE_WORDS, BreathPattern
 from breathcast.config import ENGINE_WORDS, Config
 from breathcast.episode import EPISODE_STATUS_WORDS
 from breathcast.errors import BreathcastError, ConflictError, ScriptError
-from breathcast.events import BuildEvent, Refusal
+from breathcast.events import Event, Refusal
 from breathcast.lexicon import Lexicon
 from breathcast.lint import Note
 from breathcast.project import TextCheck, patterns_for
@@ -188,7 +188,7 @@ def lexicon(parsed: Lexicon | ScriptError) -> dict[str, Any]:
     return {"errors": [], "entries": entries}
 
 
-def event(built: BuildEvent) -> str:
+def event(built: Event) -> str:
     """A build event as the page reads it: the library's JSON, and wherever it names a
     ratio (an episode started, planned, built, in the report), the words of that ratio."""
     return json.dumps(_with_ratio_words(built.to_dict()), ensure_ascii=False)

@@ -1,45 +1,71 @@
-"""One build at a time, in a thread of the studio; its typed events fanned out to every page
-that listens (server-sent events), and a cancel button that reaches it."""
+"""One job at a time (a build, or putting the site online), in a thread of the studio; its
+typed events fanned out to every page that listens (server-sent events), and a cancel
+button that reaches it."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from breathcast.build import BuildOptions, build
-from breathcast.config import load_config
+from breathcast.config import Config, load_config
+from breathcast.deploy import DeployOptions, DeployRefused, deploy
 from breathcast.errors import BreathcastError
-from breathcast.events import BuildEvent, BuildRefused, Cancel
+from breathcast.events import BuildRefused, Cancel, Event
 from breathcast.studio import presenters
 
 Listener = tuple[asyncio.AbstractEventLoop, "asyncio.Queue[str]"]
 
 
-class BuildRunner:
+class Runner:
     def __init__(self, root: Path):
         self.root = root
         self.cancel: Cancel | None = None
         self.thread: threading.Thread | None = None
         self.listeners: set[Listener] = set()
-        self.last: list[str] = []  # this (or the last) build's events, for a page that joins
-        self._lock = threading.Lock()  # between the build's thread and a page that joins
+        self.last: list[str] = []  # this (or the last) job's events, for a page that joins
+        self._lock = threading.Lock()  # between the job's thread and a page that joins
 
     @property
     def running(self) -> bool:
         return self.thread is not None and self.thread.is_alive()
 
-    def start(self, scripts: Sequence[str], force: bool = False) -> None:
+    def build(self, scripts: Sequence[str], force: bool = False) -> None:
         """Start a build of `scripts` (paths; empty: all). The caller checks `running`."""
-        self.cancel = Cancel()
+
+        def work(config: Config, cancel: Cancel) -> None:
+            options = BuildOptions.resolve(config, force=force)
+            build(config, list(scripts), options, on_event=self._send, cancel=cancel)
+
+        self._start(work, BuildRefused.of)
+
+    def deploy(self, **given) -> None:
+        """Start putting the published site online (`DeployOptions` as `given`)."""
+
+        def work(config: Config, cancel: Cancel) -> None:
+            options = DeployOptions.resolve(config, **given)
+            deploy(config, options, on_event=self._send, cancel=cancel)
+
+        self._start(work, DeployRefused.of)
+
+    def _start(
+        self, work: Callable[[Config, Cancel], None], refused: Callable[[BreathcastError], Event]
+    ) -> None:
+        self.cancel = cancel = Cancel()
         with self._lock:
             self.last = []
-        self.thread = threading.Thread(
-            target=self._run, args=(list(scripts), force, self.cancel), name="studio-build"
-        )
+
+        def run() -> None:
+            try:
+                work(load_config(self.root), cancel)
+            except BreathcastError as exc:  # another build holds the lock, a check refused
+                self._send(refused(exc))
+
+        self.thread = threading.Thread(target=run, name="studio-job")
         self.thread.start()
 
     def stop(self) -> bool:
@@ -51,14 +77,6 @@ class BuildRunner:
     def join(self, timeout: float | None = None) -> None:
         if self.thread is not None:
             self.thread.join(timeout)
-
-    def _run(self, scripts: list[str], force: bool, cancel: Cancel) -> None:
-        try:
-            config = load_config(self.root)
-            options = BuildOptions.resolve(config, force=force)
-            build(config, scripts, options, on_event=self._send, cancel=cancel)
-        except BreathcastError as exc:  # another build holds the lock, a broken setting
-            self._send(BuildRefused.of(exc))
 
     @contextmanager
     def subscribe(self, hello: dict) -> Iterator[asyncio.Queue[str]]:
@@ -78,7 +96,7 @@ class BuildRunner:
             with self._lock:
                 self.listeners.discard(listener)
 
-    def _send(self, event: BuildEvent) -> None:
+    def _send(self, event: Event) -> None:
         data = presenters.event(event)
         with self._lock:
             self.last.append(data)

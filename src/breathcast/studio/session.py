@@ -19,7 +19,7 @@ from breathcast.manifest import MANIFEST_NAME
 from breathcast.project import patterns_for
 from breathcast.script import Script, Speech, parse_script
 from breathcast.studio.preview import Preview
-from breathcast.studio.runner import BuildRunner
+from breathcast.studio.runner import Runner
 from breathcast.studio.workspace import Workspace
 
 OFFLINE_RETRY_S = 60.0  # after Google did not answer, previews use espeak this long
@@ -29,7 +29,7 @@ class Studio:
     def __init__(self, root: Path, clock: Callable[[], float] = time.monotonic):
         self.root = root
         self.token = secrets.token_urlsafe(24)
-        self.runner = BuildRunner(root)
+        self.runner = Runner(root)
         self.closing = threading.Event()  # set when the studio stops: event streams end
         self.clock = clock
         self.offline_until = 0.0  # previews do not wait on Google again before this

@@ -23,14 +23,15 @@ async def start(request: Request) -> JSONResponse:
     data = await body(request)
     studio = studio_of(request)
     if studio.runner.running:
-        return answer({"error": "Er wordt al gebouwd."}, 409)
+        return answer({"error": "Er loopt al iets (bouwen of online zetten)."}, 409)
     workspace = studio.workspace()
     paths = [str(workspace.path(str(name))) for name in data.get("scripts", [])]
-    studio.runner.start(paths, force=bool(data.get("force")))
+    studio.runner.build(paths, force=bool(data.get("force")))
     return answer({"started": True}, 202)
 
 
 async def cancel(request: Request) -> JSONResponse:
+    """Stop what runs: a build, or putting the site online. What finished is kept."""
     return answer({"cancelled": studio_of(request).runner.stop()})
 
 

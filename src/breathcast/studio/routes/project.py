@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
+from breathcast.deploy import deployed
 from breathcast.studio import presenters
 from breathcast.studio.http import answer, in_thread, studio_of
 from breathcast.studio.security import TOKEN_HEADER
@@ -40,7 +41,8 @@ async def overview(request: Request) -> JSONResponse:
     studio = studio_of(request)
     config = studio.config()
     state = await in_thread(project_state, config)
-    return answer(presenters.overview(state, config, studio.runner.running))
+    data = presenters.overview(state, config, studio.runner.running)
+    return answer({**data, "online": deployed(config)})
 
 
 routes = [

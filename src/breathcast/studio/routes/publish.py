@@ -7,7 +7,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from breathcast import publish as site
-from breathcast.config import load_config, remember
+from breathcast.config import load_config, public_address, remember
 from breathcast.studio.http import answer, body, in_thread, studio_of
 
 
@@ -18,9 +18,9 @@ async def publish(request: Request) -> JSONResponse:
     address = str(data.get("site_url") or config.podcast.site_url).strip()
 
     def run() -> None:
-        site.site_address(config, address)  # refuse a bad address before saving it
+        public_address(config, address)  # refuse a bad address before saving it
         if address != config.podcast.site_url:
-            remember(config, "podcast", "site_url", address)
+            remember(config, "podcast", {"site_url": address})
         site.publish(load_config(studio.root), address, None, bool(data.get("allow_preview")))
 
     await in_thread(run)

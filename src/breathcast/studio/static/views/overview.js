@@ -10,6 +10,10 @@ import { startBuild } from "./build.js";
 async function show() {
   const { data } = await api("/api/overview");
   $("#bezig-elders").hidden = !data.building || Boolean(data.building.here);
+  const online = data.online;
+  $("#online-kort").textContent = !online ? ""
+    : online.current ? `Online sinds ${builtWhen(online.at).replace("gebouwd ", "")}.`
+    : "Nieuwer dan online: publiceer en zet het online.";
   $("#oefeningen").replaceChildren(...data.scripts.map((script) => card(script, data.busy)));
 }
 

@@ -1,0 +1,333 @@
+"""`breathcast deploy`: the published site onto her own host, so that at every moment the
+remote feed and page point only at files that are complete there.
+
+    report = deploy(config, DeployOptions.resolve(config), on_event=print)
+
+Checks first, with nothing sent: the site is published and not older than the build, holds
+no preview voice (unless allowed), names the public address it will live at, and the host
+answers. Then the plan (`plan.py`) is carried out in its order, each file written under a
+temporary name and renamed into place where the host can rename. A dropped connection stops
+the run with what was sent and what was not; the remote still keeps the invariant, and the
+next deploy finishes the job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import tempfile
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from breathcast.config import Config, DeploySettings, load_config, public_address, remember
+from breathcast.deploy.events import (
+    DeployFinished,
+    DeployPlanned,
+    DeployRefused,
+    DeployReport,
+    FileSent,
+)
+from breathcast.deploy.plan import STATE_NAME, Plan, SiteFile, State, plan, site_files
+from breathcast.deploy.rclone import Rclone
+from breathcast.deploy.target import Target, described, store, target_of
+from breathcast.deploy.verify import verify
+from breathcast.errors import DeployError
+from breathcast.events import Cancel, Event
+from breathcast.files import atomic_write
+from breathcast.manifest import MANIFEST_NAME, Manifest
+from breathcast.script import slugify
+from breathcast.words import Said
+
+__all__ = [
+    "DeployFinished", "DeployOptions", "DeployPlanned", "DeployRefused", "DeployReport",
+    "FileSent", "deploy", "deployed", "set_up", "test_connection",
+]  # fmt: skip
+DEPLOYED_NAME = "deployed.json"  # in the build folder: where and when the site went online
+TRANSFERS = 4  # media files sent at once, as rclone itself does
+
+
+@dataclass(frozen=True)
+class DeployOptions:
+    site: Path  # the published site folder
+    to: str | None = None  # --to REMOTE:PATH: any rclone remote, over the settings
+    dry_run: bool = False  # say what would be sent, replaced and removed; send nothing
+    verify: bool = False  # afterwards, read the feed from the public address and check it
+    force: bool = False  # remove more than max_deletes files
+    allow_offline: bool = False  # previews (espeak, or her voice with gaps filled) too
+    grace: timedelta = timedelta(days=7)
+    max_deletes: int = 50
+    bandwidth: str = ""
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)  # a clock the tests can set
+
+    @classmethod
+    def resolve(cls, config: Config, **given) -> DeployOptions:
+        settings = config.deploy
+        return cls(
+            site=given.pop("site", None) or config.path("build") / "site",
+            grace=timedelta(days=settings.grace_days),
+            max_deletes=settings.max_deletes,
+            bandwidth=settings.bandwidth,
+            **given,
+        )
+
+
+@dataclass
+class _Progress:
+    total: int
+    done: int = 0
+    sent: list[str] = field(default_factory=list)
+
+
+def deploy(
+    config: Config,
+    options: DeployOptions,
+    on_event: Callable[[Event], None] = lambda event: None,
+    cancel: Cancel | None = None,
+) -> DeployReport:
+    """Check, plan and carry out a deploy; the report says what was done. A `DeployError`
+    (nothing sent) when a check refuses."""
+    cancel = cancel or Cancel()
+    address = check_site(config, options)
+    with Rclone(options.bandwidth) as rclone:
+        target = target_of(config, rclone, options.to)
+        remote, state = _remote(rclone, target)
+        todo = plan(site_files(options.site), remote, state, options.now(), options.grace)
+        _check_deletes(todo, options)
+        on_event(
+            DeployPlanned(
+                target.label,
+                tuple(f.name for f in todo.sends),
+                todo.bytes,
+                todo.removals,
+                tuple(todo.waiting),
+            )
+        )
+        report = DeployReport(
+            target.label,
+            address,
+            replaced=todo.replaced,
+            waiting=tuple(todo.waiting),
+            dry_run=options.dry_run,
+        )
+        if options.dry_run:
+            report = replace(report, sent=tuple(f.name for f in todo.sends),
+                             bytes_sent=todo.bytes, removed=todo.removals)  # fmt: skip
+        else:
+            report = _carry_out(rclone, target, todo, state, report, on_event, cancel)
+    if report.ok and not report.dry_run:
+        _record(config, target, address, options.site, options.now())
+        if options.verify:
+            report = replace(report, verified=tuple(verify(address)))
+    on_event(DeployFinished(report))
+    return report
+
+
+def check_site(config: Config, options: DeployOptions) -> str:
+    """The checks before anything is sent; the public address the feed names."""
+    site, build = options.site, config.path("build")
+    feed = site / "feed.xml"
+    if not feed.is_file() or not (site / "index.html").is_file():
+        raise DeployError(
+            Said(
+                f"{site}/ holds no published site; run `breathcast publish` first",
+                "Er is nog niets gepubliceerd; publiceer eerst.",
+            )
+        )
+    manifest = build / MANIFEST_NAME
+    if manifest.is_file() and manifest.stat().st_mtime_ns > feed.stat().st_mtime_ns:
+        raise DeployError(
+            Said(
+                "the build is newer than the published site; run `breathcast publish` first, "
+                "so what goes online is what you built",
+                "Er is gebouwd na het publiceren; publiceer eerst opnieuw.",
+            )
+        )
+    episodes = [entry.episode for entry in Manifest.load(build).entries.values()]
+    previews = [e.path for e in episodes if e.preview]
+    if previews and not options.allow_offline:
+        raise DeployError(
+            Said(
+                "these episodes are previews, not the final audio: "
+                + ", ".join(previews)
+                + "; rebuild them with the final voice, or deploy anyway with "
+                "--allow-offline-voice",
+                "Sommige oefeningen hebben nog de computerstem. Bouw ze opnieuw met de echte "
+                "stem, of zet het vinkje voor voorbeelden aan.",
+            )
+        )
+    named = re.search(r'<atom:link href="([^"]+)/feed\.xml"', feed.read_text(encoding="utf-8"))
+    address = config.podcast.site_url.rstrip("/")
+    if not address or not named or named.group(1) != address:
+        published_for = named.group(1) if named else "?"
+        raise DeployError(
+            Said(
+                f"the site was published for {published_for}, but goes online at "
+                f"{address or '(no [podcast] site_url)'}; set [podcast] site_url to the "
+                "public address and publish again",
+                f"De site is gepubliceerd voor {published_for}, maar komt online op "
+                f"{address or '(geen adres)'}. Publiceer opnieuw met het juiste adres.",
+            )
+        )
+    return address
+
+
+def _remote(rclone: Rclone, target: Target) -> tuple[dict[str, int], State]:
+    """What the remote lists (name -> size), and the state the last deploy left there."""
+    remote = rclone.listing(target.fs)
+    data = None
+    if STATE_NAME in remote:
+        with tempfile.TemporaryDirectory() as folder:
+            rclone.call("operations/copyfile", srcFs=target.fs, srcRemote=STATE_NAME,
+                        dstFs=folder, dstRemote=STATE_NAME)  # fmt: skip
+            data = (Path(folder) / STATE_NAME).read_bytes()
+    return remote, State.from_json(data)
+
+
+def _check_deletes(todo: Plan, options: DeployOptions) -> None:
+    if len(todo.removals) > options.max_deletes and not options.force:
+        raise DeployError(
+            Said(
+                f"this deploy would remove {len(todo.removals)} files from the host, more "
+                f"than [deploy] max_deletes = {options.max_deletes}; check with --dry-run, "
+                "then run it with --force",
+                f"Er zouden {len(todo.removals)} bestanden van je website verdwijnen; dat is "
+                "meer dan gewoonlijk. Kijk het na voor je doorgaat.",
+            )
+        )
+
+
+def _carry_out(rclone, target, todo, state, report, on_event, cancel) -> DeployReport:
+    """The plan, in its order: leftovers away, the media (TRANSFERS at a time: they point at
+    nothing), then the pages one by one in their order, the state, and removals last."""
+    progress = _Progress(todo.bytes)
+    lock = threading.Lock()
+    broke = threading.Event()  # one transfer failed: the others do not start
+
+    def send(file: SiteFile) -> None:
+        if cancel.requested or broke.is_set():
+            return
+        try:
+            _send(rclone, target, file)
+        except DeployError:
+            broke.set()
+            raise
+        with lock:
+            progress.done += file.size
+            progress.sent.append(file.name)
+            on_event(FileSent(file.name, file.size, progress.done, progress.total))
+
+    media = [f for f in todo.sends if f.media]
+    pages = [f for f in todo.sends if not f.media]
+    try:
+        for name in todo.leftovers:  # halves of an interrupted deploy, never pointed at
+            rclone.call("operations/deletefile", fs=target.fs, remote=name)
+        with ThreadPoolExecutor(TRANSFERS) as pool:
+            for done in [pool.submit(send, file) for file in media]:
+                done.result()  # the first failure stops the run: no page goes out after it
+        for file in pages:
+            send(file)
+        if cancel.requested:
+            return _stopped(report, todo, progress, cancelled=True)
+        if todo.state != state:  # what is there now, before anything is removed
+            _put_state(rclone, target, todo.state)
+        for name in todo.removals:
+            rclone.call("operations/deletefile", fs=target.fs, remote=name)
+    except DeployError as exc:
+        return _stopped(report, todo, progress, failed=exc.said)
+    return replace(report, sent=tuple(progress.sent), bytes_sent=progress.done,
+                   removed=todo.removals)  # fmt: skip
+
+
+def _stopped(report, todo, progress, cancelled=False, failed=None) -> DeployReport:
+    not_sent = tuple(f.name for f in todo.sends if f.name not in progress.sent)
+    return replace(report, sent=tuple(progress.sent), bytes_sent=progress.done,
+                   not_sent=not_sent, cancelled=cancelled, failed=failed)  # fmt: skip
+
+
+def _send(rclone: Rclone, target: Target, file: SiteFile) -> None:
+    """One file, complete under its name the moment it appears there."""
+    # Always transferred: a page of the same size as the one it replaces (a changed hash in a
+    # URL) must not pass for it on hosts that keep no exact times.
+    settings: dict = {"IgnoreTimes": True}
+    if target.takes_headers:
+        headers = {"Content-Type": file.content_type, "Cache-Control": file.cache_control}
+        settings["UploadHeaders"] = [{"Key": k, "Value": v} for k, v in headers.items()]
+    folder, _, name = file.name.rpartition("/")
+    landing = file.name
+    if target.renames:
+        landing = f"{folder}/" * bool(folder) + f".{name}.breathcast-{secrets.token_hex(6)}.tmp"
+    rclone.call("operations/copyfile", srcFs=str(file.path.parent), srcRemote=file.path.name,
+                dstFs=target.fs, dstRemote=landing, _config=settings)  # fmt: skip
+    if landing != file.name:
+        rclone.call("operations/movefile", srcFs=target.fs, srcRemote=landing,
+                    dstFs=target.fs, dstRemote=file.name, _config=settings)  # fmt: skip
+
+
+def _put_state(rclone: Rclone, target: Target, state: State) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / STATE_NAME
+        path.write_bytes(state.to_json())
+        _send(rclone, target, SiteFile(STATE_NAME, path.stat().st_size, "", path))
+
+
+def _record(config: Config, target: Target, address: str, site: Path, when: datetime) -> None:
+    """Where and when the site went online, and which site it was: the studio says whether
+    what is online is current."""
+    record = {"target": target.label, "address": address, "at": when.isoformat(timespec="seconds"),
+              "site": site_digest(site)}  # fmt: skip
+    atomic_write(config.path("build") / DEPLOYED_NAME, json.dumps(record, indent=1).encode())
+
+
+def site_digest(site: Path) -> str:
+    """Changes whenever publishing changed what goes online: the feed names every episode's
+    files by their hash, and the page every exercise."""
+    digest = hashlib.sha256()
+    for name in ("feed.xml", "index.html"):
+        path = site / name
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()[:16]
+
+
+def deployed(config: Config) -> dict | None:
+    """The last deploy (target, address, at, and `current`: whether the site published now is
+    the one that went online), or None."""
+    try:
+        last = json.loads((config.path("build") / DEPLOYED_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return {**last, "current": last.get("site") == site_digest(config.path("build") / "site")}
+
+
+def test_connection(
+    config: Config, settings: DeploySettings | None = None, password: str = ""
+) -> str:
+    """Reach the host described by `settings` with `password` (or else the one the project
+    deploys to); its label, or a `DeployError` that says what is wrong. Nothing is kept."""
+    with Rclone() as rclone:
+        target = described(settings, password, rclone) if settings else target_of(config, rclone)
+        _remote(rclone, target)
+    return target.label
+
+
+def set_up(config: Config, settings: DeploySettings, password: str, site_url: str) -> Config:
+    """Test the connection, then keep the host: its password in rclone's own config (as the
+    remote `breathcast-<project>`), the rest in `[deploy]`, and the public address as
+    `[podcast] site_url`. The project folder never holds the password."""
+    public_address(config, site_url)  # an ASCII http(s) address, or said now
+    test_connection(config, settings, password)
+    kept = settings
+    if settings.kind != "folder":
+        name = f"breathcast-{slugify(config.root.resolve().name)}"
+        with Rclone() as rclone:
+            store(settings, password, name, rclone)
+        kept = replace(settings, remote=name)
+    values = {k: getattr(kept, k) for k in ("kind", "host", "port", "user", "path", "remote")}
+    remember(config, "deploy", values)
+    remember(config, "podcast", {"site_url": site_url.rstrip("/")})
+    return load_config(config.root)

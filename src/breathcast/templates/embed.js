@@ -1,0 +1,38 @@
+// The embeddable player on her blog: choose a breath ratio, listen, and read along with the
+// line being spoken. Every file it uses comes from this site; nothing else is asked for.
+"use strict";
+
+const versions = JSON.parse(document.getElementById("versies").textContent);
+const player = document.getElementById("speler");
+const now = document.getElementById("nu");
+const download = document.getElementById("download");
+const small = document.getElementById("klein");
+let chosen = versions[0];
+
+function show(version) {
+  chosen = version;
+  player.src = version.audio;
+  download.href = version.audio;
+  download.textContent = `Download (MP3, ${version.size_mb} MB)`;
+  if (small) {
+    small.hidden = !version.opus;
+    small.href = version.opus;
+    small.textContent = `Kleiner bestand (${version.opus_mb} MB)`;
+  }
+  now.textContent = "";
+}
+
+function follow() {
+  const time = player.currentTime;
+  let line = "";
+  for (const [start, end, text] of chosen.cues) {
+    if (start <= time + 0.05 && time < end + 1.0) line = text;
+  }
+  if (now.textContent !== line) now.textContent = line;
+}
+
+document.getElementById("ritme").addEventListener("change", (event) => {
+  show(versions[Number(event.target.value)]);
+});
+player.addEventListener("timeupdate", follow);
+player.addEventListener("seeked", follow);

@@ -1,0 +1,439 @@
+"""`breathcast deploy` against real hosts (rclone's own SFTP, WebDAV, S3 and FTP servers on
+127.0.0.1), read back the way podcast apps read them: gPodder subscribes, podcastparser
+reads every enclosure, and a watcher checks the remote at every moment of a deploy."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import threading
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import podcastparser
+import pytest
+from browser import Served
+from conftest import SMALL_SCRIPT, run_cli
+from hosts import PASSWORD, Host
+
+from breathcast.config import load_config
+from breathcast.deploy import DeployOptions, deploy
+from breathcast.deploy.plan import STATE_NAME
+from breathcast.deploy.target import PASSWORD_ENV
+
+pytestmark = pytest.mark.slow
+KINDS = ["sftp", "webdav", "s3", "ftp"]
+
+
+def run(project: Path, *args: str, code: int = 0):
+    result = run_cli(project, *args)
+    assert result.exit_code == code, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def voices(tmp_path_factory) -> Path:
+    """The small script's lines voiced once (espeak), for every test's project."""
+    project = tmp_path_factory.mktemp("voices")
+    (project / "scripts").mkdir()
+    (project / "scripts" / "kort.md").write_text(SMALL_SCRIPT, encoding="utf-8")
+    (project / "breathcast.toml").write_text('ratios = ["4:6"]\n')
+    run(project, "build", "--engine", "espeak")
+    return project / "voice"
+
+
+class Online:
+    """A built and published project, the host it deploys to, and the host's folder served
+    at the public address the feed names."""
+
+    def __init__(self, root: Path, voices: Path, kind: str):
+        self.project = root / "project"
+        (self.project / "scripts").mkdir(parents=True)
+        (self.project / "scripts" / "kort.md").write_text(SMALL_SCRIPT, encoding="utf-8")
+        shutil.copytree(voices, self.project / "voice")
+        self.host = Host(kind, root / "host").start()
+        self.served = Served(self.host.root)
+        folder = self.host.folder().relative_to(self.host.root).as_posix()
+        self.address = f"{self.served.url}{folder}"
+        self.write_settings()
+        os.environ[PASSWORD_ENV] = PASSWORD
+
+    def write_settings(self, **deploy) -> None:
+        settings = {**vars(self.host.settings()), **deploy}
+        lines = [f"{k} = {json.dumps(v)}" for k, v in settings.items() if v != "" and k != "port"]
+        lines += [f"port = {self.host.port}"] if self.host.port else []
+        (self.project / "breathcast.toml").write_text(
+            'ratios = ["4:6", "3:6"]\nengine = "espeak"\n'
+            f'[podcast]\nowner_email = "anna@example.nl"\nsite_url = "{self.address}"\n'
+            "[deploy]\n" + "\n".join(lines) + "\n"
+        )
+
+    def publish(self) -> None:
+        run(self.project, "build")
+        run(self.project, "publish", "--allow-offline-voice")
+
+    def edit(self, old: str = "Dank je wel.", new: str = "Dank je wel, tot morgen.") -> None:
+        script = self.project / "scripts" / "kort.md"
+        script.write_text(script.read_text().replace(old, new))
+        time.sleep(0.01)  # a build after the publish has a later time
+        self.publish()
+
+    @property
+    def remote(self) -> Path:
+        return self.host.folder()
+
+    def close(self) -> None:
+        self.served.stop()
+        self.host.stop()
+        os.environ.pop(PASSWORD_ENV, None)
+
+
+@pytest.fixture(params=KINDS)
+def online(request, tmp_path, voices):
+    made = Online(tmp_path, voices, request.param)
+    made.publish()
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def sftp(tmp_path, voices):
+    made = Online(tmp_path, voices, "sftp")
+    made.publish()
+    yield made
+    made.close()
+
+
+def named(folder: Path) -> dict[str, int | None]:
+    """Every file the remote's feed and page point to: name -> size the feed states (None
+    where it states none)."""
+    feed = (folder / "feed.xml").read_text(encoding="utf-8")
+    names: dict[str, int | None] = {}
+    for url, length in re.findall(r'<enclosure url="[^"]*?/(audio/[^"]+)" length="(\d+)"', feed):
+        names[url] = int(length)
+    for alternate, url in re.findall(
+        r'alternateEnclosure[^>]*length="(\d+)"[^>]*>\s*<podcast:source uri="[^"]*?/(audio/[^"]+)"',
+        feed,
+    ):
+        names[url] = int(alternate)
+    for url in re.findall(r'(?:url|href)="http[^"]*?/((?:audio|covers)/[^"]+)"', feed):
+        names.setdefault(url, None)
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    for url in re.findall(r'(?:src|href)="((?:audio|covers|embed)/[^"#]+|[a-z]+\.js)"', page):
+        names.setdefault(url, None)
+    return names
+
+
+def broken(folder: Path, sizes: dict[str, int]) -> list[str]:
+    """What the remote's feed and page name that is missing there, or there but not whole."""
+    wanted = named(folder)
+    problems = []
+    for name, size in wanted.items():
+        path = folder / name
+        expected = size if size is not None else sizes.get(name)
+        if not path.is_file():
+            problems.append(f"{name} is missing")
+        elif expected is not None and path.stat().st_size != expected:
+            problems.append(f"{name} has {path.stat().st_size} bytes, not {expected}")
+    return problems
+
+
+class Watcher(threading.Thread):
+    """Polls the host's folder while a deploy runs: at every feed it sees, every file the feed
+    and the page name must be there, whole; and no file may be seen half-written under its
+    own name."""
+
+    def __init__(self, folder: Path, site: Path):
+        super().__init__(daemon=True)
+        self.folder, self.stop = folder, threading.Event()
+        self.sizes = {
+            p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*") if p.is_file()
+        }
+        self.problems: list[str] = []
+        self.feeds: set[bytes] = set()
+        self.looks = 0
+        self.gaps = 0  # looks that found the feed or the page away while it was replaced
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.look()
+            time.sleep(0.002)
+        self.look()  # and once more when the deploy has ended: the new feed
+
+    def look(self) -> None:
+        self.looks += 1
+        with contextlib.suppress(OSError):
+            feed = (self.folder / "feed.xml").read_bytes()
+            self.feeds.add(feed)
+            if not feed.rstrip().endswith(b"</rss>"):
+                self.problems.append(f"a partial feed ({len(feed)} bytes)")
+        try:
+            self.problems += broken(self.folder, self.sizes)
+        except FileNotFoundError:
+            self.gaps += 1
+        for path in list(self.folder.rglob("*")) if self.folder.is_dir() else []:
+            name = path.relative_to(self.folder).as_posix()
+            if name in self.sizes and name.startswith(("audio/", "covers/")):
+                with contextlib.suppress(FileNotFoundError):  # gone since: pruned
+                    if (size := path.stat().st_size) != self.sizes[name]:
+                        self.problems.append(f"{name} seen half-written ({size} bytes)")
+
+    def __enter__(self) -> Watcher:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.join(10)
+
+
+def test_a_deploy_reaches_podcast_apps_on_every_kind_of_host(online, tmp_path):
+    result = run(online.project, "deploy", "--allow-offline-voice", "--verify")
+    assert f"verified: {online.address}/feed.xml" in result.output
+    assert f"online: {online.address}/" in result.output
+    site = online.project / "build" / "site"
+    for path in site.rglob("*"):
+        if path.is_file() and path.name != "published.json":
+            relative = path.relative_to(site)
+            assert (online.remote / relative).read_bytes() == path.read_bytes(), relative
+    assert not list(online.remote.rglob("*.tmp"))  # every file renamed into place
+    with urllib.request.urlopen(f"{online.address}/feed.xml") as response:
+        podcast = podcastparser.parse(f"{online.address}/feed.xml", response)
+    assert len(podcast["episodes"]) == 2
+    for episode in podcast["episodes"]:
+        for enclosure in episode["enclosures"]:
+            request = urllib.request.Request(enclosure["url"], method="HEAD")
+            with urllib.request.urlopen(request) as head:
+                assert int(head.headers["Content-Length"]) == enclosure["file_size"]
+    if online.host.kind != "ftp" and shutil.which("gpo"):
+        downloaded = gpodder(tmp_path, f"{online.address}/feed.xml")
+        assert downloaded and all(p.read_bytes() == (site / "audio" / p.name).read_bytes()
+                                  for p in downloaded)  # fmt: skip
+
+
+def gpodder(tmp_path: Path, feed: str) -> list[Path]:
+    """gPodder subscribes to `feed`, updates and downloads every episode."""
+    env = {**os.environ, "GPODDER_HOME": str(tmp_path / "gpo"),
+           "GPODDER_DOWNLOAD_DIR": str(tmp_path / "downloads")}  # fmt: skip
+    for args in (["subscribe", feed], ["update"], ["download"]):
+        done = subprocess.run(["gpo", *args], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+    with sqlite3.connect(tmp_path / "gpo" / "Database") as db:
+        guids = sorted(guid for (guid,) in db.execute("SELECT guid FROM episode"))
+    assert guids == ["breathcast:kort:3-6", "breathcast:kort:4-6"]
+    return sorted((tmp_path / "downloads").rglob("*.mp3"))
+
+
+@pytest.mark.parametrize("kind", [*KINDS, "folder"])
+def test_at_every_moment_the_remote_feed_names_only_whole_files(kind, tmp_path, voices):
+    online = Online(tmp_path, voices, kind)
+    try:
+        online.publish()
+        run(online.project, "deploy", "--allow-offline-voice")
+        online.edit()
+        online.write_settings(bandwidth="4M")  # slow enough to be seen at every step
+        site = online.project / "build" / "site"
+        with Watcher(online.remote, site) as watcher:
+            result = run(online.project, "deploy", "--allow-offline-voice")
+        assert watcher.problems == []
+        assert len(watcher.feeds) == 2 and watcher.looks > 50  # it saw the old feed, then the new
+        # A page too is renamed into place, and never away, where the host can rename over a
+        # file (FTP, a folder, and SFTP servers with OpenSSH's posix-rename). rclone's own
+        # SFTP and WebDAV servers remove the old page a moment first; its S3 server writes
+        # a new object the same way. Never a half page: the feed is whole whenever it is read.
+        if kind in ("ftp", "folder"):
+            assert watcher.gaps == 0
+        assert "(replaced)" in result.output and broken(online.remote, watcher.sizes) == []
+    finally:
+        online.close()
+
+
+def test_nothing_changed_sends_nothing_and_one_edit_sends_only_that(sftp):
+    first = run(sftp.project, "deploy", "--allow-offline-voice")
+    assert "15 file(s)" not in first.output and "file(s)" in first.output
+    again = run(sftp.project, "deploy", "--allow-offline-voice")
+    assert "nothing changed: 0 bytes sent" in again.output
+    before = {p.name for p in (sftp.remote / "audio").iterdir()}
+    sftp.edit()
+    edited = run(sftp.project, "deploy", "--allow-offline-voice")
+    sent = re.findall(r"^sent\s+(\S+)", edited.output, re.M)
+    new_audio = {Path(s).name for s in sent if s.startswith("audio/")}
+    assert new_audio and not new_audio & before
+    # Both ratios' episodes changed (the line is in both): their MP3, Opus, transcript and
+    # chapters, then the pages; nothing else.
+    assert len(new_audio) == 8
+    pages = {"feed.xml", "index.html", "embed/kort.html", "sw.js"}  # sw.js: its cache's version
+    assert {s for s in sent if not s.startswith("audio/")} == pages
+    local = sum((sftp.project / "build" / "site" / s).stat().st_size for s in sent)
+    assert f"{local / 1e6:.1f} MB sent" in edited.output
+
+
+def test_unused_audio_stays_for_the_grace_period_then_goes(sftp):
+    config = load_config(sftp.project)
+    start = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+    def deploy_at(when: datetime):
+        options = DeployOptions.resolve(config, allow_offline=True, now=lambda: when)
+        return deploy(config, options)
+
+    deploy_at(start)
+    old = {p.name for p in (sftp.remote / "audio").iterdir()}
+    sftp.edit()
+    second = deploy_at(start + timedelta(hours=1))
+    assert old <= {p.name for p in (sftp.remote / "audio").iterdir()}  # still there for apps
+    assert {Path(n).name for n in second.waiting} == old and second.removed == ()
+    state = json.loads((sftp.remote / STATE_NAME).read_text())
+    assert set(state["unused"].values()) == {"2026-11-30T13:00:00+00:00"}
+    deploy_at(start + timedelta(days=5))  # not yet
+    assert old <= {p.name for p in (sftp.remote / "audio").iterdir()}
+    last = deploy_at(start + timedelta(days=7, hours=2))
+    assert {Path(n).name for n in last.removed} == old
+    assert not old & {p.name for p in (sftp.remote / "audio").iterdir()}
+    assert broken(sftp.remote, {}) == []
+
+
+def test_more_removals_than_allowed_need_force(sftp):
+    run(sftp.project, "deploy", "--allow-offline-voice")
+    sftp.edit()
+    sftp.write_settings(grace_days=0, max_deletes=3)
+    refused = run(sftp.project, "deploy", "--allow-offline-voice", code=1)
+    assert (
+        "would remove 8 files from the host, more than [deploy] max_deletes = 3" in refused.output
+    )
+    assert "--force" in refused.output
+    assert "kort, regel" not in refused.output  # English on the command line
+    run(sftp.project, "deploy", "--allow-offline-voice", "--force")
+    assert len(list((sftp.remote / "audio").iterdir())) == 8
+
+
+def test_dry_run_lists_everything_and_sends_nothing(sftp):
+    result = run(sftp.project, "deploy", "--allow-offline-voice", "--dry-run")
+    assert "would send audio/kort-4-6-" in result.output and "would send feed.xml" in result.output
+    assert not sftp.remote.exists() or not any(sftp.remote.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("spoil", "said"),
+    [
+        ("password", "the host refused the user name or password"),
+        ("address", "the site was published for http://127.0.0.1"),
+        ("unpublished", "holds no published site; run `breathcast publish` first"),
+        ("stale", "the build is newer than the published site"),
+        ("preview", "these episodes are previews"),
+    ],
+)
+def test_a_deploy_that_cannot_be_right_is_refused_and_sends_nothing(sftp, spoil, said):
+    flags = ["--allow-offline-voice"]
+    if spoil == "password":
+        os.environ[PASSWORD_ENV] = "fout"
+    elif spoil == "address":
+        toml = sftp.project / "breathcast.toml"
+        toml.write_text(toml.read_text().replace(sftp.address, "https://elders.example.nl/rust"))
+    elif spoil == "unpublished":
+        shutil.rmtree(sftp.project / "build" / "site")
+    elif spoil == "stale":
+        script = sftp.project / "scripts" / "kort.md"
+        script.write_text(script.read_text().replace("Dank je wel.", "Tot ziens."))
+        run(sftp.project, "build")
+    else:
+        flags = []
+    started = time.monotonic()
+    result = run(sftp.project, "deploy", *flags, code=1)
+    assert said in result.output and "Traceback" not in result.output
+    assert time.monotonic() - started < 20  # a clear answer, soon
+    assert not sftp.remote.exists() or not any(sftp.remote.rglob("*"))
+
+
+def test_a_dropped_connection_stops_cleanly_and_the_next_deploy_finishes(sftp):
+    run(sftp.project, "deploy", "--allow-offline-voice")
+    sftp.edit()
+    sftp.write_settings(bandwidth="1M")
+    site = sftp.project / "build" / "site"
+    with Watcher(sftp.remote, site) as watcher:
+        cut = threading.Thread(target=kill_after_first_new_audio, args=(sftp, site), daemon=True)
+        cut.start()
+        failed = run(sftp.project, "deploy", "--allow-offline-voice", code=1)
+        cut.join(30)
+        assert "stopped after" in failed.output and "deploy again to finish" in failed.output
+        sftp.host.start()  # the host is back, at the same address
+        sftp.write_settings()
+        run(sftp.project, "deploy", "--allow-offline-voice")
+    assert watcher.problems == []
+    assert not [p for p in sftp.remote.rglob("*") if p.suffix in (".tmp", ".partial")]  # cleaned
+    for path in site.rglob("*"):
+        if path.is_file() and path.name != "published.json":
+            assert (sftp.remote / path.relative_to(site)).read_bytes() == path.read_bytes()
+
+
+def kill_after_first_new_audio(online: Online, site: Path) -> None:
+    """Kill the host the moment the first new audio file is complete there: halfway."""
+    new = {p.name for p in (site / "audio").iterdir()} - {
+        p.name for p in (online.remote / "audio").iterdir()}  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        there = {p.name for p in (online.remote / "audio").iterdir()}
+        if new & there:
+            online.host.stop()
+            return
+        time.sleep(0.005)
+
+
+def test_s3_files_carry_their_type_and_how_long_to_cache_them(tmp_path, voices):
+    from breathcast.deploy.rclone import Rclone
+    from breathcast.deploy.target import described
+
+    online = Online(tmp_path, voices, "s3")
+    try:
+        online.publish()
+        run(online.project, "deploy", "--allow-offline-voice")
+        with Rclone() as rclone:
+            target = described(online.host.settings(), PASSWORD, rclone)
+
+            def meta(name: str) -> dict:
+                item = rclone.call("operations/stat", fs=target.fs, remote=name,
+                                   opt={"metadata": True})["item"]  # fmt: skip
+                return item["Metadata"]
+
+            feed, page = meta("feed.xml"), meta("index.html")
+            mp3 = meta(
+                next(n.name for n in (online.remote / "audio").glob("*.mp3")).join(("audio/", ""))
+            )
+    finally:
+        online.close()
+    assert (feed["content-type"], feed["cache-control"]) == ("application/rss+xml", "no-cache")
+    assert page["content-type"].startswith("text/html") and page["cache-control"] == "no-cache"
+    assert mp3["content-type"] == "audio/mpeg"
+    assert mp3["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_setup_keeps_the_password_out_of_the_project(sftp, tmp_path, monkeypatch):
+    monkeypatch.setenv("RCLONE_CONFIG", str(tmp_path / "rclone" / "rclone.conf"))
+    monkeypatch.delenv(PASSWORD_ENV)
+    (sftp.project / "breathcast.toml").write_text(
+        (sftp.project / "breathcast.toml").read_text().split("[deploy]")[0]
+    )
+    answers = "\n".join(["sftp", "127.0.0.1", str(sftp.host.port), "anna", PASSWORD, "rust",
+                         sftp.address]) + "\n"  # fmt: skip
+    from click.testing import CliRunner
+
+    from breathcast.cli import cli
+
+    result = CliRunner().invoke(cli, ["--project", str(sftp.project), "deploy", "--setup",
+                                      "--allow-offline-voice"], input=answers)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "kept: breathcast-project" in result.output and (sftp.remote / "feed.xml").is_file()
+    settings = (sftp.project / "breathcast.toml").read_text()
+    assert 'remote = "breathcast-project"' in settings and f"port = {sftp.host.port}" in settings
+    for path in sftp.project.rglob("*"):
+        if path.is_file():
+            assert PASSWORD.encode() not in path.read_bytes(), path
+    assert (tmp_path / "rclone" / "rclone.conf").is_file()  # kept there, obscured
+    again = run(sftp.project, "deploy", "--allow-offline-voice")  # from rclone's config alone
+    assert "nothing changed" in again.output
