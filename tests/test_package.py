@@ -13,9 +13,9 @@ from PIL import Image
 from breathcast.config import load_config
 from breathcast.context import BuildContext
 from breathcast.engines import get_engine
+from breathcast.produce import episode_plan
 from breathcast.script import read_script
 from breathcast.sidecars import chapter_spans
-from breathcast.timeline import plan
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def expected_timeline(project):
     script = read_script(project / "scripts" / "kort.md")
     voiced = BuildContext.open(config).voice(script, get_engine("espeak", config), jobs=4)
     lengths = {text: clip.size for text, clip in voiced.clips.items()}
-    return script, plan(script, lengths, config.ratios[0], config.sound)
+    return script, episode_plan(script, config.ratios[0], lengths, config)
 
 
 def test_tags_and_chapters_read_back_with_mutagen(built):

@@ -1,4 +1,5 @@
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from breathcast.errors import ScriptError
 from breathcast.script import (
     Breathe,
     Chapter,
+    FadeOut,
     Pause,
     Speech,
     normalize_text,
@@ -168,27 +170,49 @@ def test_shipped_scripts_round_trip_to_their_source_lines(path):
             assert normalize_text(source) == step.text
         elif isinstance(step, Chapter):
             assert source == f"# {step.title}"
+            if step.optional:  # `[optioneel]` right under its heading
+                assert lines[step.line].strip() == "[optioneel]"
         elif isinstance(step, Pause) and step.seconds is None:
             assert source == ""
-        elif isinstance(step, Pause):
+        elif isinstance(step, Pause | FadeOut):
             assert parse_duration(source.strip("[]").split()[1]) == step.seconds
         else:
             assert source.startswith("[adem ")
     body_start = lines.index("---", 1) + 1
     meaningful = {n for n in range(body_start + 1, len(lines) + 1) if lines[n - 1].strip()}
-    assert meaningful == {
+    marks = {s.line + 1 for s in script.steps if isinstance(s, Chapter) and s.optional}
+    assert meaningful == marks | {
         s.line for s in script.steps if not (isinstance(s, Pause) and s.seconds is None)
     }
 
 
+SEED = REPO.parent / "shared" / "seed"
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
-def test_shipped_scripts_have_chapters_pauses_and_two_breathing_blocks(path):
+def test_shipped_scripts_are_exercises_on_the_page_from_her_words(path):
+    """Each has a title, a description and its group on the page; the long ones have
+    chapters, pauses and breathing blocks; and each names, in a comment, the sentence of
+    hers it comes from (checked against her text where the seed folder is beside the repo)."""
     script = read_script(path)
-    assert script.title and script.description
-    assert sum(isinstance(s, Chapter) for s in script.steps) >= 4
-    assert sum(isinstance(s, Breathe) for s in script.steps) >= 2
-    assert sum(isinstance(s, Pause) and s.seconds is not None for s in script.steps) >= 3
-    assert isinstance(script.steps[0], Chapter)
+    assert script.title and script.description and script.group
+    assert any(isinstance(s, Breathe) for s in script.steps)
+    if script.lengths:
+        assert sum(isinstance(s, Chapter) for s in script.steps) >= 4
+        assert sum(isinstance(s, Breathe) for s in script.steps) >= 2
+        assert sum(isinstance(s, Pause) and s.seconds is not None for s in script.steps) >= 3
+        assert isinstance(script.steps[0], Chapter)
+    front = path.read_text(encoding="utf-8").split("---")[1]
+    sources = re.findall(r"^# bron: (.+)$", front, re.MULTILINE)
+    assert sources, f'{path.name} names no seed sentence (# bron: "…")'
+    quoted = re.findall(r'"([^"]{12,})"', sources[0].translate(_QUOTES))
+    assert quoted
+    seed_files = sorted(SEED.glob("*.txt")) if SEED.is_dir() else []
+    if seed_files:
+        seed = " ".join(f.read_text(encoding="utf-8") for f in seed_files).translate(_QUOTES)
+        for sentence in quoted:
+            assert " ".join(sentence.split()) in " ".join(seed.split()), sentence
 
 
 def test_lint_gives_advice_with_file_and_line():

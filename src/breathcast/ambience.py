@@ -20,7 +20,7 @@ from breathcast.config import SoundSettings
 from breathcast.errors import ScriptError
 from breathcast.kweight import mean_k_power, step_samples
 from breathcast.script import MUSIC_FOLDER, Script
-from breathcast.timeline import Timeline
+from breathcast.timeline import Span, Timeline
 from breathcast.tone import raised_cosine
 from breathcast.words import Said
 
@@ -28,6 +28,13 @@ LOOP_SAMPLES = 2**20  # about 24 s of noise; the wave envelope hides any repetit
 WAVE_LOW = 0.15  # envelope at the end of an exhale (1.0 = the crest of an inhale)
 BLEND_S = 2.0  # the waves ease into and out of the breath over this long
 CONTROL_RATE = 100  # envelope points per second, interpolated to the sample rate
+# Before an `[uitfaden]` the sea grows still over the last words, so the closing fade only
+# ever goes down: no swell lifts the bed while the listener falls asleep.
+CALM_S, STILL = 20.0, 0.5
+# The closing fade falls evenly in loudness, FADE_DB over its span (the ear hears level in
+# dB: an equal-power or linear curve holds up for most of the span and then drops off), and
+# over its last FADE_TAPER share a raised cosine takes it down to exact zero: digital silence.
+FADE_DB, FADE_TAPER = 30.0, 0.1
 
 
 def seed_for(name: str) -> int:
@@ -93,7 +100,13 @@ def wave_envelope(timeline: Timeline, rng: np.random.Generator) -> np.ndarray:
         weight[after] = np.maximum(weight[after], raised_cosine(blend)[::-1][: after.stop - hi])
         breath[before] = WAVE_LOW
         breath[after] = WAVE_LOW
-    return weight * breath + (1 - weight) * free
+    envelope = weight * breath + (1 - weight) * free
+    if timeline.fade is not None:
+        calm_from = timeline.fade.start * CONTROL_RATE // sr - int(CALM_S * CONTROL_RATE)
+        still = np.clip((np.arange(n) - calm_from) / (CALM_S * CONTROL_RATE), 0, 1)
+        still = 0.5 - 0.5 * np.cos(np.pi * still)
+        envelope = (1 - still) * envelope + still * STILL
+    return envelope
 
 
 @lru_cache(maxsize=4)
@@ -197,22 +210,42 @@ class LoopedTrack:
 
 
 class Bed:
-    """The episode's bed as a source: `raw` at its level under the voice, faded in and out."""
+    """The episode's bed as a source: `raw` at its level under the voice, faded in and out.
+    An episode that ends in `[uitfaden]` fades its bed over that whole span instead, evenly
+    in loudness, to digital silence."""
 
-    def __init__(self, raw: Water | LoopedTrack, level: float, sound: SoundSettings, length: int):
-        self.raw, self.level, self.length = raw, level, length
+    def __init__(
+        self,
+        raw: Water | LoopedTrack,
+        level: float,
+        sound: SoundSettings,
+        length: int,
+        final: Span | None = None,
+    ):
+        self.raw, self.level, self.final, self.length = raw, level, final, length
         sr = sound.sample_rate
         self.fade_in = min(int(sound.ambient_fade_in_s * sr), length // 2)
-        self.fade_out = min(int(sound.ambient_fade_out_s * sr), length // 2)
+        self.fade_out = 0 if final else min(int(sound.ambient_fade_out_s * sr), length // 2)
+
+    def _final_gain(self, positions: np.ndarray) -> np.ndarray:
+        """1 before the closing fade, falling FADE_DB evenly (in dB) through it, 0 at its
+        end and after."""
+        if self.final is None:
+            return np.ones(positions.size)
+        progress = np.clip((positions - self.final.start) / max(self.final.length, 1), 0, 1)
+        taper = np.clip((1 - progress) / FADE_TAPER, 0, 1)
+        return 10 ** (-FADE_DB * progress / 20) * (0.5 - 0.5 * np.cos(np.pi * taper))
 
     def __call__(self, lo: int, hi: int) -> np.ndarray:
         out = self.raw(lo, hi)
         out *= np.float32(self.level)
+        if self.final is not None and hi > self.final.start:
+            out *= self._final_gain(np.arange(lo, hi)).astype(np.float32)
         fade_in, fade_out, length = self.fade_in, self.fade_out, self.length
         if lo < fade_in:
             end = min(hi, fade_in)
             out[: end - lo] *= raised_cosine(fade_in)[lo:end].astype(np.float32)
-        if hi > length - fade_out:
+        if fade_out and hi > length - fade_out:
             start = max(lo, length - fade_out)
             ramp = raised_cosine(fade_out)[::-1][
                 start - (length - fade_out) : hi - (length - fade_out)
@@ -227,8 +260,12 @@ class Bed:
         fades = np.ones(centers.size)
         x = np.clip(centers / max(self.fade_in, 1), 0, 1)
         fades *= np.where(centers < self.fade_in, 0.5 - 0.5 * np.cos(np.pi * x), 1.0)
-        x = np.clip((self.length - centers) / max(self.fade_out, 1), 0, 1)
-        fades *= np.where(centers > self.length - self.fade_out, 0.5 - 0.5 * np.cos(np.pi * x), 1)
+        if self.fade_out:
+            x = np.clip((self.length - centers) / self.fade_out, 0, 1)
+            fades *= np.where(
+                centers > self.length - self.fade_out, 0.5 - 0.5 * np.cos(np.pi * x), 1
+            )
+        fades *= self._final_gain(centers)
         return step * self.level**2 * fades**2 * self.raw.k_power(centers)
 
 
@@ -244,7 +281,7 @@ def bed(
         raw = LoopedTrack(track, sound.sample_rate, sound.music_crossfade_s)
         rms = float(np.sqrt(raw.power))
     level = 10 ** ((sound.speech_level_dbfs + sound.bed_level_db) / 20) / (rms if rms > 0 else 1.0)
-    return Bed(raw, level, sound, timeline.length)
+    return Bed(raw, level, sound, timeline.length, timeline.fade)
 
 
 def load_music(script: Script, root: Path, sample_rate: int) -> np.ndarray | None:

@@ -38,10 +38,9 @@ from breathcast.files import atomic_write
 from breathcast.lock import build_lock
 from breathcast.loudness import DUAL_MONO_LU, target_mono_lufs
 from breathcast.manifest import Manifest, script_inputs
-from breathcast.produce import EpisodeJob, run_episodes
+from breathcast.produce import EpisodeJob, episode_plan, run_episodes
 from breathcast.project import check_scripts, find_scripts, pattern_warnings, patterns_for
 from breathcast.script import Script
-from breathcast.timeline import plan
 from breathcast.voice import filled_lines
 from breathcast.words import Said
 
@@ -98,8 +97,9 @@ class Planned:
     reasons: tuple[str, ...]  # empty: up to date
 
     def event(self) -> PlannedEpisode:
+        length = self.key.length.text if self.key.length else None
         return PlannedEpisode(
-            self.script.path, str(self.key.pattern), self.key.path, "; ".join(self.reasons)
+            self.script.path, str(self.key.pattern), self.key.path, "; ".join(self.reasons), length
         )
 
 
@@ -116,12 +116,13 @@ def plan_matrix(
         tempo = context.tempo_for(script)
         shared = script_inputs(script, engine_of(script), tempo, context.lexicon, context.config)
         for pattern in patterns_for(script, context.config, options.patterns):
-            key = EpisodeKey(script.slug, pattern)
-            inputs = {**shared, "ratio": str(pattern)}
-            reasons = manifest.why_rebuild(key.path, inputs, options.out / key.path)
-            if options.force and not reasons:
-                reasons = ["--force"]
-            planned.append(Planned(script, key, inputs, tuple(reasons)))
+            for key in manifest.keys(script, pattern):
+                length = key.length.text if key.length else None
+                inputs = {**shared, "ratio": str(pattern), "length": length}
+                reasons = manifest.why_rebuild(key.path, inputs, options.out / key.path)
+                if options.force and not reasons:
+                    reasons = ["--force"]
+                planned.append(Planned(script, key, inputs, tuple(reasons)))
     return planned
 
 
@@ -265,7 +266,8 @@ def _build_matrix(scripts: list[Script], options: BuildOptions, config: Config, 
     by_key = {p.key: p for p in planned}
 
     def started(job: EpisodeJob) -> None:
-        emit(EpisodeStarted(job.script.path, str(job.key.pattern), job.key.path))
+        length = job.key.length.text if job.key.length else None
+        emit(EpisodeStarted(job.script.path, str(job.key.pattern), job.key.path, length))
 
     for job, result, warnings in run_episodes(jobs, options.jobs, cancel, started):
         for note in warnings:
@@ -292,7 +294,12 @@ def _dry_run(scripts: list[Script], options: BuildOptions, config: Config, emit)
     for p in planned:
         engine = engine_of(p.script)
         lengths = context.estimate_lengths(p.script, engine)
-        duration = plan(p.script, lengths, p.key.pattern, config.sound).duration_s
+        try:
+            timeline = episode_plan(p.script, p.key.pattern, lengths, config, p.key.length)
+        except ScriptError as exc:  # a length it cannot have
+            emit(EpisodeFailed(Failure(p.script.path, exc.said, str(p.key.pattern))))
+            continue
+        duration = timeline.duration_s
         episode = Episode(
             script=p.script.path,
             ratio=str(p.key.pattern),
@@ -311,6 +318,8 @@ def _dry_run(scripts: list[Script], options: BuildOptions, config: Config, emit)
             status=EpisodeStatus.PLANNED if p.reasons else EpisodeStatus.SKIPPED,
             reason="; ".join(p.reasons),
             title=p.script.title,
+            length=p.key.length.text if p.key.length else None,
+            target_s=p.key.length.seconds if p.key.length else None,
         )
         emit(EpisodeEstimated(episode))
 

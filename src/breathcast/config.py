@@ -78,6 +78,9 @@ class SoundSettings:
     ambient_fade_out_s: float = 12.0
     music_crossfade_s: float = 3.0  # where a music bed loops
     cue_cycles: int = 2  # [adem 6x cues] speaks cues in this many first cycles
+    melody: str = "chime"  # opens (and closes) every exercise; "" for none, or music/… her own
+    melody_level_db: float = -24.0  # its RMS relative to speech: soft, and under the loudness gate
+    melody_gap_s: float = 1.2  # between the melody and the first (or after the last) words
     duck_db: float = -10.0  # tone and bed under speech
     duck_lookahead_s: float = 0.25  # they are already down when a voice starts
     duck_release_s: float = 0.6  # and come back up this slowly after it
@@ -102,6 +105,7 @@ class PodcastSettings:
     type: str = "episodic"  # itunes:type: episodic or serial
     medium: str = "podcast"  # podcast:medium
     locked: bool = True  # podcast:locked: other hosts may not import the feed
+    every_ratio: bool = False  # the feed: every ratio of each length, not only the recommended
     funding_url: str = ""  # podcast:funding: a page where listeners can support the work
     funding_text: str = "Steun dit werk"
     apple_verify: str = ""  # podcast:txt applepodcastsverify, to claim the feed in Apple's tools

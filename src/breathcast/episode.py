@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from breathcast.breath import BreathPattern
+from breathcast.frontmatter import Length
 from breathcast.words import Said
 
 
@@ -19,11 +20,19 @@ from breathcast.words import Said
 class EpisodeKey:
     slug: str  # the script's ASCII slug
     pattern: BreathPattern
+    length: Length | None = None  # one of the script's `lengths:`, or None: as written
+    # The length that carries on what was published before the script had lengths: it keeps
+    # that file name and GUID, so subscribers see no duplicate.
+    legacy: bool = False
+
+    @property
+    def _suffix(self) -> str:
+        return f"-{self.length.slug}" if self.length and not self.legacy else ""
 
     @property
     def stem(self) -> str:
-        """File-name stem: `water-en-rust-4-6`."""
-        return f"{self.slug}-{self.pattern.slug}"
+        """File-name stem: `water-en-rust-4-6`, or with a length `water-en-rust-4-6-3m`."""
+        return f"{self.slug}-{self.pattern.slug}{self._suffix}"
 
     @property
     def path(self) -> str:
@@ -32,12 +41,16 @@ class EpisodeKey:
 
     @property
     def guid(self) -> str:
-        """Never changes for this script and pattern, whatever the audio becomes."""
-        return f"breathcast:{self.slug}:{self.pattern.slug}"
+        """Never changes for this script, pattern (and length), whatever the audio becomes."""
+        length = f":{self.length.slug}" if self.length and not self.legacy else ""
+        return f"breathcast:{self.slug}:{self.pattern.slug}{length}"
 
     def title(self, script_title: str) -> str:
-        """`Water & Rust (in 4, uit 6)`: the tag, the feed item and the page all say this."""
-        return f"{script_title} ({self.pattern.in_words})"
+        """`Water & Rust (in 4, uit 6)`, or with a length `Water & Rust, 3 minuten, in 4 uit
+        6`: the tag, the feed item and the page all say this."""
+        if self.length is None:
+            return f"{script_title} ({self.pattern.in_words})"
+        return f"{script_title}, {self.length.words}, {self.pattern.in_words.replace(',', '')}"
 
 
 def clock(seconds: float) -> str:
@@ -82,6 +95,8 @@ class Episode:
     reason: str = ""  # why it was (or would be) rebuilt
     filled_lines: int = 0  # her own voice with lines another engine voiced (--fill): a preview
     title: str = ""  # the script's title, as the studio names the exercise
+    length: str | None = None  # the length it was made in, as written ("3m"); None: as written
+    target_s: float | None = None  # that length in seconds
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", EpisodeStatus(self.status))  # from JSON, a string

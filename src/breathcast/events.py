@@ -54,6 +54,7 @@ class PlannedEpisode:
     ratio: str
     path: str
     reason: str  # empty: up to date, it will be skipped
+    length: str | None = None  # one of the script's lengths, as written
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class EpisodeStarted(Event):
     script: str
     ratio: str
     path: str
+    length: str | None = None
     kind = "episode_started"
 
 

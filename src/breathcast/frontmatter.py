@@ -24,9 +24,50 @@ from breathcast.errors import PatternError, ScriptError
 from breathcast.words import Said
 
 MIN_TEMPO, MAX_TEMPO = 0.5, 2.0
+MIN_LENGTH_S, MAX_LENGTH_S = 20.0, 3 * 3600.0
+_DURATION = re.compile(r"^(?:(\d+(?:[.,]\d+)?)m)?(?:(\d+(?:[.,]\d+)?)s)?$")
 WATER = "water"
 MUSIC_FOLDER = "music"
 FENCE = "---"
+
+
+def parse_duration(value: str) -> float | None:
+    """`5s`, `1.5s`, `2m`, `1m30s` -> seconds; None when malformed."""
+    match = _DURATION.match(value.strip().lower().replace(" ", ""))
+    if not match or not (match.group(1) or match.group(2)):
+        return None
+    minutes = float((match.group(1) or "0").replace(",", "."))
+    seconds = float((match.group(2) or "0").replace(",", "."))
+    return minutes * 60 + seconds
+
+
+@dataclass(frozen=True)
+class Length:
+    """One length an exercise is made in, as written (`3m`, `90s`, `1m30s`)."""
+
+    text: str
+    seconds: float
+
+    @property
+    def slug(self) -> str:
+        """In file names and GUIDs: `3m`, `1.5m`, `45s`."""
+        return self.text.replace(",", ".").replace(" ", "")
+
+    @property
+    def short(self) -> str:
+        """On a small button: `3 min`, `1,5 min`, `45 s`."""
+        if self.seconds < 60:
+            return f"{self.seconds:g} s"
+        return f"{round(self.seconds / 60, 1):g} min".replace(".", ",")
+
+    @property
+    def words(self) -> str:
+        """For listeners: `3 minuten`, `1 minuut`, `1,5 minuut`, `45 seconden`."""
+        if self.seconds < 60:
+            return f"{self.seconds:g} seconden"
+        minutes = self.seconds / 60
+        shown = f"{round(minutes, 1):g}".replace(".", ",")
+        return f"{shown} {'minuut' if minutes < 2 else 'minuten'}"
 
 
 class BadValue(Exception):
@@ -98,6 +139,33 @@ def _tempo(value: str) -> float:
     return tempo
 
 
+def _lengths(value: str) -> tuple[Length, ...]:
+    found = []
+    for text in (t for t in re.split(r"[,;\s]+", value) if t):
+        seconds = parse_duration(text)
+        if seconds is None or not MIN_LENGTH_S <= seconds <= MAX_LENGTH_S:
+            raise BadValue(
+                Said(
+                    f"lengths: {text!r} is not a length; write e.g. `lengths: 3m, 7m, 12m` "
+                    f"(from {MIN_LENGTH_S:g} s to {MAX_LENGTH_S / 3600:g} hours)",
+                    "bij lengths: staan lengtes zoals 3m, 7m of 90s",
+                )
+            )
+        if any(abs(seconds - other.seconds) < 1 for other in found):
+            raise BadValue(
+                Said(f"lengths: {text!r} is there twice", f"de lengte {text} staat er twee keer")
+            )
+        found.append(Length(text, seconds))
+    if not found:
+        raise BadValue(
+            Said(
+                "`lengths:` is empty; write e.g. `lengths: 3m, 7m`",
+                "bij lengths: staat nog niets; schrijf bijvoorbeeld lengths: 3m, 7m",
+            )
+        )
+    return tuple(found)
+
+
 def _order(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise BadValue(
@@ -132,6 +200,8 @@ KEYS: dict[str, Callable[[str], Any]] = {
     "order": _order,
     "recommended": _pattern,
     "engine": _engine,
+    "lengths": _lengths,
+    "group": _text,  # where the page lists it: "Ademen", "Voor het slapen", "Mini-momenten"
 }
 
 

@@ -163,10 +163,10 @@ def miss_warning(dest: str | Path, measured: Loudness, sound: SoundSettings) -> 
     return Said(
         f"{dest} measures {level:.1f} LUFS, not {sound.loudness_lufs:.1f}: "
         "its quiet parts carry too much of it for the limiter; more speech, or a softer tone "
-        "(tone_level_db), brings it closer",
+        "or melody (tone_level_db, melody_level_db), brings it closer",
         f"{Path(dest).name} klinkt als {level:.1f} LUFS in plaats van "
         f"{sound.loudness_lufs:.1f}: er is veel stilte en ademen en weinig stem; iets meer "
-        "tekst, of een zachtere toon, helpt",
+        "tekst, of een zachtere toon of melodie, helpt",
     )
 
 
@@ -196,9 +196,11 @@ def encode_normalized(
     dest: str | Path,
     sound: SoundSettings,
     tag: Callable[[dict[str, Path]], None] | None = None,
+    measured: int | None = None,
 ) -> Loudness:
     """Master the mix (`length` samples of the source `mix`) and encode it to an MP3 at the
-    target loudness and under the true-peak ceiling, in one pass when the prediction holds;
+    target loudness (of its first `measured` samples: all of them by default) and under the
+    true-peak ceiling, in one pass when the prediction holds;
     with `[sound] opus`, an Ogg Opus file beside it from the same samples, in the same pass.
 
     The MP3 is measured by ffmpeg's ebur128 while it is written. If it missed (the prediction
@@ -217,7 +219,7 @@ def encode_normalized(
             files[".opus"] = outputs.enter_context(atomic_path(dest.with_suffix(".opus")))
         for _ in range(ENCODE_ATTEMPTS):
             master = Master(mix, length, sound.sample_rate, gain, ceiling - LIMITER_MARGIN_DB)
-            final = _encode_metered(master.chunks(), files, sound, str(dest))
+            final = _encode_metered(master.chunks(), files, sound, str(dest), measured)
             off_target = target - final.in_mode(sound.loudness_mode)
             over_peak = final.true_peak_dbtp - sound.true_peak_dbtp
             if abs(off_target) <= LOUDNESS_TOLERANCE_LU and over_peak <= 0:
@@ -230,14 +232,21 @@ def encode_normalized(
 
 
 def _encode_metered(
-    chunks: Iterable[np.ndarray], files: dict[str, Path], sound: SoundSettings, name: str
+    chunks: Iterable[np.ndarray],
+    files: dict[str, Path],
+    sound: SoundSettings,
+    name: str,
+    measured: int | None = None,
 ) -> Loudness:
-    """Encode the MP3 (and the Opus file), and measure the MP3 frames in a second process as
-    they are made."""
+    """Encode the MP3 (and the Opus file), and measure the MP3 frames (the first `measured`
+    samples of them) in a second process as they are made."""
     # The frames reach the meter without the Info frame (it is written last), so its decoder
     # keeps the encoder delay; trimmed, the meter's 400 ms blocks line up with the file's.
     delay = mp3.ENCODER_DELAY + mp3.DECODER_DELAY
-    measure = ["-af", f"atrim=start_sample={delay},{meter(True)}", "-f", "null", "-"]
+    chain = f"atrim=start_sample={delay},asetpts=PTS-STARTPTS"
+    if measured:  # what follows is silenced, not cut: the meter must read every frame
+        chain += f",volume=0:enable='gte(t,{measured / sound.sample_rate:.6f})'"
+    measure = ["-af", f"{chain},{meter(True)}", "-f", "null", "-"]
     with ExitStack() as running:
         meter_ = running.enter_context(
             ffmpeg.Listener(

@@ -12,16 +12,17 @@ import difflib
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from breathcast import RENDER_VERSION
+from breathcast.breath import BreathPattern
 from breathcast.config import Config
-from breathcast.episode import Episode
+from breathcast.episode import Episode, EpisodeKey
 from breathcast.files import atomic_write
 from breathcast.lexicon import Lexicon
-from breathcast.script import Breathe, Chapter, Pause, Script, Speech
+from breathcast.script import Breathe, FadeOut, Pause, Script, Speech, Step
 from breathcast.sidecars import COVER_NAMES
 
 if TYPE_CHECKING:  # the build's own modules (numpy): not for reading a manifest
@@ -41,7 +42,7 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else "?"
 
 
-def _step(step: Speech | Pause | Breathe | Chapter) -> list[Any]:
+def _step(step: Step) -> list[Any]:
     """[what it is, what it says, its line]: everything of a step that reaches the audio."""
     if isinstance(step, Speech):
         return ["spoken line", step.text, step.line]
@@ -49,7 +50,9 @@ def _step(step: Speech | Pause | Breathe | Chapter) -> list[Any]:
         return ["pause", step.seconds, step.line]
     if isinstance(step, Breathe):
         return ["breathing block", [step.cycles, step.seconds, step.cues], step.line]
-    return ["chapter", step.title, step.line]
+    if isinstance(step, FadeOut):
+        return ["fade", step.seconds, step.line]
+    return ["chapter", [step.title, step.optional] if step.optional else step.title, step.line]
 
 
 def script_inputs(
@@ -89,6 +92,9 @@ def script_inputs(
         "sound": asdict(config.sound),
         "render": render_version(),
         "music": _file_digest(config.root / script.music_path) if script.music_path else "",
+        "melody": _file_digest(config.root / config.sound.melody)
+        if config.sound.melody.startswith("music/")
+        else config.sound.melody,
         # What the tags say (the rest of [podcast] is for the page and the feed only).
         "tags": _digest(
             [podcast.title, podcast.author, podcast.genre]
@@ -183,6 +189,8 @@ EXPLAIN: dict[str, Callable[[Any, Any], list[str]]] = {
     "sound": _setting_changes("a sound setting"),
     "render": _plain("breathcast's rendering changed"),
     "music": _plain("the music file changed"),
+    "melody": _plain("the melody changed"),
+    "length": _plain("the length changed"),
     "tags": _plain("the podcast details or the cover changed"),
 }
 
@@ -238,6 +246,24 @@ class Manifest:
             for part, explain in EXPLAIN.items()
             for reason in explain(old.get(part), inputs.get(part))
         ]
+
+    def keys(self, script: Script, pattern: BreathPattern) -> list[EpisodeKey]:
+        """The episodes of `script` at `pattern`: one per length (or one, as written). When a
+        script built before without lengths now has them, the length nearest what was built
+        (or the one that took over before) keeps that episode's name and GUID."""
+        plain = EpisodeKey(script.slug, pattern)
+        if not script.lengths:
+            return [plain]
+        keys = [EpisodeKey(script.slug, pattern, length) for length in script.lengths]
+        before = self.entries.get(plain.path)
+        if before is not None:
+            taken = {key.length.text: key for key in keys}
+            if before.episode.length in taken:
+                heir = taken[before.episode.length]
+            else:
+                heir = min(keys, key=lambda k: abs(k.length.seconds - before.episode.duration_s))
+            keys[keys.index(heir)] = replace(heir, legacy=True)
+        return keys
 
     def episode(self, relative: str) -> Episode:
         return self.entries[relative].episode

@@ -39,6 +39,7 @@ PHASE_COLOURS = {
     Phase.HOLD_OUT: "#c9c9c9",
 }
 VOICE_COLOUR = "#8e7cc3"
+MELODY_COLOUR, FADE_COLOUR = "#e0a458", "#b7d3d9"
 LABEL_CHARS = 28
 LEVEL_WINDOW_S = 0.2
 
@@ -49,13 +50,16 @@ def plot_script(
     pattern: BreathPattern,
     engine_name: str | None,
     dest: str | Path,
+    length: str | None = None,
 ) -> tuple[Path, list[str]]:
-    """`breathcast plot`: draw one episode's timeline, levels and loudness to a PNG; returns
-    the file and the warnings (a cue that did not fit, an engine fallback)."""
+    """`breathcast plot`: draw one episode's timeline, levels and loudness to a PNG (at
+    `length`, one of the script's `lengths:`, or its first); returns the file and the
+    warnings (a cue that did not fit, an engine fallback)."""
     scripts, errors = check_scripts([Path(path)])
     if errors:
         raise errors[0]
     script = scripts[0]
+    made = script.length(length)
     context = BuildContext.open(config)
     warnings: list[Said] = []
     engine = choose_engine(
@@ -65,7 +69,7 @@ def plot_script(
         warnings.append,
     )
     voiced = context.voice(script, engine, jobs=config.voice.tts_jobs)
-    timeline, mixer = episode_mixer(script, pattern, voiced, config)
+    timeline, mixer = episode_mixer(script, pattern, voiced, config, made)
     warnings += timeline.warnings
     sound = config.sound
     predicted = predicted_lufs(timeline, voiced, mixer)
@@ -75,7 +79,7 @@ def plot_script(
     step = hop * max(1, CHUNK // hop)
     for lo in range(0, timeline.length, step):  # streamed: an hour plots in flat memory
         stems = mixer.stems(lo, min(lo + step, timeline.length))
-        under = stems.tone + stems.bed
+        under = stems.tone + stems.bed + stems.melody
         frames = under[: under.size // hop * hop].reshape(-1, hop)
         background.append(np.mean(np.square(frames, dtype=np.float64), axis=1))
     master = heard_master(mixer.mix, timeline.length, predicted, sound)
@@ -145,6 +149,11 @@ def draw_timeline(
             spans = [(p.start / sr, p.length / sr) for p in block.phases if p.kind == kind]
             if spans:
                 lanes.broken_barh(spans, (0.5, 0.7), color=PHASE_COLOURS[kind])
+    melodies = [(m.start / sr, m.length / sr) for m in timeline.melodies]
+    lanes.broken_barh(melodies, (0.5, 0.7), color=MELODY_COLOUR)
+    if timeline.fade is not None:
+        fade = timeline.fade
+        lanes.broken_barh([(fade.start / sr, fade.length / sr)], (0.5, 0.7), color=FADE_COLOUR)
     lanes.set_ylim(0.3, 4.5)
     lanes.set_yticks([0.85, 1.85], ["adem", "stem"])
     lanes.legend(
@@ -152,17 +161,19 @@ def draw_timeline(
         + [
             Patch(color=PHASE_COLOURS[phase], label=phase.words.name)
             for phase in (Phase.IN, Phase.HOLD_IN, Phase.OUT)
-        ],
+        ]
+        + [Patch(color=MELODY_COLOUR, label="melodie"), Patch(color=FADE_COLOUR, label="uitfaden")],
         loc="lower right",
         bbox_to_anchor=(1.0, 1.0),  # above the lanes: inside, it hid the last chapter's title
         fontsize=8,
-        ncols=4,
+        ncols=6,
         frameon=False,
     )
 
     t = (np.arange(background_power.size) + 0.5) * LEVEL_WINDOW_S
     bed_db = 10 * np.log10(background_power + 1e-12)
-    levels.plot(t, bed_db + gain_db, color="#45818e", lw=0.9, label="toon en achtergrond (dBFS)")
+    label = "toon, melodie en achtergrond (dBFS)"
+    levels.plot(t, bed_db + gain_db, color="#45818e", lw=0.9, label=label)
     curve_t = (np.arange(short_term_lufs.size) + 1) * 0.1
     shown = np.where(short_term_lufs > -70, short_term_lufs, np.nan)
     label = "luidheid zoals gehoord, kortetermijn (LUFS)"

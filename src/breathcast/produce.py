@@ -8,7 +8,7 @@ its next chunk when the build is cancelled.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
     Future,
@@ -30,7 +30,10 @@ from breathcast.episode import Episode, EpisodeKey, Failure
 from breathcast.errors import BreathcastError, BuildCancelled
 from breathcast.events import Cancel
 from breathcast.files import atomic_write
+from breathcast.fitting import fit
+from breathcast.frontmatter import Length
 from breathcast.loudness import encode_normalized, miss_warning, predict_lufs
+from breathcast.melody import melody_clip
 from breathcast.render import Mixer
 from breathcast.script import Script
 from breathcast.sidecars import chapter_spans, chapters_json, cover_image, webvtt
@@ -56,23 +59,46 @@ def voice_note(voiced: VoicedScript) -> str:
     return f"Stem: {voiced.engine}"
 
 
+def episode_plan(
+    script: Script,
+    pattern: BreathPattern,
+    clip_lengths: Mapping[str, int],
+    config: Config,
+    length: Length | None = None,
+) -> Timeline:
+    """One episode laid out in time: at `length` when one is asked for (the breathing and the
+    longer pauses fitted to it), with the recurring melody at its places."""
+    melody = melody_clip(config.sound, config.root)
+    samples = 0 if melody is None else melody.size
+    if length is not None:
+        script = fit(script, clip_lengths, pattern, config.sound, length, samples).script
+    return plan(script, clip_lengths, pattern, config.sound, samples)
+
+
 def episode_mixer(
-    script: Script, pattern: BreathPattern, voiced: VoicedScript, config: Config
+    script: Script,
+    pattern: BreathPattern,
+    voiced: VoicedScript,
+    config: Config,
+    length: Length | None = None,
 ) -> tuple[Timeline, Mixer]:
     """Plan one episode, and the mixer that renders any stretch of it (not yet mastered)."""
     sound = config.sound
-    timeline = plan(script, voiced.lengths, pattern, sound)
+    timeline = episode_plan(script, pattern, voiced.lengths, config, length)
     music = ambience.load_music(script, config.root, sound.sample_rate)
     bed = ambience.bed(script.ambient, music, timeline, sound, ambience.seed_for(script.slug))
-    return timeline, Mixer(timeline, voiced.clips, sound, bed)
+    melody = melody_clip(sound, config.root)
+    return timeline, Mixer(timeline, voiced.clips, sound, bed, melody)
 
 
 def predicted_lufs(timeline: Timeline, voiced: VoicedScript, mixer: Mixer) -> float:
     """The episode's loudness (one channel) before mastering, before a sample is rendered:
-    each voice clip's measured profile at its place, with the tone and bed in closed form."""
+    each voice clip's measured profile at its place, with the tone and bed in closed form;
+    up to its closing fade, if it has one (BS.1770's gates alone leave the speech of a
+    bedtime episode 1 LU too loud: its long quiet tail lowers the relative gate)."""
     placed = [(clip.start, voiced.energy[clip.text]) for clip in timeline.clips]
     placed.append((0, mixer.background_k_energy()))
-    return predict_lufs(placed, timeline.length, timeline.sample_rate)
+    return predict_lufs(placed, timeline.program_end, timeline.sample_rate)
 
 
 @dataclass(frozen=True)
@@ -97,7 +123,7 @@ def make_episode(
     cover = drawing.submit(cover_image, config.root, podcast.cover, script.title, podcast.title)
     drawing.shutdown(wait=False)
     try:
-        timeline, mixer = episode_mixer(script, key.pattern, voiced, config)
+        timeline, mixer = episode_mixer(script, key.pattern, voiced, config, key.length)
 
         def tag(files: dict[str, Path]) -> None:
             tags = EpisodeTags(
@@ -129,6 +155,7 @@ def make_episode(
             dest,
             config.sound,
             tag,
+            measured=timeline.program_end,
         )
         warnings += filter(None, [miss_warning(dest, level, config.sound)])
         atomic_write(dest.with_suffix(".vtt"), webvtt(timeline).encode("utf-8"))
@@ -153,6 +180,8 @@ def make_episode(
         true_peak_dbtp=level.true_peak_dbtp,
         filled_lines=len(voiced.filled),
         title=script.title,
+        length=key.length.text if key.length else None,
+        target_s=key.length.seconds if key.length else None,
     )
     return episode, warnings
 

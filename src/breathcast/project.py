@@ -37,6 +37,15 @@ def find_scripts(config: Config, names: Sequence[str | Path] = ()) -> list[Path]
     return scripts
 
 
+def page_order(scripts: Iterable[Script]) -> list[tuple[str, list[Script]]]:
+    """The exercises as the page and the studio list them: by `order:` (unnumbered ones
+    after, by title), gathered under their `group:`, each group where its first one is."""
+    groups: dict[str, list[Script]] = {}
+    for script in sorted(scripts, key=lambda s: (s.order is None, s.order or 0, s.title)):
+        groups.setdefault(script.group, []).append(script)
+    return list(groups.items())
+
+
 def check_scripts(paths: Sequence[Path]) -> tuple[list[Script], list[ScriptError]]:
     """Parse every script, collecting all errors rather than stopping at the first."""
     scripts, errors = [], []
@@ -94,6 +103,7 @@ def check_project(config: Config, names: Sequence[str | Path] = ()) -> CheckResu
     scripts, errors = check_scripts(find_scripts(config, names))
     advice = pattern_warnings(p for s in scripts for p in patterns_for(s, config))
     advice += [note.said for script in scripts for note in script_notes(script, config)]
+    errors += [e for script in scripts for e in length_errors(config, script)]
     try:
         lexicon = read_lexicon(config.path("scripts") / LEXICON_FILE)
     except ScriptError as exc:
@@ -102,6 +112,32 @@ def check_project(config: Config, names: Sequence[str | Path] = ()) -> CheckResu
         if not names:  # an entry is only unused if no script at all says it
             advice += [note.said for note in lint_lexicon(lexicon, scripts)]
     return CheckResult(scripts, errors, advice)
+
+
+def length_errors(config: Config, script: Script) -> list[ScriptError]:
+    """The lengths a script cannot be made in, at its ratios, from its lines' lengths as the
+    voice cache knows them (or as guessed from their characters): what the build would
+    refuse, said before anything is voiced."""
+    if not script.lengths:
+        return []
+    # The build's own modules (numpy): only for a script that has lengths.
+    from breathcast.config import EngineName
+    from breathcast.context import BuildContext
+    from breathcast.engines import get_engine
+    from breathcast.produce import episode_plan
+
+    context = BuildContext.open(config)
+    asked = script.engine or config.engine
+    engine = get_engine(EngineName.GTTS if asked == EngineName.AUTO else asked, config)
+    clips = context.estimate_lengths(script, engine)
+    found: dict[str, ScriptError] = {}
+    for pattern in patterns_for(script, config):
+        for length in script.lengths:
+            try:
+                episode_plan(script, pattern, clips, config, length)
+            except ScriptError as exc:
+                found.setdefault(length.text, exc)  # the first ratio that cannot: one is enough
+    return list(found.values())
 
 
 def script_notes(script: Script, config: Config, with_patterns: bool = False) -> list[Note]:

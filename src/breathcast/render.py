@@ -18,7 +18,7 @@ import numpy as np
 
 from breathcast import tone
 from breathcast.config import SoundSettings
-from breathcast.kweight import step_samples
+from breathcast.kweight import energy_profile, step_samples
 from breathcast.timeline import ClipEvent, Timeline
 
 Source = Callable[[int, int], np.ndarray]  # (lo, hi) -> hi - lo float32 samples
@@ -31,9 +31,10 @@ class Stems:
     tone: np.ndarray
     bed: np.ndarray  # already ducked
     duck: np.ndarray  # the gain applied to tone and bed
+    melody: np.ndarray  # the recurring melody, at the start and the end
 
     def mix(self) -> np.ndarray:
-        return self.voice + self.tone + self.bed
+        return self.voice + self.tone + self.bed + self.melody
 
 
 class _Events:
@@ -65,6 +66,34 @@ class VoiceTrack:
             if a < b:
                 out[a - lo : b - lo] += self.clips[clip.text][a - clip.start : b - clip.start]
         return out
+
+
+class MelodyTrack:
+    """The recurring melody at each of its places (never ducked: no voice is near it)."""
+
+    def __init__(self, timeline: Timeline, clip: np.ndarray | None):
+        self.spans = timeline.melodies if clip is not None else ()
+        self.clip = clip
+
+    def __call__(self, lo: int, hi: int) -> np.ndarray:
+        out = np.zeros(hi - lo, np.float32)
+        for span in self.spans:
+            a, b = max(lo, span.start), min(hi, span.start + self.clip.size)
+            if a < b:
+                out[a - lo : b - lo] += self.clip[a - span.start : b - span.start]
+        return out
+
+    def k_energy(self, length: int, sample_rate: int) -> np.ndarray:
+        """Its K-weighted energy in each 10 ms step of an episode of `length` samples."""
+        step = step_samples(sample_rate)
+        energy = np.zeros(-(-length // step))
+        if self.spans:
+            profile = energy_profile(self.clip, sample_rate)
+            for span in self.spans:
+                at = round(span.start / step)
+                part = profile[: max(0, energy.size - at)]
+                energy[at : at + part.size] += part
+        return energy
 
 
 class DuckGain:
@@ -124,18 +153,20 @@ class Mixer:
         clips: Mapping[str, np.ndarray],
         sound: SoundSettings,
         bed: Source | None = None,
+        melody: np.ndarray | None = None,
     ):
         self.length = timeline.length
         self.voice = VoiceTrack(timeline, clips)
         self.tone = tone.PacingTone(timeline.blocks, sound)
         self.duck = DuckGain(timeline, sound)
         self.bed = bed
+        self.melody = MelodyTrack(timeline, melody)
 
     def stems(self, lo: int, hi: int) -> Stems:
         duck = self.duck(lo, hi)
         pacing = self.tone(lo, hi) * duck
         bed = self.bed(lo, hi) * duck if self.bed is not None else np.zeros(hi - lo, np.float32)
-        return Stems(self.voice(lo, hi), pacing, bed, duck)
+        return Stems(self.voice(lo, hi), pacing, bed, duck, self.melody(lo, hi))
 
     def background_k_energy(self) -> np.ndarray:
         """The tone's and the bed's K-weighted energy in each 10 ms step, ducked as they will
@@ -145,7 +176,8 @@ class Mixer:
         energy = self.tone.k_energy(self.length)
         if self.bed is not None:
             energy += self.bed.k_energy(sr)
-        return energy * _step_power(self.duck, self.length, step_samples(sr))
+        energy *= _step_power(self.duck, self.length, step_samples(sr))
+        return energy + self.melody.k_energy(self.length, sr)
 
     def mix(self, lo: int, hi: int) -> np.ndarray:
         """The mix as a source (not yet mastered)."""

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from breathcast.breath import BreathPattern, Phase
 from breathcast.config import EngineName
 from breathcast.errors import ScriptError
-from breathcast.frontmatter import KEYS, MUSIC_FOLDER, read_front_matter
+from breathcast.frontmatter import KEYS, MUSIC_FOLDER, Length, parse_duration, read_front_matter
 from breathcast.words import Said
 
 MAX_PAUSE_S = 600.0
@@ -23,12 +23,15 @@ FRONT_MATTER_KEYS = tuple(KEYS)
 
 PAUSE_NAMES = ("pauze", "pause")
 BREATHE_NAMES = ("adem", "breathe")
+OPTIONAL_NAMES = ("optioneel", "optional")  # under a heading: shorter lengths leave it out
+FADE_NAMES = ("uitfaden", "fade")  # at the end: the bed goes on, and fades to silence
+DIRECTIVES = PAUSE_NAMES + BREATHE_NAMES + OPTIONAL_NAMES + FADE_NAMES
+MAX_FADE_S = 30 * 60.0
 BREATHE_FLAGS = ("cues",)
 # Spoken at the start of each phase of the first cycles of a `[adem 6x cues]` block.
 BREATH_CUES = {phase: phase.words.cue for phase in Phase}
 
 _DIRECTIVE = re.compile(r"^\[\s*([^\]\s]*)\s*([^\]]*?)\s*\]$")
-_DURATION = re.compile(r"^(?:(\d+(?:[.,]\d+)?)m)?(?:(\d+(?:[.,]\d+)?)s)?$")
 _CYCLES = re.compile(r"^(\d+)x$")
 
 
@@ -63,9 +66,19 @@ class Breathe:
 class Chapter:
     title: str
     line: int
+    optional: bool = False  # `[optioneel]` under it: left out of the lengths that cannot hold it
 
 
-Step = Speech | Pause | Breathe | Chapter
+@dataclass(frozen=True)
+class FadeOut:
+    """`[uitfaden 5m]`, last: the bed goes on this long after the last words, fading to
+    silence, with no tone and no closing melody (for listening in bed)."""
+
+    seconds: float
+    line: int
+
+
+Step = Speech | Pause | Breathe | Chapter | FadeOut
 
 
 @dataclass(frozen=True)
@@ -80,7 +93,40 @@ class Script:
     order: int | None = None  # where the page lists it: 1 first; unnumbered ones follow
     recommended: BreathPattern | None = None  # the ratio the page offers first
     engine: EngineName | None = None  # overrides the project's (`opname`: her own voice)
+    lengths: tuple[Length, ...] = ()  # made in each of these lengths; () as written
+    group: str = ""  # the page's group: "Ademen", "Voor het slapen", "Mini-momenten"
     front_lines: tuple[tuple[str, int], ...] = ()  # (front-matter key, its line)
+
+    def length(self, text: str | None) -> Length | None:
+        """One of its `lengths:` by how it is written (`3m`) or its slug; its first when
+        `text` is empty; None when it is made as written. A `ScriptError` at the `lengths`
+        line for a length it does not have."""
+        if not self.lengths:
+            if text:
+                raise ScriptError(
+                    self.path,
+                    1,
+                    Said(
+                        f"it has no `lengths:`, so no length {text!r}; add `lengths: {text}` "
+                        "to its front matter",
+                        f"deze oefening heeft geen lengtes, dus ook geen {text}",
+                    ),
+                )
+            return None
+        if not text:
+            return self.lengths[0]
+        found = next((n for n in self.lengths if text in (n.text, n.slug)), None)
+        if found is None:
+            listed = ", ".join(n.text for n in self.lengths)
+            raise ScriptError(
+                self.path,
+                self.line_of("lengths"),
+                Said(
+                    f"it has no length {text!r}; its lengths are {listed}",
+                    f"deze oefening heeft geen lengte {text}, wel {listed}",
+                ),
+            )
+        return found
 
     def line_of(self, key: str) -> int:
         """The line of a front-matter key, or 1 when it is not there."""
@@ -125,16 +171,6 @@ def normalize_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-def parse_duration(value: str) -> float | None:
-    """`5s`, `1.5s`, `2m`, `1m30s` -> seconds; None when malformed."""
-    match = _DURATION.match(value.strip().lower().replace(" ", ""))
-    if not match or not (match.group(1) or match.group(2)):
-        return None
-    minutes = float((match.group(1) or "0").replace(",", "."))
-    seconds = float((match.group(2) or "0").replace(",", "."))
-    return minutes * 60 + seconds
-
-
 def read_script(path: str | Path) -> Script:
     """Read and parse one script file."""
     path = Path(path)
@@ -176,6 +212,18 @@ def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
             Said(
                 "the script has no spoken lines; write at least one line of text",
                 "er staat nog geen enkele zin in; schrijf minstens één regel tekst",
+            ),
+        )
+    fade = next((s for s in steps if isinstance(s, FadeOut)), None)
+    if fade is not None and not front.values.get("ambient"):
+        raise ScriptError(
+            path,
+            fade.line,
+            Said(
+                "[uitfaden …] lets the bed go on and fade, but this script has none: add "
+                "`ambient: water` (or your music from music/) to the front matter",
+                "[uitfaden …] laat het water of je muziek zacht uitklinken, maar dit script "
+                "heeft er geen: zet ambient: water bovenaan",
             ),
         )
     return Script(
@@ -224,7 +272,11 @@ def _body(lines: list[str], start: int, path) -> tuple[Step, ...]:
                 )
             steps.append(Chapter(title, number))
         elif stripped.startswith("["):
-            steps.append(_directive(stripped, number, path))
+            step = _directive(stripped, number, path)
+            if step is OPTIONAL:
+                steps[-1] = _optional(steps, number, path)
+            else:
+                steps.append(step)
         elif "[" in stripped or "]" in stripped:
             raise ScriptError(
                 path,
@@ -241,7 +293,36 @@ def _body(lines: list[str], start: int, path) -> tuple[Step, ...]:
     # A paragraph pause at the very end says nothing; the episode has its own tail.
     while steps and _is_paragraph(steps[-1]):
         steps.pop()
+    fades = [s for s in steps if isinstance(s, FadeOut)]
+    if fades and steps[-1] is not fades[0] or len(fades) > 1:
+        raise ScriptError(
+            path,
+            fades[0].line if steps[-1] is not fades[0] else fades[1].line,
+            Said(
+                "[uitfaden …] ends the script: put it on its last line, once",
+                "[uitfaden …] staat op de laatste regel van het script, en maar één keer",
+            ),
+        )
     return tuple(steps)
+
+
+OPTIONAL = object()  # what `[optioneel]` parses to: it marks the chapter above it
+
+
+def _optional(steps: list[Step], number: int, path) -> Chapter:
+    """The chapter a `[optioneel]` stands under, marked optional."""
+    if not steps or not isinstance(steps[-1], Chapter):
+        raise ScriptError(
+            path,
+            number,
+            Said(
+                "[optioneel] belongs right under a chapter heading (# …); it marks that "
+                "chapter as one the shorter lengths may leave out",
+                "[optioneel] hoort direct onder een hoofdstuk (# …): dan mag dat hoofdstuk "
+                "wegvallen in de kortere versies",
+            ),
+        )
+    return replace(steps[-1], optional=True)
 
 
 def _is_paragraph(step: Step) -> bool:
@@ -284,13 +365,29 @@ def _directive(text: str, number: int, path) -> Step:
         return Pause(seconds, number)
     if name in BREATHE_NAMES:
         return _breathe(name, argument, number, path)
-    known = ", ".join(f"[{n} …]" for n in PAUSE_NAMES + BREATHE_NAMES)
+    if name in OPTIONAL_NAMES and not argument:
+        return OPTIONAL
+    if name in FADE_NAMES:
+        seconds = parse_duration(argument)
+        if seconds is None or not 0 < seconds <= MAX_FADE_S:
+            raise ScriptError(
+                path,
+                number,
+                Said(
+                    f"[{name} {argument}]: expected how long the fade lasts, like 5m "
+                    f"(at most {MAX_FADE_S / 60:g} minutes)",
+                    f"[{name} …] heeft een duur nodig, zoals 5m",
+                ),
+            )
+        return FadeOut(seconds, number)
+    known = ", ".join(f"[{n} …]" for n in PAUSE_NAMES + BREATHE_NAMES + FADE_NAMES)
     raise ScriptError(
         path,
         number,
         Said(
-            en=f"unknown directive [{name}]; known directives: {known}",
-            nl=f"[{name}] is geen bekende aanwijzing; je kunt [pauze …] en [adem …] gebruiken",
+            en=f"unknown directive [{name}]; known directives: {known}, [optioneel]",
+            nl=f"[{name}] is geen bekende aanwijzing; je kunt [pauze …], [adem …], "
+            "[optioneel] en [uitfaden …] gebruiken",
         ),
     )
 

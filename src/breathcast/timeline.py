@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from breathcast.breath import BreathPattern, Phase
 from breathcast.config import SoundSettings
-from breathcast.script import BREATH_CUES, Breathe, Chapter, Pause, Script, Speech
+from breathcast.script import BREATH_CUES, Breathe, Chapter, FadeOut, Pause, Script, Speech
 from breathcast.words import Said, at_line
 
 
@@ -57,6 +57,18 @@ class ChapterEvent:
 
 
 @dataclass(frozen=True)
+class Span:
+    """Something of the episode that is not the voice: the melody, or the closing fade."""
+
+    start: int
+    length: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+
+@dataclass(frozen=True)
 class Timeline:
     sample_rate: int
     length: int
@@ -66,6 +78,14 @@ class Timeline:
     blocks: tuple[BreathBlock, ...]
     chapters: tuple[ChapterEvent, ...]
     warnings: tuple[Said, ...] = ()  # e.g. a breath cue that did not fit its phase
+    melodies: tuple[Span, ...] = ()  # the recurring melody: at the start, and at the end
+    fade: Span | None = None  # `[uitfaden]`: the bed going on alone, fading to silence
+
+    @property
+    def program_end(self) -> int:
+        """Where what is listened to ends: before a closing fade, which is the bed going to
+        sleep, not program; loudness is measured up to here."""
+        return self.fade.start if self.fade is not None else self.length
 
     @property
     def duration_s(self) -> float:
@@ -77,8 +97,11 @@ def plan(
     clip_lengths: Mapping[str, int],
     pattern: BreathPattern,
     sound: SoundSettings,
+    melody: int = 0,
 ) -> Timeline:
-    """Lay the script out in time. `clip_lengths` maps each spoken text to its length in samples."""
+    """Lay the script out in time. `clip_lengths` maps each spoken text to its length in
+    samples; `melody` is the recurring melody's (0: none), which opens the episode and, unless
+    it ends in a fade, closes it."""
     sr = sound.sample_rate
 
     def samples(seconds: float) -> int:
@@ -87,6 +110,10 @@ def plan(
     cursor = samples(sound.lead_in_s)
     started = False  # a chapter before any sound starts at 0, as podcast chapters expect
     clips, pauses, blocks, chapters, warnings = [], [], [], [], []
+    melodies, fade = [], None
+    if melody:
+        melodies.append(Span(cursor, melody))
+        cursor += melody + samples(sound.melody_gap_s)
     for step in script.steps:
         if isinstance(step, Chapter):
             chapters.append(ChapterEvent(cursor if started else 0, step.title, step.line))
@@ -110,15 +137,26 @@ def plan(
                 warnings += [at_line(script.path, step.line, note) for note in dropped]
             cursor += block.length + samples(sound.line_gap_s)
             started = True
+        elif isinstance(step, FadeOut):
+            fade = Span(cursor, samples(step.seconds))
+    if fade is not None:
+        end = fade.end  # the fade is the tail: it ends in digital silence
+    elif melody:
+        melodies.append(Span(cursor + samples(sound.melody_gap_s - sound.line_gap_s), melody))
+        end = melodies[-1].end + samples(sound.tail_s)
+    else:
+        end = cursor + samples(sound.tail_s)
     return Timeline(
         sample_rate=sr,
-        length=cursor + samples(sound.tail_s),
+        length=end,
         pattern=pattern,
         clips=tuple(sorted(clips, key=lambda clip: clip.start)),
         pauses=tuple(pauses),
         blocks=tuple(blocks),
         chapters=tuple(chapters),
         warnings=tuple(dict.fromkeys(warnings)),
+        melodies=tuple(melodies),
+        fade=fade,
     )
 
 

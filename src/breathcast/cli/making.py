@@ -130,8 +130,10 @@ def check(project: Path, scripts, feed, site) -> None:
         return
     with library_errors():
         result = check_project(load_config(project), scripts)
+    failed = {str(error.path) for error in result.errors}
     for script in result.scripts:
-        click.echo(f"ok      {script.path}  ({len(script.speech)} lines, {script.title})")
+        if script.path not in failed:
+            click.echo(f"ok      {script.path}  ({len(script.speech)} lines, {script.title})")
     for note in result.advice:
         click.secho(f"warning {note}", fg="yellow", err=True)
     for error in result.errors:
@@ -149,6 +151,12 @@ def check(project: Path, scripts, feed, site) -> None:
     show_default=True,
     help="The breath pattern to draw.",
 )
+@click.option(
+    "--length",
+    "length",
+    default=None,
+    help="One of the script's `lengths:` (e.g. 3m); default: its first.",
+)
 @engine_option
 @click.option(
     "-o",
@@ -159,13 +167,13 @@ def check(project: Path, scripts, feed, site) -> None:
     help="The PNG to write.",
 )
 @click.pass_obj
-def plot(project: Path, script, ratio, engine, output) -> None:
+def plot(project: Path, script, ratio, length, engine, output) -> None:
     """Draw one episode's timeline: chapters, lines, breath phases, bed and loudness."""
     from breathcast.plot import plot_script  # matplotlib is slow to import: only here
 
     with library_errors():
         config = load_config(project)
-        written, warnings = plot_script(config, script, ratio, engine, output)
+        written, warnings = plot_script(config, script, ratio, engine, output, length)
     for note in warnings:
         warn(str(note))
     click.echo(f"wrote   {written}")
