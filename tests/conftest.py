@@ -86,11 +86,18 @@ def fake_google(monkeypatch):
 
 
 def published_site(folder: Path) -> Path:
-    """The small script, recommending 4:6, built at 4:6 and 3:6 (espeak) and published: the
-    site folder, as a listener's browser gets it."""
+    """The small script, recommending 4:6, and a second one in two lengths under another
+    group, built at 4:6 and 3:6 (espeak) and published: the site folder, as a listener's
+    browser gets it."""
     (folder / "scripts").mkdir()
-    script = SMALL_SCRIPT.replace("title: Korte test", "title: Korte test\nrecommended: 4:6")
+    script = SMALL_SCRIPT.replace(
+        "title: Korte test", "title: Korte test\nrecommended: 4:6\ngroup: Ademen\norder: 1"
+    )
     (folder / "scripts" / "kort.md").write_text(script, encoding="utf-8")
+    lang = SMALL_SCRIPT.replace(
+        "title: Korte test", "title: Langer\nlengths: 1m, 1m30s\ngroup: Voor het slapen\norder: 2"
+    )
+    (folder / "scripts" / "lang.md").write_text(lang, encoding="utf-8")
     (folder / "breathcast.toml").write_text(
         'ratios = ["4:6", "3:6"]\n[podcast]\nowner_email = "anna@example.nl"\n'
     )

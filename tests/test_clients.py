@@ -34,7 +34,7 @@ def run(project, *args):
 def served(project):
     """The small project built, published and served on 127.0.0.1."""
     (project / "breathcast.toml").write_text(
-        'ratios = ["4:6", "3:6"]\n[podcast]\nowner_email = "anna@example.nl"\n'
+        'ratios = ["4:6", "3:6"]\n[podcast]\nowner_email = "anna@example.nl"\nevery_ratio = true\n'
     )
     run(project, "build", "--engine", "espeak")
     site = project / "build" / "site"

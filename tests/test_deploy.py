@@ -72,6 +72,7 @@ class Online:
         (self.project / "breathcast.toml").write_text(
             'ratios = ["4:6", "3:6"]\nengine = "espeak"\n'
             f'[podcast]\nowner_email = "anna@example.nl"\nsite_url = "{self.address}"\n'
+            "every_ratio = true\n"
             "[deploy]\n" + "\n".join(lines) + "\n"
         )
 

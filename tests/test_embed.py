@@ -61,9 +61,9 @@ def test_the_player_on_her_blog(site, browser, axe, tmp_path, width):
         assert player.evaluate("document.documentElement.scrollWidth") <= width
         # The recommended ratio first, then the others; choosing one changes what plays.
         options = player.locator("#ritme option").all_text_contents()
-        assert options[0].startswith("in 4, uit 6") and options[1].startswith("in 3, uit 6")
+        assert options == ["in 4, uit 6", "in 3, uit 6"]
         first = player.evaluate("document.querySelector('#speler').src")
-        player.select_option("#ritme", "1")
+        player.select_option("#ritme", "3-6")
         assert player.evaluate("document.querySelector('#speler').src") != first
         assert "kort-3-6-" in player.get_attribute("#download", "href")
         # It plays, and the line being spoken is shown.
@@ -77,6 +77,38 @@ def test_the_player_on_her_blog(site, browser, axe, tmp_path, width):
         assert accessibility_violations(player, axe) == []
         assert errors == []
         assert [s for s in strangers if not s.startswith(strangers_allowed)] == []
+    finally:
+        served.stop()
+        blog.stop()
+
+
+@pytest.mark.parametrize("width", [280, 600])
+def test_the_player_chooses_a_length_and_a_ratio(site, browser, axe, tmp_path, width):
+    served = Served(site)
+    blog_folder = tmp_path / "blog"
+    blog_folder.mkdir()
+    blog = Served(blog_folder)
+    (blog_folder / "index.html").write_text(
+        BLOG.format(src=f"{served.url}embed/lang.html", width=width, height=FRAME_HEIGHT)
+    )
+    try:
+        page = browser.new_page(viewport={"width": width + 40, "height": 700})
+        errors, _ = watched(page, blog.url)
+        page.goto(blog.url)
+        page.frame_locator("iframe").locator("audio").wait_for()
+        player = next(f for f in page.frames if f.url.endswith("embed/lang.html"))
+        assert player.evaluate("document.documentElement.scrollHeight") <= FRAME_HEIGHT
+        assert player.evaluate("document.documentElement.scrollWidth") <= width
+        assert player.locator("#lengte option").all_text_contents() == ["1 min", "1,5 min"]
+        assert "lang-4-6-1m-" in player.get_attribute("#download", "href")
+        player.select_option("#lengte", "1m30s")
+        assert "lang-4-6-1m30s-" in player.get_attribute("#download", "href")
+        player.select_option("#ritme", "3-6")
+        assert "lang-3-6-1m30s-" in player.get_attribute("#download", "href")
+        assert "lang-3-6-1m30s-" in player.evaluate("document.querySelector('#speler').src")
+        screenshot(page, f"embed-lengths-{width}")
+        assert accessibility_violations(player, axe) == []
+        assert errors == []
     finally:
         served.stop()
         blog.stop()

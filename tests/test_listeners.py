@@ -36,6 +36,7 @@ host = "Anna de Vries"
 funding_url = "https://example.nl/steun"
 apple_verify = "verify-123"
 new_feed_url = "https://example.nl/nieuw/feed.xml"
+every_ratio = true
 """
 
 

@@ -59,6 +59,11 @@ def test_feed_parses_with_gpodders_parser_and_feedparser(site):
     cover = rf"{BASE}/covers/rust-verbinding-nu-[0-9a-f]{{8}}\.png"  # named by its bytes
     assert re.fullmatch(cover, podcast["cover_url"])
     episodes = {e["guid"]: e for e in podcast["episodes"]}
+    assert set(episodes) == {"breathcast:kort:4-6"}  # by default: the ratio the page offers first
+    settings = site / "breathcast.toml"
+    settings.write_text(settings.read_text() + "every_ratio = true\n")  # in [podcast]
+    podcast = parsed(publish(site))
+    episodes = {e["guid"]: e for e in podcast["episodes"]}
     assert set(episodes) == {"breathcast:kort:4-6", "breathcast:kort:3-6"}
     for guid, episode in episodes.items():
         ratio = guid.rsplit(":", 1)[1]

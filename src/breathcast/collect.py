@@ -8,6 +8,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,8 +18,8 @@ from breathcast.config import Config, PodcastSettings
 from breathcast.episode import Episode, EpisodeKey, clock
 from breathcast.errors import PublishError
 from breathcast.manifest import Manifest
-from breathcast.project import patterns_for
-from breathcast.script import Script, read_script, slugify
+from breathcast.project import check_scripts, find_scripts, page_order, patterns_for
+from breathcast.script import Script, slugify
 from breathcast.sidecars import cover_image, read_webvtt
 from breathcast.words import Said
 
@@ -40,6 +41,9 @@ class PublishedEpisode:
     seconds: int
     pub_date: str
     ratio: str  # "4:6"
+    ratio_slug: str  # "4-6"
+    length: str  # "3m" (its `lengths:` entry), or "" when made as written
+    length_words: str  # "3 minuten", or ""
     words: str  # "in 4, uit 6"
     counts: str  # "in 4 tellen, uit 6 tellen"
     anchor: str
@@ -58,12 +62,25 @@ class PublishedEpisode:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One option of the page's two small choices: a length or a ratio."""
+
+    value: str  # `3m`, `4-6`: what the versions are marked with
+    label: str  # `3 min`, `in 4, uit 6`
+
+
+@dataclass(frozen=True)
 class Exercise:
     slug: str
     title: str
     description: str
     advice: str  # "Nieuw? Begin met in 4, uit 6."
+    group: str  # "Ademen", "Voor het slapen", "Mini-momenten"; "" for none
+    # Every version, the one the page preselects first (the script's first length, at its
+    # recommended ratio), then by length and ratio as the script lists them.
     episodes: tuple[PublishedEpisode, ...]
+    lengths: tuple[Choice, ...]  # empty: made as written, one length
+    ratios: tuple[Choice, ...]
 
 
 @dataclass(frozen=True)
@@ -75,7 +92,8 @@ class Collected:
     base_url: str
     podcast: PodcastSettings
     opus_bps: int
-    exercises: tuple[Exercise, ...]
+    exercises: tuple[Exercise, ...]  # in the page's order
+    feed: tuple[PublishedEpisode, ...]  # what the feed carries (see `[podcast] every_ratio`)
     media: dict[str, Path | bytes]  # site-relative, content-hashed name -> its bytes
     cover: str  # the podcast's own cover, site-relative
     first_published: dict[str, str]  # GUID -> the date it first appeared in the feed
@@ -84,15 +102,34 @@ class Collected:
     def episodes(self) -> list[PublishedEpisode]:
         return [e for exercise in self.exercises for e in exercise.episodes]
 
+    @property
+    def groups(self) -> list[tuple[str, list[Exercise]]]:
+        """The exercises under their group headings, in the page's order."""
+        groups: dict[str, list[Exercise]] = {}
+        for exercise in self.exercises:
+            groups.setdefault(exercise.group, []).append(exercise)
+        return list(groups.items())
+
 
 def collect(config: Config, base_url: str, site: Path, allow_offline: bool) -> Collected:
-    """Every built episode, what the page and feed say of it, and the files it needs."""
+    """Every built episode of every script, what the page and feed say of it, and the files
+    it needs. A script with an error stops it: fix it, or move it out of scripts/."""
     build_dir = config.path("build")
     manifest = Manifest.load(build_dir)
     if not manifest.entries:
         raise PublishError(f"nothing to publish in {build_dir}/; run `breathcast build` first")
-    records = [manifest.episode(relative) for relative in sorted(manifest.entries)]
-    previews = [r.path for r in records if r.preview]
+    scripts, errors = check_scripts(find_scripts(config))
+    if errors:
+        raise errors[0]
+    built: dict[str, list[tuple[EpisodeKey, Episode]]] = {}  # script path -> its versions
+    for _, group in page_order(scripts):
+        for script in group:
+            for pattern in patterns_for(script, config):
+                for key in manifest.keys(script, pattern):
+                    record = manifest.entries.get(key.path)
+                    if record is not None and (build_dir / key.path).is_file():
+                        built.setdefault(script.path, []).append((key, record.episode))
+    previews = [r.path for versions in built.values() for _, r in versions if r.preview]
     if previews and not allow_offline:
         raise PublishError(
             Said(
@@ -113,25 +150,18 @@ def collect(config: Config, base_url: str, site: Path, allow_offline: bool) -> C
     now = email.utils.format_datetime(datetime.now(UTC))
     podcast = config.podcast
     media: dict[str, Path | bytes] = {}
-    scripts: dict[str, Script] = {}
-    images: dict[str, tuple[bytes, str]] = {}  # each exercise's cover and its type, once
-    by_script: dict[str, list[PublishedEpisode]] = {}
-    for record in records:
-        mp3 = build_dir / record.path
-        if not mp3.is_file():
+    exercises = []
+    for script in (s for _, group in page_order(scripts) for s in group):
+        if script.path not in built:
             continue
-        if record.script not in scripts:
-            script = scripts[record.script] = read_script(record.script)
-            images[script.path] = cover_image(
-                config.root, podcast.cover, script.title, podcast.title
-            )
-        script = scripts[record.script]
-        key = EpisodeKey(script.slug, BreathPattern.parse(record.ratio))
-        first_published.setdefault(key.guid, now)
-        episode = _published(
-            script, key, mp3, record, images[script.path], first_published[key.guid], media
-        )
-        by_script.setdefault(script.path, []).append(episode)
+        image = cover_image(config.root, podcast.cover, script.title, podcast.title)
+        episodes = []
+        for key, record in built[script.path]:
+            first_published.setdefault(key.guid, now)
+            date = first_published[key.guid]
+            mp3 = build_dir / key.path
+            episodes.append(_published(script, key, mp3, record, image, date, media))
+        exercises.append(_exercise(script, episodes, patterns_for(script, config)))
     cover_data, kind = cover_image(config.root, podcast.cover, podcast.title, "")
     cover = _media(media, "covers", slugify(podcast.title), cover_data, kind)
     return Collected(
@@ -139,7 +169,8 @@ def collect(config: Config, base_url: str, site: Path, allow_offline: bool) -> C
         base_url=base_url,
         podcast=podcast,
         opus_bps=parse_rate(config.sound.opus_bitrate),
-        exercises=tuple(_exercises(config, scripts, by_script)),
+        exercises=tuple(exercises),
+        feed=tuple(_in_feed(exercises, podcast.every_ratio)),
         media=media,
         cover=cover,
         first_published=first_published,
@@ -198,6 +229,9 @@ def _published(
         seconds=round(seconds),
         pub_date=date,
         ratio=str(key.pattern),
+        ratio_slug=key.pattern.slug,
+        length=key.length.slug if key.length else "",
+        length_words=key.length.words if key.length else "",
         words=key.pattern.in_words,
         counts=key.pattern.in_counts,
         anchor=key.stem,
@@ -218,26 +252,59 @@ def parse_rate(text: str) -> int:
     return int(float(value[:-1]) * 1000) if value.endswith("k") else int(value)
 
 
-def _exercises(
-    config: Config, scripts: dict[str, Script], by_script: dict[str, list[PublishedEpisode]]
-) -> list[Exercise]:
-    """Exercises in their `order:` (unnumbered ones after, by title), each with its
-    recommended ratio first and the others as the script or the project lists them."""
-    exercises = []
-    ordered = sorted(scripts.values(), key=lambda s: (s.order is None, s.order or 0, s.title))
-    for script in ordered:
-        listed = [str(p) for p in patterns_for(script, config)]
-        episodes = sorted(
-            by_script.get(script.path, []),
-            key=lambda e: listed.index(e.ratio) if e.ratio in listed else len(listed),
+def _exercise(
+    script: Script, episodes: list[PublishedEpisode], listed: Sequence[BreathPattern]
+) -> Exercise:
+    """One exercise with its versions; the page preselects the first: the script's first
+    length, at its recommended ratio (or the first it lists)."""
+    ratios = [p.slug for p in listed]
+    lengths = [length.slug for length in script.lengths]
+    recommended = script.recommended.slug if script.recommended else None
+    first_ratio = recommended if recommended in {e.ratio_slug for e in episodes} else None
+    first_ratio = first_ratio or min(
+        (e.ratio_slug for e in episodes), key=lambda r: _rank(ratios, r)
+    )
+    first_length = min((e.length for e in episodes), key=lambda n: _rank(lengths, n))
+
+    def order(e: PublishedEpisode) -> tuple:
+        preselected = (e.length, e.ratio_slug) == (first_length, first_ratio)
+        return (
+            not preselected,
+            _rank(lengths, e.length),
+            e.ratio_slug != first_ratio,
+            _rank(ratios, e.ratio_slug),
         )
-        if not episodes:
-            continue
-        recommended = str(script.recommended) if script.recommended else None
-        first = [e for e in episodes if e.ratio == recommended]
-        rest = [e for e in episodes if e.ratio != recommended]
-        advice = f"Nieuw? Begin met {first[0].words}." if first else ""
-        exercises.append(
-            Exercise(script.slug, script.title, script.description, advice, (*first, *rest))
-        )
-    return exercises
+
+    episodes = sorted(episodes, key=order)
+    words = {e.ratio_slug: e.words for e in episodes}
+    made = {e.length for e in episodes}
+    return Exercise(
+        slug=script.slug,
+        title=script.title,
+        description=script.description,
+        advice=f"Nieuw? Begin met {words[recommended]}." if recommended in words else "",
+        group=script.group,
+        episodes=tuple(episodes),
+        lengths=tuple(Choice(n.slug, n.short) for n in script.lengths if n.slug in made),
+        ratios=tuple(
+            Choice(r, words[r])
+            for r in sorted(words, key=lambda r: (r != first_ratio, _rank(ratios, r)))
+        ),
+    )
+
+
+def _rank(listed: list[str], value: str) -> int:
+    return listed.index(value) if value in listed else len(listed)
+
+
+def _in_feed(exercises: list[Exercise], every_ratio: bool) -> list[PublishedEpisode]:
+    """By default one item per exercise and length, at the ratio the page preselects: the
+    feed stays listenable. `every_ratio` puts every version in."""
+    if every_ratio:
+        return [e for exercise in exercises for e in exercise.episodes]
+    return [
+        e
+        for exercise in exercises
+        for e in exercise.episodes
+        if e.ratio_slug == exercise.episodes[0].ratio_slug
+    ]

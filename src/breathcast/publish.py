@@ -84,6 +84,8 @@ def render(collected: Collected) -> Rendered:
         "cover": collected.cover,
         "podcast_guid": uuid.uuid5(uuid.NAMESPACE_URL, address),
         "episodes": episodes,
+        "feed": collected.feed,
+        "groups": collected.groups,
         "exercises": collected.exercises,
         "opus_bps": collected.opus_bps,
         "images": sorted({e.image for e in episodes}),
@@ -164,6 +166,8 @@ def _embed_versions(exercise: Exercise) -> list[dict]:
     """What the embed page's player switches between, its URLs from inside embed/."""
     return [
         {
+            "length": e.length,
+            "ratio": e.ratio_slug,
             "audio": f"../{e.audio}",
             "opus": f"../{e.opus}" if e.opus else "",
             "size_mb": e.size_mb,

@@ -1,5 +1,5 @@
-// The embeddable player on her blog: choose a breath ratio, listen, and read along with the
-// line being spoken. Every file it uses comes from this site; nothing else is asked for.
+// The embeddable player on her blog: choose a length and a breath ratio, listen, and read
+// along with the line being spoken. Every file it uses comes from this site; nothing else is asked for.
 "use strict";
 
 const versions = JSON.parse(document.getElementById("versies").textContent);
@@ -31,8 +31,16 @@ function follow() {
   if (now.textContent !== line) now.textContent = line;
 }
 
-document.getElementById("ritme").addEventListener("change", (event) => {
-  show(versions[Number(event.target.value)]);
-});
+const selects = [...document.querySelectorAll("select[data-choice]")];
+const fits = (version, select) => version[select.dataset.choice] === select.value;
+for (const select of selects) {
+  select.addEventListener("change", () => {
+    // Both choices if that version exists, else the first version with the one just made.
+    const match =
+      versions.find((v) => selects.every((s) => fits(v, s))) || versions.find((v) => fits(v, select));
+    for (const other of selects) other.value = match[other.dataset.choice];
+    show(match);
+  });
+}
 player.addEventListener("timeupdate", follow);
 player.addEventListener("seeked", follow);

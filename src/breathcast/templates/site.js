@@ -1,5 +1,7 @@
-// The listener page: follow along in the text, jump to a line or a chapter, see the chapter on
-// the lock screen, and keep an exercise on the phone to play without internet.
+// The listener page: one player per exercise with a choice of length and ratio (each choice
+// its own link), follow along in the text, jump to a line or a chapter, see the chapter on
+// the lock screen, and keep an exercise on the phone to play without internet. Without
+// JavaScript every version is simply listed.
 "use strict";
 
 const AUDIO_CACHE = "breathcast-audio";
@@ -157,6 +159,52 @@ async function setUpOffline(version) {
   });
 }
 
+// Show the one version the choices point at; the others wait hidden (and silent).
+function setUpChoices(exercise) {
+  const choices = exercise.querySelector(".keuzes");
+  const versions = [...exercise.querySelectorAll("article.versie")];
+  if (!choices) return;
+  const inputs = [...choices.querySelectorAll("input[data-choice]")];
+  const chosen = (name) => inputs.find((i) => i.dataset.choice === name && i.checked)?.value;
+
+  function show(version, remember) {
+    for (const other of versions) {
+      if (other !== version) other.querySelector("audio").pause();
+      other.hidden = other !== version;
+    }
+    version.querySelector("audio").preload = "metadata";
+    for (const input of inputs) input.checked = version.dataset[input.dataset.choice] === input.value;
+    if (remember) history.replaceState(null, "", `#${version.id}`);
+  }
+
+  function fits(version, name) {
+    const value = chosen(name);
+    return value === undefined || version.dataset[name] === value;
+  }
+
+  choices.addEventListener("change", (event) => {
+    const changed = event.target.dataset.choice;
+    // Keep what was just chosen; if that length has no version at the other choice, take
+    // the first version that has it.
+    const match =
+      versions.find((v) => fits(v, "length") && fits(v, "ratio")) ||
+      versions.find((v) => fits(v, changed));
+    if (match) show(match, true);
+  });
+
+  function fromAddress() {
+    const target = versions.find((v) => `#${v.id}` === location.hash);
+    show(target || versions.find((v) => !v.hidden && fits(v, "length") && fits(v, "ratio")) || versions[0], false);
+    if (target) target.scrollIntoView({ block: "start" });
+  }
+  window.addEventListener("hashchange", fromAddress);
+  fromAddress();
+  choices.hidden = false;
+}
+
 for (const version of document.querySelectorAll("article.versie")) {
   setUpVersion(version);
+}
+for (const exercise of document.querySelectorAll("section.oefening")) {
+  setUpChoices(exercise);
 }
