@@ -436,8 +436,11 @@ def test_she_records_a_line_hears_her_take_and_it_plays_in_the_episode(studio):
     version = studio.get("/api/scripts/kort.md").json()["version"]
     text = SMALL_SCRIPT.replace("title: Korte test\n", "title: Korte test\nengine: opname\n")
     studio.put("/api/scripts/kort.md", content=json.dumps({"text": text, "version": version}))
-    hers, _ = wav_of(studio.get("/api/scripts/kort.md/from/7.wav?ratio=4:6"))
-    assert share_near(hers[: 3 * rate], rate, 440) > 0.9  # after the lead-in, her take
+    # (the front matter grew a line: the first spoken line is now line 8; from the heading
+    # above it, the episode's opening melody would come first)
+    hers, _ = wav_of(studio.get("/api/scripts/kort.md/from/8.wav?ratio=4:6"))
+    take_span = hers[: int(1.6 * rate)]  # 0.4 s before the line, then her 1.2 s take
+    assert share_near(take_span, rate, 440) > 0.9
     # A line without a take is previewed by espeak meanwhile (the build would refuse it).
     filled, _ = wav_of(studio.get("/api/scripts/kort.md/line/8.wav"))
     assert 0.3 < filled.size / rate < 3.0 and rms_db(filled) > -30
@@ -585,8 +588,70 @@ def test_a_build_in_a_terminal_refreshes_the_overview(studio):
     for event in sse_stream(studio, build_in_a_terminal, seconds=60):
         if event["event"] == "project_changed":
             changes.append(event["building"])
-            if not event["building"] and terminal[0].poll() is not None:
+            if True in changes and not event["building"]:  # the lock is free: it has ended
                 break
     assert terminal[0].wait(timeout=60) == 0
     assert changes and changes[-1] is False  # it said so when the build had ended
     assert studio.get("/api/overview").json()["scripts"][0]["status"] == "preview_voice"
+
+
+def test_she_starts_copies_removes_and_restores_an_exercise(studio):
+    created = studio.post("/api/scripts", json={"title": "Rust & Ruimte: voor 't voeden"})
+    assert created.status_code == 200, created.text
+    new = created.json()
+    # A name from the title, in ASCII, inside scripts/; a starting text that checks clean.
+    assert new["name"] == "rust-en-ruimte-voor-t-voeden.md"
+    assert (
+        (studio.project / "scripts" / new["name"])
+        .read_text()
+        .startswith("---\ntitle: Rust & Ruimte: voor 't voeden\n")
+    )
+    assert new["errors"] == [] and new["spoken"] and new["ratios"]
+    again = studio.post("/api/scripts", json={"title": "Rust & ruimte: voor 't voeden"}).json()
+    assert again["name"] == "rust-en-ruimte-voor-t-voeden-2.md"  # unique, never overwritten
+    copy = studio.post("/api/scripts/kort.md/copy").json()
+    assert copy["name"] == "korte-test-kopie.md"
+    assert "title: Korte test (kopie)\n" in copy["text"]
+    assert copy["text"].replace(" (kopie)", "") == SMALL_SCRIPT
+    names = [s["name"] for s in studio.get("/api/overview").json()["scripts"]]
+    assert sorted(names) == sorted(["kort.md", "korte-test-kopie.md", new["name"], again["name"]])
+    # Weghalen: into the bin, out of the overview, never deleted; and back.
+    removed = studio.delete("/api/scripts/kort.md").json()
+    assert removed["name"] == "kort.md" and removed["title"] == "Korte test"
+    assert not (studio.project / "scripts" / "kort.md").exists()
+    assert (studio.project / "bin" / removed["id"]).read_text() == SMALL_SCRIPT
+    names = [s["name"] for s in studio.get("/api/overview").json()["scripts"]]
+    assert "kort.md" not in names
+    assert [b["id"] for b in studio.get("/api/bin").json()] == [removed["id"]]
+    restored = studio.post(f"/api/bin/{removed['id']}/restore").json()
+    assert restored["name"] == "kort.md" and restored["text"] == SMALL_SCRIPT
+    assert studio.get("/api/bin").json() == []
+    # Names that lead anywhere else are refused.
+    assert studio.post("/api/bin/..%2Fscripts%2Fkort.md/restore").status_code == 404
+    assert studio.post("/api/scripts", json={"title": "   "}).status_code == 400
+    assert studio.delete("/api/scripts/..%2Fbreathcast.toml").status_code == 404
+
+
+def test_the_overview_and_previews_know_every_length(studio):
+    lengths = SMALL_SCRIPT.replace("title: Korte test", "title: Korte test\nlengths: 1m, 1m30s")
+    (studio.project / "scripts" / "kort.md").write_text(lengths)
+    (studio.project / "scripts" / "b.md").write_text(
+        SMALL_SCRIPT.replace("title: Korte test", "title: Eerst\norder: 1\ngroup: Ademen")
+    )
+    data = studio.get("/api/overview").json()
+    assert [s["name"] for s in data["scripts"]] == ["b.md", "kort.md"]  # the page's order
+    assert data["scripts"][0]["group"] == "Ademen"
+    episodes = data["scripts"][1]["episodes"]
+    assert [(e["length"], e["length_words"], e["target_s"]) for e in episodes] == [
+        ("1m", "1 minuut", 60.0),
+        ("1m30s", "1,5 minuut", 90.0),
+    ]
+    checked = studio.get("/api/scripts/kort.md").json()
+    assert [n["length"] for n in checked["lengths"]] == ["1m", "1m30s"]
+    for length, seconds in (("1m", 60.0), ("1m30s", 90.0)):
+        plan = studio.get(f"/api/scripts/kort.md/timeline?ratio=4:6&length={length}").json()
+        assert abs(plan["duration"] - seconds) <= 5.0
+        heard, rate = wav_of(studio.get(f"/api/scripts/kort.md/from/6.wav?length={length}"))
+        assert abs(heard.size / rate - seconds) <= 5.0  # from the first line: all of it
+    refused = studio.get("/api/scripts/kort.md/timeline?length=3m")
+    assert refused.status_code == 400 and "geen lengte 3m" in refused.json()["error"]

@@ -14,6 +14,7 @@ from breathcast.config import ENGINE_WORDS, Config
 from breathcast.episode import EPISODE_STATUS_WORDS
 from breathcast.errors import BreathcastError, ConflictError, ScriptError
 from breathcast.events import Event, Refusal
+from breathcast.frontmatter import Length, parse_duration
 from breathcast.lexicon import Lexicon
 from breathcast.lint import Note
 from breathcast.project import TextCheck, patterns_for
@@ -53,6 +54,12 @@ def ratio(pattern: BreathPattern | str) -> dict[str, str]:
     return {"ratio": str(pattern), "words": pattern.in_words}
 
 
+def length(made: Length) -> dict[str, str]:
+    """A length with its words: {"length": "3m", "length_short": "3 min", "length_words":
+    "3 minuten"}."""
+    return {"length": made.text, "length_short": made.short, "length_words": made.words}
+
+
 def located(item: ScriptError | Note) -> dict[str, Any]:
     """An error or a piece of advice at its line, as the editor shows it."""
     return {"line": item.line, "message": item.detail.en, "nl": item.detail.nl}
@@ -77,6 +84,7 @@ def checked(config: Config, result: TextCheck) -> dict[str, Any]:
         "notes": [located(n) for n in result.notes],
         "spoken": spoken(config, script) if script is not None else [],
         "ratios": [ratio(p) for p in patterns_for(script, config)] if script else [],
+        "lengths": [length(n) for n in script.lengths] if script else [],
         "engine": (script.engine if script else None) or config.engine,
     }
 
@@ -113,6 +121,7 @@ def _script_state(script: ScriptState) -> dict[str, Any]:
         "name": script.name,
         "title": script.title,
         "status": script.status,
+        "group": script.group,
         "errors": [located(e) for e in script.errors],
         "voice": script.voice,
         "takes_recorded": script.takes_recorded,
@@ -121,6 +130,8 @@ def _script_state(script: ScriptState) -> dict[str, Any]:
         "episodes": [
             {
                 **ratio(e.ratio),
+                **(length(e.length) if e.length else {"length": None}),
+                "target_s": e.length.seconds if e.length else None,
                 "path": e.path,
                 "built": e.built,
                 "up_to_date": e.up_to_date,
@@ -190,16 +201,19 @@ def lexicon(parsed: Lexicon | ScriptError) -> dict[str, Any]:
 
 def event(built: Event) -> str:
     """A build event as the page reads it: the library's JSON, and wherever it names a
-    ratio (an episode started, planned, built, in the report), the words of that ratio."""
-    return json.dumps(_with_ratio_words(built.to_dict()), ensure_ascii=False)
+    ratio or a length (an episode started, planned, built, in the report), their words."""
+    return json.dumps(_with_words(built.to_dict()), ensure_ascii=False)
 
 
-def _with_ratio_words(value: Any) -> Any:
+def _with_words(value: Any) -> Any:
     if isinstance(value, list | tuple):
-        return [_with_ratio_words(v) for v in value]
+        return [_with_words(v) for v in value]
     if not isinstance(value, dict):
         return value
-    out = {k: _with_ratio_words(v) for k, v in value.items()}
+    out = {k: _with_words(v) for k, v in value.items()}
     if isinstance(out.get("ratio"), str) and out["ratio"]:
         out["ratio_words"] = BreathPattern.parse(out["ratio"]).in_words
+    if isinstance(out.get("length"), str) and out["length"]:
+        seconds = parse_duration(out["length"])
+        out["length_words"] = Length(out["length"], seconds).words if seconds else out["length"]
     return out

@@ -17,6 +17,7 @@ from breathcast.breath import BreathPattern
 from breathcast.context import BuildContext
 from breathcast.engines import Engine
 from breathcast.errors import ScriptError
+from breathcast.frontmatter import Length
 from breathcast.loudness import heard_master, predict_lufs
 from breathcast.mp3 import to_pcm16
 from breathcast.produce import episode_mixer, predicted_lufs
@@ -69,10 +70,13 @@ class Preview:
     script: Script
     engine: Engine
 
-    def from_line(self, pattern: BreathPattern, line: int, jobs: int = 4) -> Stretch:
-        """The episode at `pattern`, from the first thing at or after `line` to the end."""
+    def from_line(
+        self, pattern: BreathPattern, line: int, length: Length | None = None, jobs: int = 4
+    ) -> Stretch:
+        """The episode at `pattern` (and `length`), from the first thing at or after `line`
+        to the end (in a length that leaves its chapter out: from what comes next)."""
         sound = self.context.config.sound
-        timeline, master = self._master(pattern, jobs)
+        timeline, master = self._master(pattern, length, jobs)
         events = [(c.line, c.start) for c in timeline.clips]
         events += [(p.line, p.start) for p in timeline.pauses]
         events += [(b.line, b.start) for b in timeline.blocks]
@@ -104,18 +108,23 @@ class Preview:
         master = heard_master(lambda lo, hi: clip[lo:hi], clip.size, level, sound)
         return Stretch(master, 0, clip.size, sound.sample_rate)
 
-    def timeline(self, pattern: BreathPattern) -> tuple[Timeline, np.ndarray]:
+    def timeline(
+        self, pattern: BreathPattern, length: Length | None = None
+    ) -> tuple[Timeline, np.ndarray]:
         """The episode's plan, and the level of its tone and bed (dB, every half second)."""
         voiced = self.context.voice(self.script, self.engine, jobs=4)
-        timeline, mixer = episode_mixer(self.script, pattern, voiced, self.context.config)
+        config = self.context.config
+        timeline, mixer = episode_mixer(self.script, pattern, voiced, config, length)
         energy = mixer.background_k_energy()  # per 10 ms
         step = 50  # half a second of it per point
         usable = energy[: energy.size // step * step].reshape(-1, step).mean(axis=1)
         return timeline, 10 * np.log10(usable / (0.01 * timeline.sample_rate) + 1e-12)
 
-    def _master(self, pattern: BreathPattern, jobs: int) -> tuple[Timeline, Source]:
+    def _master(
+        self, pattern: BreathPattern, length: Length | None, jobs: int
+    ) -> tuple[Timeline, Source]:
         config = self.context.config
         voiced = self.context.voice(self.script, self.engine, jobs=jobs)
-        timeline, mixer = episode_mixer(self.script, pattern, voiced, config)
+        timeline, mixer = episode_mixer(self.script, pattern, voiced, config, length)
         level = predicted_lufs(timeline, voiced, mixer)
         return timeline, heard_master(mixer.mix, timeline.length, level, config.sound)

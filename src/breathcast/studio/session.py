@@ -13,6 +13,8 @@ from breathcast.breath import BreathPattern
 from breathcast.config import Config, EngineName, load_config
 from breathcast.context import BuildContext
 from breathcast.engines import Engine, choose_engine, get_engine
+from breathcast.errors import RequestError, ScriptError
+from breathcast.frontmatter import Length
 from breathcast.lexicon import Lexicon
 from breathcast.lock import holder
 from breathcast.manifest import MANIFEST_NAME
@@ -76,6 +78,14 @@ class Studio:
         if text:
             return BreathPattern.parse(text)
         return patterns_for(preview.script, preview.context.config)[0]
+
+    def length(self, preview: Preview, text: str | None) -> Length | None:
+        """The length asked for (one of the script's `lengths:`), or else its first; None
+        for a script made as written."""
+        try:
+            return preview.script.length(text)
+        except ScriptError as exc:
+            raise RequestError(exc.detail) from None
 
     def _engine(
         self, context: BuildContext, script: Script, wanted: Callable[[Speech], bool]

@@ -11,12 +11,12 @@ from pathlib import Path
 from breathcast.config import Config, EngineName
 from breathcast.context import BuildContext
 from breathcast.engines import choose_engine
-from breathcast.episode import EpisodeKey
 from breathcast.errors import BreathcastError, EngineError, ScriptError
+from breathcast.frontmatter import Length
 from breathcast.lock import holder
 from breathcast.manifest import Manifest, script_inputs
-from breathcast.project import find_scripts, patterns_for
-from breathcast.script import read_script
+from breathcast.project import find_scripts, page_order, patterns_for
+from breathcast.script import Script, read_script
 from breathcast.takes import TakeState, TakeStore
 
 
@@ -42,6 +42,7 @@ SCRIPT_STATUS_WORDS = {
 @dataclass(frozen=True)
 class EpisodeState:
     ratio: str
+    length: Length | None  # one of its `lengths:`, or None: made as written
     path: str
     built: bool
     up_to_date: bool
@@ -57,6 +58,7 @@ class ScriptState:
     name: str  # the file name in scripts/
     title: str
     status: ScriptStatus
+    group: str = ""  # its `group:` on the page
     errors: list[ScriptError] = field(default_factory=list)
     episodes: list[EpisodeState] = field(default_factory=list)
     voice: EngineName | None = None  # the engine it asks for (its own, or the project's)
@@ -79,19 +81,26 @@ def project_state(config: Config) -> ProjectState:
         paths = find_scripts(config)
     except BreathcastError:
         paths = []
-    return ProjectState([_script_state(p, config, context, manifest) for p in paths], holder(out))
+    scripts, errors = [], []
+    for path in paths:
+        try:
+            scripts.append(read_script(path))
+        except ScriptError as exc:
+            errors.append(ScriptState(path.name, path.stem, ScriptStatus.HAS_ERRORS, "", [exc]))
+    states = [
+        _script_state(script, config, context, manifest)
+        for _, group in page_order(scripts)
+        for script in group
+    ]
+    return ProjectState(states + errors, holder(out))  # in the page's order, then the broken
 
 
-def _script_state(path: Path, config: Config, context: BuildContext, manifest: Manifest):
-    try:
-        script = read_script(path)
-    except ScriptError as exc:
-        return ScriptState(path.name, path.stem, ScriptStatus.HAS_ERRORS, [exc])
+def _script_state(script: Script, config: Config, context: BuildContext, manifest: Manifest):
+    path = Path(script.path)
     out = config.path("build")
     episodes = []
     inputs: dict[tuple[str, str | None], dict] = {}  # per voice, not per ratio: hashes files
-    for pattern in patterns_for(script, config):
-        key = EpisodeKey(script.slug, pattern)
+    for key in (k for p in patterns_for(script, config) for k in manifest.keys(script, p)):
         entry = manifest.entries.get(key.path)
         record = entry.episode if entry else None
         mp3 = out / key.path
@@ -107,7 +116,9 @@ def _script_state(path: Path, config: Config, context: BuildContext, manifest: M
                     tempo = context.tempo_for(script)
                     inputs[voice] = script_inputs(script, engine, tempo, context.lexicon, config)
                 shared = inputs[voice]
-                reasons = manifest.why_rebuild(key.path, {**shared, "ratio": str(pattern)}, mp3)
+                length = key.length.text if key.length else None
+                built_as = {**shared, "ratio": str(key.pattern), "length": length}
+                reasons = manifest.why_rebuild(key.path, built_as, mp3)
             except EngineError as exc:
                 reasons = [str(exc)]
         built_at = (
@@ -117,7 +128,8 @@ def _script_state(path: Path, config: Config, context: BuildContext, manifest: M
         )
         episodes.append(
             EpisodeState(
-                ratio=str(pattern),
+                ratio=str(key.pattern),
+                length=key.length,
                 path=key.path,
                 built=record is not None and mp3.is_file(),
                 up_to_date=not reasons,
@@ -144,6 +156,7 @@ def _script_state(path: Path, config: Config, context: BuildContext, manifest: M
         path.name,
         script.title,
         status,
+        script.group,
         [],
         episodes,
         voice,

@@ -17,12 +17,32 @@ from pathlib import Path
 from breathcast.config import Config
 from breathcast.errors import ConflictError, RequestError, WorkspaceError
 from breathcast.files import atomic_write
+from breathcast.frontmatter import set_key
 from breathcast.lexicon import FILE_NAME as LEXICON_FILE
+from breathcast.script import slugify
 from breathcast.words import Said
 
 HISTORY_FOLDER = "history"  # beside scripts/: her earlier versions, never cleaned
+BIN_FOLDER = "bin"  # beside scripts/: the exercises she removed, to restore; never emptied
 SCRIPT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.()&,'-]{0,80}\.md")
+BINNED_NAME = re.compile(r"\d{8}T\d{12}Z-(" + SCRIPT_NAME.pattern + ")")
 MAX_TEXT_BYTES = 1_000_000
+MAX_TITLE_CHARS = 80
+# A new exercise starts as a whole one: front matter, one chapter, a line, a pause, a few
+# breaths; every line of it hers to change.
+STARTING_TEXT = """---
+title: {title}
+description: Schrijf hier in een of twee zinnen waar deze oefening bij helpt.
+---
+
+# Aankomen
+Fijn dat je er bent.
+Ga rustig zitten of liggen.
+[pauze 3s]
+
+Adem rustig in. En nog rustiger uit.
+[adem 4x]
+"""
 
 
 def version_of(data: bytes) -> str:
@@ -37,6 +57,16 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Binned:
+    """An exercise she removed: where it lies in the bin, and what it was."""
+
+    id: str  # the file's name in the bin: `<when>-<name>`
+    name: str  # its name in scripts/ before
+    title: str
+    removed_at: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True)
 class Version:
     id: str  # the history file's name
     saved_at: str  # ISO 8601, UTC
@@ -47,6 +77,52 @@ class Workspace:
     def __init__(self, config: Config):
         self.folder = config.path("scripts")
         self.history_root = config.root / HISTORY_FOLDER
+        self.bin = config.root / BIN_FOLDER
+
+    def create(self, title: str) -> Document:
+        """A new exercise called `title`: a starting text under a file name made from the
+        title (ASCII, unique in scripts/)."""
+        title = self._title(title)
+        return self._new(title, STARTING_TEXT.format(title=title))
+
+    def copy(self, name: str) -> Document:
+        """A copy of `name` titled "… (kopie)", under a name of its own."""
+        text = self.read(name).text
+        title = self._title(f"{_front_title(text) or Path(name).stem} (kopie)")
+        return self._new(title, set_key(text, "title", title, self.path(name)))
+
+    def remove(self, name: str) -> Binned:
+        """Move `name` to the bin: out of the project, never deleted."""
+        path = self.path(name)
+        if not path.is_file() or name == LEXICON_FILE:
+            raise WorkspaceError(
+                Said(f"there is no script {name!r} to remove", "Deze oefening is er niet (meer).")
+            )
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        self.bin.mkdir(parents=True, exist_ok=True)
+        target = self.bin / f"{stamp}-{name}"
+        path.replace(target)  # one rename: the script is in one place or the other
+        return self._binned(target)
+
+    def binned(self) -> list[Binned]:
+        """What is in the bin, the last removed first."""
+        entries = sorted(self.bin.glob("*.md"), reverse=True) if self.bin.is_dir() else []
+        return [self._binned(p) for p in entries if BINNED_NAME.fullmatch(p.name)]
+
+    def restore(self, binned_id: str) -> Document:
+        """Put a removed exercise back in scripts/ (under a new name if its own is taken)."""
+        match = BINNED_NAME.fullmatch(binned_id)
+        source = self.bin / binned_id
+        if match is None or not source.is_file():
+            raise WorkspaceError(
+                Said(
+                    f"the bin holds no {binned_id!r}", "Deze oefening staat niet in de prullenbak."
+                )
+            )
+        target = self.path(self._free(Path(match.group(1)).stem))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        source.replace(target)
+        return self.read(target.name)
 
     def names(self) -> list[str]:
         return sorted(p.name for p in self.folder.glob("*.md") if self._inside(p))
@@ -67,6 +143,39 @@ class Workspace:
                 Said(f"{name!r} leads outside {self.folder}/", "Zo'n oefening is er niet.")
             )
         return path
+
+    def _new(self, title: str, text: str) -> Document:
+        name = self._free(slugify(title.replace("&", " en ")))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return self.save(name, text, "")
+
+    def _free(self, stem: str) -> str:
+        """`stem.md`, or `stem-2.md`, `stem-3.md`…: a name no script has yet."""
+        taken = {n.lower() for n in self.names()}
+        name, number = f"{stem}.md", 1
+        while name.lower() in taken:
+            number += 1
+            name = f"{stem}-{number}.md"
+        return name
+
+    @staticmethod
+    def _title(title: str) -> str:
+        title = " ".join(str(title).split())[:MAX_TITLE_CHARS].strip()
+        if not title or title.startswith(("-", "#")):
+            raise RequestError(
+                Said(
+                    "a new exercise needs a title (not starting with - or #)",
+                    "Geef de oefening een naam.",
+                )
+            )
+        return title
+
+    def _binned(self, path: Path) -> Binned:
+        stamp, name = path.name.split("-", 1)
+        when = datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        title = _front_title(text) or Path(name).stem
+        return Binned(path.name, name, title, when.isoformat(timespec="seconds"))
 
     def _inside(self, path: Path) -> bool:
         return path.resolve().parent == self.folder.resolve()
@@ -151,3 +260,9 @@ class Workspace:
         stamp = path.name.split("-", 1)[0]
         when = datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
         return Version(path.name, when.isoformat(timespec="seconds"), path.stat().st_size)
+
+
+def _front_title(text: str) -> str:
+    """The title in a script's front matter, read leniently (the script may not parse)."""
+    match = re.search(r"^title:[ \t]*(.+)$", text.split("\n---", 1)[0], re.MULTILINE)
+    return match.group(1).strip() if match else ""

@@ -30,7 +30,8 @@ async def from_here(request: Request) -> StreamingResponse:
         studio = studio_of(request)
         preview = studio.preview(request.path_params["name"])
         pattern = studio.pattern(preview, request.query_params.get("ratio"))
-        return preview.from_line(pattern, request.path_params["line"])
+        length = studio.length(preview, request.query_params.get("length"))
+        return preview.from_line(pattern, request.path_params["line"], length)
 
     return audio(await in_thread(prepare))
 
@@ -39,9 +40,9 @@ async def timeline(request: Request) -> JSONResponse:
     def prepare() -> dict:
         studio = studio_of(request)
         preview = studio.preview(request.path_params["name"])
-        return presenters.timeline(
-            *preview.timeline(studio.pattern(preview, request.query_params.get("ratio")))
-        )
+        pattern = studio.pattern(preview, request.query_params.get("ratio"))
+        length = studio.length(preview, request.query_params.get("length"))
+        return presenters.timeline(*preview.timeline(pattern, length))
 
     return answer(await in_thread(prepare))
 

@@ -56,6 +56,33 @@ async def set_front_matter(request: Request) -> JSONResponse:
     return answer(await in_thread(_document, request, saved))
 
 
+async def create(request: Request) -> JSONResponse:
+    """Nieuwe oefening: a starting text under a name made from the title."""
+    data = await body(request, "title")
+    document = studio_of(request).workspace().create(str(data["title"]))
+    return answer(await in_thread(_document, request, document))
+
+
+async def copy(request: Request) -> JSONResponse:
+    document = studio_of(request).workspace().copy(request.path_params["name"])
+    return answer(await in_thread(_document, request, document))
+
+
+async def remove(request: Request) -> JSONResponse:
+    """Weghalen: into the bin, never deleted."""
+    binned = studio_of(request).workspace().remove(request.path_params["name"])
+    return answer(asdict(binned))
+
+
+async def bin_contents(request: Request) -> JSONResponse:
+    return answer([asdict(b) for b in studio_of(request).workspace().binned()])
+
+
+async def restore(request: Request) -> JSONResponse:
+    document = studio_of(request).workspace().restore(request.path_params["id"])
+    return answer(await in_thread(_document, request, document))
+
+
 async def keep(request: Request) -> JSONResponse:
     data = await body(request, "text")
     workspace = studio_of(request).workspace()
@@ -76,6 +103,11 @@ async def earlier(request: Request) -> JSONResponse:
 
 routes = [
     Route("/api/check", check, methods=["POST"]),
+    Route("/api/scripts", create, methods=["POST"]),
+    Route("/api/scripts/{name}/copy", copy, methods=["POST"]),
+    Route("/api/scripts/{name}", remove, methods=["DELETE"]),
+    Route("/api/bin", bin_contents),
+    Route("/api/bin/{id}/restore", restore, methods=["POST"]),
     Route("/api/scripts/{name}", read),
     Route("/api/scripts/{name}", save, methods=["PUT"]),
     Route("/api/scripts/{name}/front", set_front_matter, methods=["POST"]),

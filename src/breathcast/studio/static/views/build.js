@@ -37,7 +37,7 @@ export function onBuildEvent(event) {
   } else if (event.event === "clip_voiced") {
     status.textContent = `De stem spreekt de zinnen in: ${event.done} van ${event.total}`;
   } else if (event.event === "episode_started") {
-    status.textContent = `Bezig met ${event.path.split("/").pop()} (${event.ratio_words})`;
+    status.textContent = `Bezig met ${event.path.split("/").pop()} (${[event.length_words, event.ratio_words].filter(Boolean).join(", ")})`;
   } else if (event.event === "episode_built" || event.event === "episode_failed") {
     progress.done += 1;
     bar.value = progress.done;
@@ -62,12 +62,13 @@ function showSummary(report) {
     ? `Gestopt. ${built} ${built === 1 ? "aflevering is" : "afleveringen zijn"} klaar en bewaard.`
     : `Klaar: ${built} gemaakt, ${report.episodes.length - built} waren al goed.`;
   const rows = report.episodes.map((e) => el("tr", {},
-    el("td", { text: e.title }), el("td", { text: e.ratio_words }), el("td", { text: clock(e.duration_s) }),
+    el("td", { text: e.title }), el("td", { text: [e.length_words, e.ratio_words].filter(Boolean).join(" · ") }),
+    el("td", { text: clock(e.duration_s) }),
     el("td", { text: `${e.loudness_lufs.toFixed(1)} LUFS` }),
     el("td", { text: wordFor(WORDS, "episode_status", e.status) })));
   box.replaceChildren(el("table", {},
     el("caption", { class: "verborgen", text: "Wat er gebouwd is" }),
-    el("thead", {}, el("tr", {}, ...["Oefening", "Ademritme", "Duur", "Luidheid", ""].map((h) => el("th", { scope: "col", text: h })))),
+    el("thead", {}, el("tr", {}, ...["Oefening", "Versie", "Duur", "Luidheid", ""].map((h) => el("th", { scope: "col", text: h })))),
     el("tbody", {}, ...rows)));
   const warnings = progress.warnings.length ? progress.warnings : report.warnings.map((w) => w.nl);
   if (warnings.length) {

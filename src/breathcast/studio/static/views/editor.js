@@ -71,13 +71,19 @@ function showCheck(data) {
   if (!items.length) list.append(el("li", { class: "ok", text: "Alles ziet er goed uit." }));
   updateNumbers(marks);
   if (data.ratios.length) {
-    const select = $("#ritme");
-    const chosen = select.value;
-    select.replaceChildren(...data.ratios.map((r) => el("option", { value: r.ratio, text: r.words })));
-    if (data.ratios.some((r) => r.ratio === chosen)) select.value = chosen;
+    fill($("#ritme"), data.ratios.map((r) => [r.ratio, r.words]));
   }
+  $("#lengte-kies").hidden = !data.lengths.length;
+  fill($("#lengte"), data.lengths.map((n) => [n.length, n.length_words]));
   editor.engine = data.engine;
   document.dispatchEvent(new CustomEvent("script-checked", { detail: data }));
+}
+
+// The options of a select, keeping what was chosen if it is still there.
+function fill(select, options) {
+  const chosen = select.value;
+  select.replaceChildren(...options.map(([value, text]) => el("option", { value, text })));
+  if (options.some(([value]) => value === chosen)) select.value = chosen;
 }
 
 function goToLine(line) {

@@ -16,7 +16,10 @@ async function show(name) {
   $("#kop-aflevering").textContent = script.title;
   const select = $("#aflevering-ritme");
   const built = script.episodes.filter((e) => e.built);
-  select.replaceChildren(...built.map((e) => el("option", { value: e.ratio, "data-path": e.path, text: e.words })));
+  select.replaceChildren(...built.map((e) => el("option", {
+    value: e.ratio, "data-length": e.length || "", "data-path": e.path,
+    text: [e.length_words, e.words, clock(e.duration_s)].filter(Boolean).join(" · "),
+  })));
   select.onchange = handled(showEpisode);
   await showEpisode();
 }
@@ -28,10 +31,14 @@ async function showEpisode() {
     return;
   }
   $("#aflevering-speler").src = `/api/episodes/${option.dataset.path}`;
-  const ratio = encodeURIComponent(option.value);
-  const { data } = await api(`/api/scripts/${encodeURIComponent(episode.name)}/timeline?ratio=${ratio}`);
+  const query = new URLSearchParams({ ratio: option.value });
+  if (option.dataset.length) query.set("length", option.dataset.length);
+  const { data } = await api(`/api/scripts/${encodeURIComponent(episode.name)}/timeline?${query}`);
   episode.timeline = data;
-  $("#aflevering-uitleg").textContent = `${data.words} · ${clock(data.duration)} · ${data.chapters.length} hoofdstukken`;
+  $("#aflevering-uitleg").textContent = [
+    option.dataset.length ? `gevraagd ${option.dataset.length}, het werd ${clock(data.duration)}` : clock(data.duration),
+    data.words, `${data.chapters.length} hoofdstukken`,
+  ].join(" · ");
   drawTimeline(data);
   const list = $("#aflevering-zinnen");
   list.replaceChildren(...data.lines.map((line, i) => el("li", {

@@ -14,16 +14,53 @@ async function show() {
   $("#online-kort").textContent = !online ? ""
     : online.current ? `Online sinds ${builtWhen(online.at).replace("gebouwd ", "")}.`
     : "Nieuwer dan online: publiceer en zet het online.";
-  $("#oefeningen").replaceChildren(...data.scripts.map((script) => card(script, data.busy)));
+  // In the page's order, under its groups (a script with errors last, on its own).
+  const groups = [];
+  for (const script of data.scripts) {
+    const last = groups[groups.length - 1];
+    if (last && last.name === script.group) last.scripts.push(script);
+    else groups.push({ name: script.group, scripts: [script] });
+  }
+  $("#oefeningen").replaceChildren(...groups.flatMap((group) => [
+    group.name ? el("h2", { class: "groep", text: group.name }) : null,
+    el("ul", { class: "kaarten", "aria-label": group.name || "Oefeningen" },
+      ...group.scripts.map((script) => card(script, data.busy, Boolean(group.name)))),
+  ].filter(Boolean)));
+  await showBin();
 }
 
-function card(script, busy) {
+async function showBin() {
+  const { data } = await api("/api/bin");
+  $("#prullenbak").hidden = !data.length;
+  $("#weggehaald").replaceChildren(...data.map((item) => el("li", {},
+    el("span", { text: item.title }),
+    el("span", { class: "klein", text: `weggehaald ${builtWhen(item.removed_at).replace("gebouwd ", "")}` }),
+    el("button", { type: "button", text: "Terugzetten", onclick: handled(async () => {
+      const { data: restored } = await api(`/api/bin/${encodeURIComponent(item.id)}/restore`, { method: "POST" });
+      location.hash = `#/bewerken/${encodeURIComponent(restored.name)}`;
+    }) }),
+  )));
+}
+
+$("#nieuw").addEventListener("submit", handled(async (event) => {
+  event.preventDefault();
+  const title = $("#nieuwe-titel").value.trim();
+  if (!title) {
+    $("#nieuwe-titel").focus();
+    return;
+  }
+  const { data } = await api("/api/scripts", { method: "POST", body: { title } });
+  $("#nieuwe-titel").value = "";
+  location.hash = `#/bewerken/${encodeURIComponent(data.name)}`;
+}));
+
+function card(script, busy, grouped) {
   const status = busy ? "building" : script.status;
   const engines = [...new Set(script.episodes.map((e) => e.engine).filter(Boolean))];
   const name = encodeURIComponent(script.name);
   const takes = takesSummary(script.takes_recorded, script.takes_total, script.takes_to_check);
   const item = el("li", { class: "kaart" },
-    el("h2", {}, el("a", { href: `#/bewerken/${name}`, text: script.title })),
+    el(grouped ? "h3" : "h2", {}, el("a", { href: `#/bewerken/${name}`, text: script.title })),
     el("span", { class: `status ${status}`, text: wordFor(WORDS, "script_status", status) }),
     engines.length ? el("span", { class: "klein", text: "Stem: " + engines.map((e) => wordFor(WORDS, "engine", e)).join(", ") }) : null,
     takes ? el("span", { class: "klein", text: takes }) : null,
@@ -32,8 +69,9 @@ function card(script, busy) {
     item.append(el("ul", { class: "meldingen" }, ...script.errors.map((e) =>
       el("li", { class: "fout", text: `regel ${e.line}: ${e.nl}` }))));
   }
-  item.append(el("ul", { "aria-label": "Ademritmes" }, ...script.episodes.map((e) =>
+  item.append(el("ul", { "aria-label": "Versies" }, ...script.episodes.map((e) =>
     el("li", { class: "klein", text: [
+      e.length_words,
       e.words,
       e.duration_s ? clock(e.duration_s) : null,
       builtWhen(e.built ? e.built_at : null),
@@ -43,6 +81,15 @@ function card(script, busy) {
     el("a", { href: `#/bewerken/${name}`, text: "Bewerken" }),
     script.episodes.some((e) => e.built) ? el("a", { href: `#/aflevering/${name}`, text: "Beluisteren" }) : null,
     el("button", { type: "button", text: "Bouwen", onclick: () => startBuild([script.name]) }),
+    el("button", { type: "button", text: "Kopie maken", onclick: handled(async () => {
+      const { data } = await api(`/api/scripts/${name}/copy`, { method: "POST" });
+      location.hash = `#/bewerken/${encodeURIComponent(data.name)}`;
+    }) }),
+    el("button", { type: "button", text: "Weghalen", onclick: handled(async () => {
+      if (!confirm(`${script.title} weghalen? Het gaat naar de prullenbak; je kunt het terugzetten.`)) return;
+      await api(`/api/scripts/${name}`, { method: "DELETE" });
+      await show();
+    }) }),
   ));
   return item;
 }

@@ -61,10 +61,15 @@ const playTake = handled(async (line, query = "") => {
 
 const playFrom = handled(async (line) => {
   if (!(await ensureSaved())) return;
-  const select = $("#ritme");
-  const ratio = select.value;
-  const words = select.selectedOptions[0] ? select.selectedOptions[0].textContent : ratio;
-  listen(`${path()}/from/${line}.wav?ratio=${encodeURIComponent(ratio)}&v=${editor.version}`, `Vanaf regel ${line}, ${words}`);
+  const query = new URLSearchParams({ ratio: $("#ritme").value, v: editor.version });
+  const words = [];
+  if (!$("#lengte-kies").hidden && $("#lengte").value) {
+    query.set("length", $("#lengte").value);
+    words.push($("#lengte").selectedOptions[0].textContent);
+  }
+  const ratio = $("#ritme").selectedOptions[0];
+  if (ratio) words.push(ratio.textContent);
+  listen(`${path()}/from/${line}.wav?${query}`, [`Vanaf regel ${line}`, ...words].join(", "));
 });
 $("#speel-cursor").addEventListener("click", () => playFrom(cursorLine()));
 
