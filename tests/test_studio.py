@@ -655,3 +655,16 @@ def test_the_overview_and_previews_know_every_length(studio):
         assert abs(heard.size / rate - seconds) <= 5.0  # from the first line: all of it
     refused = studio.get("/api/scripts/kort.md/timeline?length=3m")
     assert refused.status_code == 400 and "geen lengte 3m" in refused.json()["error"]
+
+
+def test_a_new_exercise_never_takes_a_removed_ones_name_and_long_titles_fit(studio):
+    studio.delete("/api/scripts/kort.md")
+    new = studio.post("/api/scripts", json={"title": "Kort"}).json()
+    assert new["name"] == "kort-2.md"  # kort.md's episodes and GUIDs stay the removed one's
+    title = "Een heel lange titel voor een oefening die maar niet ophoudt met doorgaan, echt"
+    first = studio.post("/api/scripts", json={"title": title})
+    second = studio.post("/api/scripts", json={"title": title})
+    assert first.status_code == second.status_code == 200
+    assert first.json()["name"] != second.json()["name"]
+    copy = studio.post(f"/api/scripts/{first.json()['name']}/copy").json()
+    assert "(kopie)\n" in copy["text"]

@@ -216,7 +216,7 @@ def _build_matrix(scripts: list[Script], options: BuildOptions, config: Config, 
     context = _open_context(config, scripts, emit)
     if context is None:
         return
-    manifest = Manifest.load(options.out)
+    manifest = Manifest.load(options.out, config.root)
 
     def needs_synthesis(mine: Sequence[Script], engine: Engine) -> bool:
         """Whether an episode to (re)build has a line this engine has not voiced yet."""
@@ -278,6 +278,7 @@ def _build_matrix(scripts: list[Script], options: BuildOptions, config: Config, 
         p = by_key[job.key]
         episode = replace(result, reason="; ".join(p.reasons))
         manifest.record(p.key.path, p.inputs, episode)
+        manifest.remember_heir(p.key)
         emit(EpisodeBuilt(episode))
 
 
@@ -286,7 +287,7 @@ def _dry_run(scripts: list[Script], options: BuildOptions, config: Config, emit)
     context = _open_context(config, scripts, emit)
     if context is None:
         return
-    manifest = Manifest.load(options.out)
+    manifest = Manifest.load(options.out, config.root)
     engine_of = _engines(scripts, options, config, lambda said: emit(Warned(said)))
     planned = plan_matrix(scripts, options, engine_of, context, manifest)
     emit(BuildPlanned(_engine_names(scripts, engine_of), tuple(p.event() for p in planned)))

@@ -92,37 +92,35 @@ class Collected:
     base_url: str
     podcast: PodcastSettings
     opus_bps: int
-    exercises: tuple[Exercise, ...]  # in the page's order
+    groups: tuple[tuple[str, tuple[Exercise, ...]], ...]  # the page's groups, in its order
     feed: tuple[PublishedEpisode, ...]  # what the feed carries (see `[podcast] every_ratio`)
+    melody: bool  # every exercise opens with the melody (the page says why)
     media: dict[str, Path | bytes]  # site-relative, content-hashed name -> its bytes
     cover: str  # the podcast's own cover, site-relative
     first_published: dict[str, str]  # GUID -> the date it first appeared in the feed
 
     @property
-    def episodes(self) -> list[PublishedEpisode]:
-        return [e for exercise in self.exercises for e in exercise.episodes]
+    def exercises(self) -> list[Exercise]:
+        return [exercise for _, members in self.groups for exercise in members]
 
     @property
-    def groups(self) -> list[tuple[str, list[Exercise]]]:
-        """The exercises under their group headings, in the page's order."""
-        groups: dict[str, list[Exercise]] = {}
-        for exercise in self.exercises:
-            groups.setdefault(exercise.group, []).append(exercise)
-        return list(groups.items())
+    def episodes(self) -> list[PublishedEpisode]:
+        return [e for exercise in self.exercises for e in exercise.episodes]
 
 
 def collect(config: Config, base_url: str, site: Path, allow_offline: bool) -> Collected:
     """Every built episode of every script, what the page and feed say of it, and the files
     it needs. A script with an error stops it: fix it, or move it out of scripts/."""
     build_dir = config.path("build")
-    manifest = Manifest.load(build_dir)
+    manifest = Manifest.load(build_dir, config.root)
     if not manifest.entries:
         raise PublishError(f"nothing to publish in {build_dir}/; run `breathcast build` first")
     scripts, errors = check_scripts(find_scripts(config))
     if errors:
         raise errors[0]
+    ordered = page_order(scripts)
     built: dict[str, list[tuple[EpisodeKey, Episode]]] = {}  # script path -> its versions
-    for _, group in page_order(scripts):
+    for _, group in ordered:
         for script in group:
             for pattern in patterns_for(script, config):
                 for key in manifest.keys(script, pattern):
@@ -150,18 +148,20 @@ def collect(config: Config, base_url: str, site: Path, allow_offline: bool) -> C
     now = email.utils.format_datetime(datetime.now(UTC))
     podcast = config.podcast
     media: dict[str, Path | bytes] = {}
-    exercises = []
-    for script in (s for _, group in page_order(scripts) for s in group):
-        if script.path not in built:
-            continue
-        image = cover_image(config.root, podcast.cover, script.title, podcast.title)
-        episodes = []
-        for key, record in built[script.path]:
-            first_published.setdefault(key.guid, now)
-            date = first_published[key.guid]
-            mp3 = build_dir / key.path
-            episodes.append(_published(script, key, mp3, record, image, date, media))
-        exercises.append(_exercise(script, episodes, patterns_for(script, config)))
+    groups = []
+    for group, members in ordered:
+        exercises = []
+        for script in (s for s in members if s.path in built):
+            image = cover_image(config.root, podcast.cover, script.title, podcast.title)
+            episodes = []
+            for key, record in built[script.path]:
+                first_published.setdefault(key.guid, now)
+                date = first_published[key.guid]
+                mp3 = build_dir / key.path
+                episodes.append(_published(script, key, mp3, record, image, date, media))
+            exercises.append(_exercise(script, episodes, patterns_for(script, config)))
+        if exercises:
+            groups.append((group, tuple(exercises)))
     cover_data, kind = cover_image(config.root, podcast.cover, podcast.title, "")
     cover = _media(media, "covers", slugify(podcast.title), cover_data, kind)
     return Collected(
@@ -169,8 +169,9 @@ def collect(config: Config, base_url: str, site: Path, allow_offline: bool) -> C
         base_url=base_url,
         podcast=podcast,
         opus_bps=parse_rate(config.sound.opus_bitrate),
-        exercises=tuple(exercises),
-        feed=tuple(_in_feed(exercises, podcast.every_ratio)),
+        groups=tuple(groups),
+        feed=tuple(_in_feed([e for _, g in groups for e in g], podcast.every_ratio)),
+        melody=bool(config.sound.melody),
         media=media,
         cover=cover,
         first_published=first_published,

@@ -6,7 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from breathcast.breath import BreathPattern
@@ -208,6 +208,14 @@ def _from_dict(data: dict[str, Any], root: Path, source: str) -> Config:
         raise ConfigError(
             f"{source}: loudness_mode = {config.sound.loudness_mode!r} in [sound]; choose "
             f"{' or '.join(LOUDNESS_MODES)} (dual-mono: measured as heard from two speakers)"
+        )
+    melody = PurePosixPath(config.sound.melody)
+    if config.sound.melody not in ("", "chime") and (
+        melody.is_absolute() or ".." in melody.parts or melody.parts[:1] != ("music",)
+    ):
+        raise ConfigError(
+            f'{source}: melody = {config.sound.melody!r} in [sound]; choose "chime", "" (none), '
+            'or a short file of your own inside music/, e.g. "music/liedje.mp3"'
         )
     if config.engine not in ENGINE_CHOICES:
         raise ConfigError(

@@ -196,8 +196,9 @@ class ReportCollector:
         elif isinstance(event, EpisodeBuilt | EpisodeSkipped | EpisodeEstimated):
             self.episodes.append(event.episode)
         elif isinstance(event, EpisodeFailed):
-            if all(f.script != event.failure.script for f in self.failures):  # once per script
-                self.failures.append(event.failure)
+            failure = event.failure  # each error once (a voice that failed fails every ratio)
+            if all((f.script, f.error) != (failure.script, failure.error) for f in self.failures):
+                self.failures.append(failure)
         elif isinstance(event, Warned):
             self.warnings.append(event.message)
 

@@ -16,14 +16,14 @@ plan: nothing is voiced again, so one voice cache serves every length.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from breathcast.breath import BreathPattern
 from breathcast.config import SoundSettings
 from breathcast.episode import clock
 from breathcast.errors import ScriptError
 from breathcast.frontmatter import Length
-from breathcast.script import Breathe, Chapter, Pause, Script, Step
+from breathcast.script import Breathe, Chapter, FadeOut, Pause, Script, Speech, Step
 from breathcast.timeline import plan
 from breathcast.words import Said
 
@@ -32,14 +32,7 @@ MAX_STRETCH = 4
 STRETCHY_PAUSE_S = 2.0
 PAUSE_RANGE = (0.75, 1.5)
 TOLERANCE_S = 5.0
-
-
-@dataclass(frozen=True)
-class Fitted:
-    script: Script  # the steps as they are made at this length
-    length: Length
-    duration_s: float
-    dropped: tuple[str, ...] = ()  # the optional chapters left out
+AIM_PAST_S = 0.3
 
 
 def fit(
@@ -49,7 +42,7 @@ def fit(
     sound: SoundSettings,
     length: Length,
     melody: int = 0,
-) -> Fitted:
+) -> Script:
     """`script` made to last `length` at `pattern`; a `ScriptError` at the `lengths:` line
     (saying the shortest, or the longest, that is possible) when it cannot."""
 
@@ -62,7 +55,9 @@ def fit(
     while True:
         steps = tuple(step for i in kept for step in chapters[i])
         shortest, longest = _range(steps, duration, pattern)
-        droppable = [i for i in kept if _optional(chapters[i])]
+        droppable = [
+            i for i in kept if _optional(chapters[i]) and _speech_without(chapters, kept, i)
+        ]
         if shortest <= target + TOLERANCE_S or not droppable:
             break
         kept.remove(droppable[-1])  # the last optional chapter first
@@ -70,9 +65,13 @@ def fit(
         raise _impossible(script, length, pattern, shortest, "short")
     if longest < target - TOLERANCE_S:
         raise _impossible(script, length, pattern, longest, "long")
-    fitted = _stretch(steps, duration, pattern, target)
-    dropped = tuple(chapters[i][0].title for i in range(len(chapters)) if i not in kept)
-    return Fitted(replace(script, steps=fitted), length, duration(fitted), dropped)
+    # A little past the length: players cut to the whole second, and show 10:00, not 9:59.
+    return replace(script, steps=_stretch(steps, duration, pattern, target + AIM_PAST_S))
+
+
+def _speech_without(chapters: list[tuple[Step, ...]], kept: list[int], leaving: int) -> bool:
+    """Whether something is still said when chapter `leaving` is left out."""
+    return any(isinstance(s, Speech) for i in kept if i != leaving for s in chapters[i])
 
 
 def _chapters(steps: tuple[Step, ...]) -> list[tuple[Step, ...]]:
@@ -169,22 +168,30 @@ def _rest_after_blocks(steps: tuple[Step, ...], seconds: float) -> tuple[Step, .
 
 def _impossible(script: Script, length: Length, pattern, reached: float, side: str) -> ScriptError:
     line = script.line_of("lengths")
+    optional = any(isinstance(s, Chapter) and s.optional for s in script.steps)
+    fade = next((s for s in script.steps if isinstance(s, FadeOut)), None)
+    counts = (
+        f" (the closing [uitfaden {clock(fade.seconds)}] counts in it)" if fade else "",
+        f" (het uitfaden van {clock(fade.seconds)} telt mee)" if fade else "",
+    )
     if side == "short":
         said = Said(
             f"lengths: {length.text} is shorter than this script can be at {pattern}: "
-            f"{clock(reached)} with every breathing block at {MIN_CYCLES} breaths and the "
-            "[optioneel] chapters left out; write a longer length, or mark a chapter "
-            "[optioneel]",
+            f"{clock(reached)}{counts[0]} with every breathing block at {MIN_CYCLES} breaths"
+            + (" and the [optioneel] chapters left out" if optional else "")
+            + "; write a longer length, or mark a chapter [optioneel]",
             f"korter dan {clock(reached)} kan niet: ook met elk ademblok op {MIN_CYCLES} "
-            f"ademhalingen en zonder de optionele hoofdstukken duurt het zo lang (in "
-            f"{pattern}); kies een langere lengte",
+            "ademhalingen"
+            + (" en zonder de optionele hoofdstukken" if optional else "")
+            + f" duurt het zo lang, {pattern.in_words}{counts[1]}; kies een langere lengte",
         )
     else:
         said = Said(
             f"lengths: {length.text} is longer than this script can be at {pattern}: "
-            f"{clock(reached)} with every breathing block at {MAX_STRETCH} times its breaths; "
-            "write a shorter length, or a longer breathing block",
+            f"{clock(reached)}{counts[0]} with every breathing block at {MAX_STRETCH} times its "
+            "breaths; write a shorter length, or a longer breathing block",
             f"langer dan {clock(reached)} kan niet: ook met elk ademblok {MAX_STRETCH} keer "
-            f"zo lang duurt het niet langer (in {pattern}); kies een kortere lengte",
+            f"zo lang duurt het niet langer, {pattern.in_words}{counts[1]}; kies een kortere "
+            "lengte",
         )
     return ScriptError(script.path, line, said)

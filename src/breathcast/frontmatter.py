@@ -50,8 +50,8 @@ class Length:
 
     @property
     def slug(self) -> str:
-        """In file names and GUIDs: `3m`, `1.5m`, `45s`."""
-        return self.text.replace(",", ".").replace(" ", "")
+        """In file names and GUIDs: `3m`, `1m30s`, `45s`."""
+        return self.text
 
     @property
     def short(self) -> str:
@@ -141,7 +141,7 @@ def _tempo(value: str) -> float:
 
 def _lengths(value: str) -> tuple[Length, ...]:
     found = []
-    for text in (t for t in re.split(r"[,;\s]+", value) if t):
+    for text in (t for t in re.split(r"[,;\s]+", value) if t):  # so a length has no , or space
         seconds = parse_duration(text)
         if seconds is None or not MIN_LENGTH_S <= seconds <= MAX_LENGTH_S:
             raise BadValue(
@@ -151,11 +151,15 @@ def _lengths(value: str) -> tuple[Length, ...]:
                     "bij lengths: staan lengtes zoals 3m, 7m of 90s",
                 )
             )
-        if any(abs(seconds - other.seconds) < 1 for other in found):
+        same = next((other for other in found if abs(seconds - other.seconds) < 1), None)
+        if same is not None:
             raise BadValue(
-                Said(f"lengths: {text!r} is there twice", f"de lengte {text} staat er twee keer")
+                Said(
+                    f"lengths: {text!r} is as long as {same.text!r}; keep one of them",
+                    f"bij lengths: {text} is even lang als {same.text}; laat er één staan",
+                )
             )
-        found.append(Length(text, seconds))
+        found.append(Length(text.lower(), seconds))
     if not found:
         raise BadValue(
             Said(

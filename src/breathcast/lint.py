@@ -46,6 +46,14 @@ def lint_script(script: Script) -> list[Note]:
                 f"een lange zin ({len(step.text)} tekens); de stem knipt hem rond "
                 f"{LONG_LINE_CHARS} tekens, dus twee zinnen klinken rustiger",
             )
+        if isinstance(step, Chapter) and step.optional and not script.lengths:
+            note(
+                step.line + 1,
+                "[optioneel] only matters for a script with `lengths:`; this one is made as "
+                "written, with every chapter",
+                "[optioneel] doet alleen iets als er bovenaan lengths: staat; nu blijft elk "
+                "hoofdstuk erin",
+            )
         if isinstance(step, Chapter):
             if open_chapter is not None:
                 notes.append(_silent_chapter(script, open_chapter))

@@ -28,6 +28,9 @@ from breathcast.sidecars import COVER_NAMES
 if TYPE_CHECKING:  # the build's own modules (numpy): not for reading a manifest
     from breathcast.engines import Engine
 
+# Beside the scripts: which length of a script carries on the name and GUID it was published
+# under before it had `lengths:` (never in the build folder, which `clean` empties).
+HEIRS_NAME = "published-names.json"
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 2  # bump when the shape of the inputs changes
 SHOWN_CHANGES = 2  # a reason names this many changed steps, then counts the rest
@@ -209,12 +212,25 @@ class ManifestEntry:
 
 
 class Manifest:
-    def __init__(self, path: Path, entries: dict[str, ManifestEntry]):
+    def __init__(
+        self, path: Path, entries: dict[str, ManifestEntry], heirs_path: Path | None = None
+    ):
         self.path = path
         self.entries = entries  # relative MP3 path -> its entry
+        self.heirs_path = heirs_path
+        # Script slug -> the length that carries on what was published before it had lengths.
+        # Kept beside the scripts, not in the build folder: `clean` and a fresh build folder
+        # must not give subscribers a new GUID.
+        self.heirs: dict[str, str] = {}
+        if heirs_path is not None and heirs_path.is_file():
+            try:
+                self.heirs = dict(json.loads(heirs_path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError):
+                self.heirs = {}
 
     @classmethod
-    def load(cls, folder: Path) -> Manifest:
+    def load(cls, folder: Path, root: Path | None = None) -> Manifest:
+        """The manifest in the build `folder`, and the project's `HEIRS_NAME` in `root`."""
         path = folder / MANIFEST_NAME
         try:
             raw = json.loads(path.read_text(encoding="utf-8")).get("episodes", {})
@@ -226,7 +242,7 @@ class Manifest:
                 entries[relative] = ManifestEntry(entry["inputs"], Episode(**entry["episode"]))
             except (KeyError, TypeError, ValueError):
                 continue  # written by an earlier breathcast: that episode is built again
-        return cls(path, entries)
+        return cls(path, entries, root / HEIRS_NAME if root is not None else None)
 
     def why_rebuild(self, relative: str, inputs: dict[str, Any], output: Path) -> list[str]:
         """Empty when the episode is up to date; otherwise what changed since it was built."""
@@ -255,15 +271,26 @@ class Manifest:
         if not script.lengths:
             return [plain]
         keys = [EpisodeKey(script.slug, pattern, length) for length in script.lengths]
+        taken = {key.length.text: key for key in keys}
+        heir = taken.get(self.heirs.get(script.slug, ""))
         before = self.entries.get(plain.path)
-        if before is not None:
-            taken = {key.length.text: key for key in keys}
+        if heir is None and before is not None:
             if before.episode.length in taken:
                 heir = taken[before.episode.length]
             else:
                 heir = min(keys, key=lambda k: abs(k.length.seconds - before.episode.duration_s))
+        if heir is not None:
             keys[keys.index(heir)] = replace(heir, legacy=True)
         return keys
+
+    def remember_heir(self, key: EpisodeKey) -> None:
+        """`key`, built, carries on its script's earlier name: kept in the project."""
+        if self.heirs_path is None or not key.legacy or key.length is None:
+            return
+        if self.heirs.get(key.slug) != key.length.text:
+            self.heirs[key.slug] = key.length.text
+            text = json.dumps(self.heirs, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+            atomic_write(self.heirs_path, text.encode("utf-8"))
 
     def episode(self, relative: str) -> Episode:
         return self.entries[relative].episode

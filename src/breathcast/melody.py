@@ -82,15 +82,16 @@ def _own(root: Path, value: str, sample_rate: int, stamp: int) -> np.ndarray:
     ):
         raise ConfigError(
             Said(
-                f'[sound] melody = {value!r} must be {SYNTHESIZED!r}, "" (none), or a file '
-                f"inside {MUSIC_FOLDER}/",
+                f"[sound] melody = {value!r} leads outside {MUSIC_FOLDER}/ (a link?); put the "
+                f"file itself in {MUSIC_FOLDER}/",
                 f"de melodie is een bestand in de map {MUSIC_FOLDER}",
             )
         )
     if not path.is_file():
         raise ConfigError(
             Said(
-                f"[sound] melody = {value!r} does not exist; put the file in {MUSIC_FOLDER}/",
+                f"[sound] melody = {value!r} in the settings: there is no such file; put it "
+                f'in {MUSIC_FOLDER}/, or set melody = "chime"',
                 f"de melodie {value} staat niet in de map {MUSIC_FOLDER}",
             )
         )

@@ -182,4 +182,5 @@ def check_text(config: Config, path: str | Path, text: str) -> TextCheck:
         script = parse_script(text, path)
     except ScriptError as exc:
         return TextCheck(None, [exc], [])
-    return TextCheck(script, [], script_notes(script, config, with_patterns=True))
+    errors = length_errors(config, script)
+    return TextCheck(script, errors, script_notes(script, config, with_patterns=True))

@@ -86,6 +86,7 @@ def render(collected: Collected) -> Rendered:
         "episodes": episodes,
         "feed": collected.feed,
         "groups": collected.groups,
+        "melody": collected.melody,
         "exercises": collected.exercises,
         "opus_bps": collected.opus_bps,
         "images": sorted({e.image for e in episodes}),

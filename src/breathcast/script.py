@@ -365,7 +365,16 @@ def _directive(text: str, number: int, path) -> Step:
         return Pause(seconds, number)
     if name in BREATHE_NAMES:
         return _breathe(name, argument, number, path)
-    if name in OPTIONAL_NAMES and not argument:
+    if name in OPTIONAL_NAMES:
+        if argument:
+            raise ScriptError(
+                path,
+                number,
+                Said(
+                    f"[{name}] stands alone, without {argument!r}: write [{name}]",
+                    f"[{name}] staat op zichzelf, zonder iets erachter",
+                ),
+            )
         return OPTIONAL
     if name in FADE_NAMES:
         seconds = parse_duration(argument)

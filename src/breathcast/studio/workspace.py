@@ -28,6 +28,8 @@ SCRIPT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.()&,'-]{0,80}\.md")
 BINNED_NAME = re.compile(r"\d{8}T\d{12}Z-(" + SCRIPT_NAME.pattern + ")")
 MAX_TEXT_BYTES = 1_000_000
 MAX_TITLE_CHARS = 80
+MAX_STEM_CHARS = 60  # room for -2, -3… and .md in a script name
+COPY = " (kopie)"
 # A new exercise starts as a whole one: front matter, one chapter, a line, a pause, a few
 # breaths; every line of it hers to change.
 STARTING_TEXT = """---
@@ -88,7 +90,8 @@ class Workspace:
     def copy(self, name: str) -> Document:
         """A copy of `name` titled "… (kopie)", under a name of its own."""
         text = self.read(name).text
-        title = self._title(f"{_front_title(text) or Path(name).stem} (kopie)")
+        base = (_front_title(text) or Path(name).stem)[: MAX_TITLE_CHARS - len(COPY)]
+        title = self._title(f"{base}{COPY}")
         return self._new(title, set_key(text, "title", title, self.path(name)))
 
     def remove(self, name: str) -> Binned:
@@ -119,7 +122,9 @@ class Workspace:
                     f"the bin holds no {binned_id!r}", "Deze oefening staat niet in de prullenbak."
                 )
             )
-        target = self.path(self._free(Path(match.group(1)).stem))
+        name = match.group(1)
+        free = name.lower() not in {n.lower() for n in self.names()}
+        target = self.path(name if free else self._free(Path(name).stem))
         self.folder.mkdir(parents=True, exist_ok=True)
         source.replace(target)
         return self.read(target.name)
@@ -145,13 +150,18 @@ class Workspace:
         return path
 
     def _new(self, title: str, text: str) -> Document:
-        name = self._free(slugify(title.replace("&", " en ")))
+        stem = slugify(title.replace("&", " en "))[:MAX_STEM_CHARS].rstrip("-") or "oefening"
+        name = self._free(stem)
         self.folder.mkdir(parents=True, exist_ok=True)
         return self.save(name, text, "")
 
     def _free(self, stem: str) -> str:
-        """`stem.md`, or `stem-2.md`, `stem-3.md`…: a name no script has yet."""
+        """`stem.md`, or `stem-2.md`, `stem-3.md`…: a name no script has had, here or in the
+        bin (a new exercise never takes over a removed one's episodes, GUIDs or history)."""
         taken = {n.lower() for n in self.names()}
+        taken |= {b.name.lower() for b in self.binned()}
+        if self.history_root.is_dir():
+            taken |= {p.name.lower() for p in self.history_root.iterdir()}
         name, number = f"{stem}.md", 1
         while name.lower() in taken:
             number += 1
