@@ -75,7 +75,7 @@ class ProjectState:
 
 def project_state(config: Config) -> ProjectState:
     out = config.path("build")
-    manifest = Manifest.load(out)
+    manifest = Manifest.load(out, config.root)
     context = BuildContext.open(config)
     try:
         paths = find_scripts(config)
