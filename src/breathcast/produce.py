@@ -71,7 +71,7 @@ def episode_plan(
     melody = melody_clip(config.sound, config.root)
     samples = 0 if melody is None else melody.size
     if length is not None:
-        script = fit(script, clip_lengths, pattern, config.sound, length, samples).script
+        script = fit(script, clip_lengths, pattern, config.sound, length, samples)
     return plan(script, clip_lengths, pattern, config.sound, samples)
 
 
