@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from breathcast.config import SoundSettings
+from breathcast.encode import encode_normalized
 from breathcast.kweight import energy_profile
 from breathcast.loudness import (
-    encode_normalized,
     loudness_curve,
     measure_file,
     measure_pcm,
@@ -50,7 +50,11 @@ def test_silence_predicts_minus_infinity():
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_reported_loudness_is_the_finished_files(tmp_path, seed):
-    """The meter hears the MP3 as it is written; the file, measured afterwards, agrees."""
+    """The meter hears the master as it streams to the encoders; ffmpeg's ebur128 on the
+    finished MP3 and Opus files agrees within 0.2 LU. These clips are white noise, the
+    hardest case for a codec's peaks (it redraws the waveform up to 20 kHz): the files' true
+    peaks stay under the ceiling, within 1.2 dB of the master's. (On speech, and on a tone
+    burst at the ceiling, they agree within 0.3 dB: tests/test_meter.py.)"""
     sr, rng = 44100, np.random.default_rng(seed)
     episode, placed, at = np.zeros(40 * sr, np.float32), [], int(rng.uniform(0.5, 1.5) * sr)
     while at < episode.size - 4 * sr:
@@ -68,13 +72,15 @@ def test_the_reported_loudness_is_the_finished_files(tmp_path, seed):
         dest,
         sound,
     )
-    measured = measure_file(dest, dual_mono=True)  # the finished file, header and all
-    assert reported.heard_lufs == pytest.approx(measured.integrated_lufs, abs=0.05)
-    assert reported.true_peak_dbtp == pytest.approx(measured.true_peak_dbtp, abs=0.05)
-    assert measured.integrated_lufs == pytest.approx(sound.loudness_lufs, abs=0.2)
+    for path in (dest, dest.with_suffix(".opus")):  # the finished files, headers and all
+        measured = measure_file(path, dual_mono=True)
+        assert reported.heard_lufs == pytest.approx(measured.integrated_lufs, abs=0.2), path
+        assert reported.true_peak_dbtp == pytest.approx(measured.true_peak_dbtp, abs=1.2), path
+        assert measured.true_peak_dbtp <= sound.true_peak_dbtp
+        assert measured.integrated_lufs == pytest.approx(sound.loudness_lufs, abs=0.25)
     mono = measure_file(dest)
-    assert reported.mono_lufs == pytest.approx(mono.integrated_lufs, abs=0.05)
-    assert reported.range_lu == pytest.approx(mono.range_lu, abs=0.05)
+    assert reported.mono_lufs == pytest.approx(mono.integrated_lufs, abs=0.2)
+    assert reported.range_lu == pytest.approx(mono.range_lu, abs=1.0)
 
 
 def test_the_loudness_curve_keeps_time_through_digital_silence():

@@ -19,7 +19,7 @@ def step_samples(sample_rate: int) -> int:
     return round(STEP_S * sample_rate)
 
 
-def _biquads(sample_rate: int) -> tuple[tuple[list[float], list[float]], ...]:
+def biquads(sample_rate: int) -> tuple[tuple[list[float], list[float]], ...]:
     """The K-weighting (shelf, then high-pass) as two biquads, from the analog prototype by
     the bilinear transform, as libebur128 does; at 48 kHz they equal the standard's table."""
     f0, gain_db, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
@@ -44,7 +44,7 @@ def k_response(freqs: np.ndarray, sample_rate: int) -> np.ndarray:
     """The K-weighting's complex response at `freqs` (Hz)."""
     z = np.exp(-2j * np.pi * np.asarray(freqs, dtype=np.float64) / sample_rate)  # z^-1
     response = np.ones(z.shape, np.complex128)
-    for b, a in _biquads(sample_rate):
+    for b, a in biquads(sample_rate):
         response *= (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
     return response
 

@@ -22,6 +22,7 @@ import numpy as np
 from breathcast.errors import AudioError
 
 LAME_QUALITY = 3  # LAME's own default, which ffmpeg's libmp3lame also uses: 0 best, 9 fastest
+FRAME_SAMPLES = 1152  # samples in one MPEG-1 Layer III frame
 ENCODER_DELAY = 576  # samples LAME puts before the audio (checked by the tests, to the sample)
 DECODER_DELAY = 529  # what an MP3 decoder adds to that, so 1105 in all without the LAME tag
 BITRATES_KBPS = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # MPEG-1
@@ -82,7 +83,7 @@ def info_frame(kbps: int, sample_rate: int, stream: Mp3Stream) -> bytes:
         | (0b11 << 6)  # single channel
     )
     total = size + stream.audio_bytes
-    padding = stream.frames * 1152 - ENCODER_DELAY - stream.samples
+    padding = stream.frames * FRAME_SAMPLES - ENCODER_DELAY - stream.samples
     frame = bytearray(size)
     frame[0:4] = struct.pack(">I", header)
     at = 4 + 17  # the Xing fields follow the side information of a mono MPEG-1 frame
@@ -130,6 +131,21 @@ class FrameCounter:
         self._kept_at = keep_from
 
 
+# LAME's own low-pass by bitrate (lame.c, optimum_bandwidth): what it leaves out of the file
+# is left out of its loudness too. Mono counts double (128 kbps mono cuts at 19.7 kHz, as
+# measured on white noise: -0.5 dB at 19-20 kHz, -17 dB at 20-21 kHz).
+LAME_LOWPASS_HZ = ((8, 2000), (16, 3700), (24, 3900), (32, 5500), (40, 7000), (48, 7500),
+                   (56, 10000), (64, 11000), (80, 13500), (96, 15100), (112, 15600),
+                   (128, 17000), (160, 17500), (192, 18600), (224, 19400), (256, 19700),
+                   (320, 20500))  # fmt: skip
+
+
+def lowpass_hz(bitrate: str, channels: int = 1) -> float:
+    """Where LAME cuts the highs off at `bitrate`."""
+    kbps = parse_bitrate(bitrate) * (2 if channels == 1 else 1)
+    return float(min(LAME_LOWPASS_HZ, key=lambda pair: abs(pair[0] - kbps))[1])
+
+
 def to_pcm16(chunk: np.ndarray) -> bytes:
     """Float samples (full scale 1.0) as 16-bit little-endian PCM, rounded and clipped."""
     scaled = np.multiply(chunk, 32767.0, dtype=np.float32)
@@ -142,15 +158,14 @@ def encode_mp3(
     dest: BinaryIO,
     sample_rate: int,
     bitrate: str,
-    listeners: Sequence[BinaryIO] = (),
     pcm_listeners: Sequence[BinaryIO] = (),
 ) -> Mp3Stream:
     """Encode mono float chunks into `dest` (a seekable file, empty), as they come.
 
-    The MPEG frames also go to every `listener` as they are made (say, the stdin of a
-    loudness meter), without the Info frame, which is written into the file's first frame
-    at the end. The 16-bit PCM that LAME encodes goes to every `pcm_listener` (a second
-    encoder, say). An error on either side stops both and is raised here.
+    Each chunk is made 16-bit once, here; LAME encodes it in a thread of its own (it releases
+    the GIL), and every `pcm_listener` (a second encoder's stdin, say) gets the same bytes
+    from a thread of its own, so neither waits on the other. The queues between them are
+    bounded: memory stays flat. An error on any side stops them all and is raised here.
     """
     import lameenc  # only the build needs it
 
@@ -168,41 +183,33 @@ def encode_mp3(
     dest.write(bytes(frame_size(kbps, sample_rate)))  # room for the Info frame
     frames = FrameCounter()
     samples = 0
-    todo: queue.Queue[bytes | None] = queue.Queue(QUEUED_CHUNKS)
     failed: list[BaseException] = []
 
-    def emit(data: bytes) -> None:
+    def encode(chunk: bytes) -> None:
+        nonlocal samples
+        samples += len(chunk) // 2
+        data = bytes(encoder.encode(chunk))
         dest.write(data)
-        for listener in listeners:
-            listener.write(data)
         frames.feed(data)
 
-    def work() -> None:
-        nonlocal samples
-        chunk: bytes | None = b""
-        try:
-            while (chunk := todo.get()) is not None:
-                samples += len(chunk) // 2
-                emit(bytes(encoder.encode(chunk)))
-                for listener in pcm_listeners:
-                    listener.write(chunk)
-            if samples:  # lameenc refuses to flush what never started
-                emit(bytes(encoder.flush()))
-        except BaseException as exc:  # handed to the caller, who raises it
-            failed.append(exc)
-            while chunk is not None:  # let the caller finish putting
-                chunk = todo.get()
+    def flush() -> None:
+        if samples:  # lameenc refuses to flush what never started
+            data = bytes(encoder.flush())
+            dest.write(data)
+            frames.feed(data)
 
-    worker = threading.Thread(target=work, name="mp3-encoder", daemon=True)
-    worker.start()
+    workers = [_Worker("mp3-encoder", encode, flush, failed)]
+    workers += [_Worker("pcm-listener", listener.write, None, failed) for listener in pcm_listeners]
     try:
         for chunk in chunks:
             if failed:
                 break
-            todo.put(to_pcm16(chunk))  # here, so the encoder's thread only encodes
+            data = to_pcm16(chunk)  # here, once, so the other threads only encode and write
+            for worker in workers:
+                worker.put(data)
     finally:
-        todo.put(None)
-        worker.join()
+        for worker in workers:
+            worker.close()
     if failed:
         raise failed[0]
     if not samples:
@@ -212,3 +219,34 @@ def encode_mp3(
     dest.write(info_frame(kbps, sample_rate, stream))
     dest.seek(0, 2)
     return stream
+
+
+class _Worker:
+    """A thread that hands each item of a bounded queue to `work`, then calls `done`; the
+    first failure is put in `failed`, and the rest of the queue is drained so that no one
+    putting waits forever."""
+
+    def __init__(self, name: str, work, done, failed: list[BaseException]):
+        self.queue: queue.Queue[bytes | None] = queue.Queue(QUEUED_CHUNKS)
+        self.work, self.done, self.failed = work, done, failed
+        self.thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self.thread.start()
+
+    def put(self, item: bytes) -> None:
+        self.queue.put(item)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+
+    def _run(self) -> None:
+        item: bytes | None = b""
+        try:
+            while (item := self.queue.get()) is not None:
+                self.work(item)
+            if self.done is not None:
+                self.done()
+        except BaseException as exc:  # handed to the caller, who raises it
+            self.failed.append(exc)
+            while item is not None:
+                item = self.queue.get()

@@ -25,6 +25,7 @@ import numpy as np
 from breathcast import ambience
 from breathcast.breath import BreathPattern
 from breathcast.config import Config
+from breathcast.encode import encode_normalized
 from breathcast.engines import OFFLINE_ENGINES
 from breathcast.episode import Episode, EpisodeKey, Failure
 from breathcast.errors import BreathcastError, BuildCancelled
@@ -32,7 +33,14 @@ from breathcast.events import Cancel
 from breathcast.files import atomic_write
 from breathcast.fitting import fit
 from breathcast.frontmatter import Length
-from breathcast.loudness import encode_normalized, miss_warning, predict_lufs
+from breathcast.loudness import (
+    VERIFY_LOUDNESS_LU,
+    VERIFY_PEAK_DB,
+    Loudness,
+    measure_file,
+    miss_warning,
+    predict_lufs,
+)
 from breathcast.melody import melody_clip
 from breathcast.render import Mixer
 from breathcast.script import Script
@@ -108,6 +116,7 @@ class EpisodeJob:
     voiced: VoicedScript
     config: Config
     dest: Path  # the MP3 to write
+    verify: bool = False  # measure the finished files with ffmpeg too
 
 
 def make_episode(
@@ -158,6 +167,8 @@ def make_episode(
             measured=timeline.program_end,
         )
         warnings += filter(None, [miss_warning(dest, level, config.sound)])
+        if job.verify:
+            warnings += verified(dest, level, timeline.program_end / timeline.sample_rate, config)
         atomic_write(dest.with_suffix(".vtt"), webvtt(timeline).encode("utf-8"))
         atomic_write(dest.with_suffix(".chapters.json"), chapters_json(timeline).encode("utf-8"))
     except BuildCancelled:
@@ -184,6 +195,41 @@ def make_episode(
         target_s=key.length.seconds if key.length else None,
     )
     return episode, warnings
+
+
+def verified(dest: Path, level: Loudness, measured_s: float, config: Config) -> list[Said]:
+    """`build --verify`: the finished MP3 and Opus files measured by ffmpeg's ebur128 (up to
+    a closing fade, as the build measures), against the in-process meter's figures."""
+    files = [dest] + ([dest.with_suffix(".opus")] if config.sound.opus else [])
+    notes = []
+    for path in files:
+        theirs = measure_file(path, dual_mono=True, seconds=measured_s)
+        off_lu = theirs.integrated_lufs - level.heard_lufs
+        off_db = theirs.true_peak_dbtp - level.true_peak_dbtp
+        # ebur128 prints to 0.1: its figures are themselves within 0.05 of the truth.
+        peak_ok = abs(off_db) <= VERIFY_PEAK_DB or path.suffix == ".opus"
+        if abs(off_lu) > VERIFY_LOUDNESS_LU[path.suffix] or not peak_ok:
+            notes.append(
+                Said(
+                    f"{path}: ffmpeg measures {theirs.integrated_lufs:.1f} LUFS and "
+                    f"{theirs.true_peak_dbtp:.1f} dBTP; the build measured "
+                    f"{level.heard_lufs:.2f} LUFS and {level.true_peak_dbtp:.2f} dBTP: the build's "
+                    "meter is off; please report it, with this file",
+                    f"{path.name}: de controle meet {theirs.integrated_lufs:.1f} LUFS, de "
+                    f"bouw {level.heard_lufs:.1f} LUFS; meld dit aan de makers, met dit bestand",
+                )
+            )
+        if theirs.true_peak_dbtp > config.sound.true_peak_dbtp + 0.05:
+            notes.append(
+                Said(
+                    f"{path}: its true peak is {theirs.true_peak_dbtp:.1f} dBTP, over the "
+                    f"ceiling of {config.sound.true_peak_dbtp:.1f}; please report it, with this "
+                    "file",
+                    f"{path.name}: de pieken komen boven {config.sound.true_peak_dbtp:.1f} "
+                    "dBTP; meld dit aan de makers, met dit bestand",
+                )
+            )
+    return notes
 
 
 def run_episodes(

@@ -49,6 +49,12 @@ from breathcast.terminal import BuildView, show_report, warn
 @jobs_option
 @click.option("--force", is_flag=True, help="Rebuild every episode, changed or not.")
 @click.option(
+    "--verify",
+    is_flag=True,
+    help="Also measure every MP3 and Opus file it makes with ffmpeg's ebur128, and warn "
+    "where it disagrees with the in-process meter.",
+)
+@click.option(
     "--dry-run",
     is_flag=True,
     help="Only show what would be rebuilt and why, and how long each episode gets.",
@@ -65,6 +71,7 @@ def build(
     tts_jobs,
     jobs,
     force,
+    verify,
     dry_run,
     fill,
     quiet,
@@ -87,6 +94,7 @@ def build(
             tts_jobs=tts_jobs,
             jobs=jobs,
             force=force,
+            verify=verify,
             dry_run=dry_run,
             fill=fill,
         )
