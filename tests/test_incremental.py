@@ -203,7 +203,10 @@ def test_clean_removes_outputs_and_optionally_the_voice_cache(project):
 
 
 @pytest.mark.slow
-def test_parallel_jobs_make_the_same_episodes(two_scripts):
+def test_parallel_jobs_make_the_same_episodes(two_scripts, monkeypatch):
+    """Two episodes at once (in processes, as on a machine with four cores) make what one at
+    a time makes."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
     project = two_scripts
     result = run(project, "build", "--engine", "espeak", "-j", "2")
     assert result.exit_code == 0, result.output
@@ -219,6 +222,38 @@ def test_parallel_jobs_make_the_same_episodes(two_scripts):
     measured = ("path", "duration_s", "loudness_lufs", "true_peak_dbtp")
     figures = lambda episodes: [[e[k] for k in measured] for e in episodes]  # noqa: E731
     assert figures(serial) == figures(parallel)
+
+
+@pytest.mark.parametrize(
+    ("cores", "opus", "asked", "episodes", "workers"),
+    [
+        (2, True, None, 24, 1),  # auto: one episode keeps both cores busy
+        (2, True, 2, 24, 1),  # more than the cores can feed is lowered: it would be slower
+        (8, True, None, 24, 4),
+        (8, True, 2, 24, 2),
+        (8, True, None, 3, 3),  # never more than there are episodes
+        (4, False, None, 24, 2),  # without Opus an episode needs about 1.5 cores
+        (1, True, None, 5, 1),
+    ],
+)
+def test_jobs_choose_themselves_from_the_cores_and_the_work(
+    monkeypatch, cores, opus, asked, episodes, workers
+):
+    from breathcast.build import episode_workers
+    from breathcast.config import SoundSettings
+
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert episode_workers(asked, episodes, SoundSettings(opus=opus)) == workers
+
+
+def test_more_jobs_than_the_cores_can_feed_says_so(project, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    result = run(project, "build", "--engine", "espeak", "-j", "2", "--dry-run")
+    assert result.exit_code == 0
+    result = run(project, "build", "--engine", "espeak", "-j", "2")
+    assert result.exit_code == 0
+    assert "-j 2: 1 episode(s) at a time" in result.output
+    assert run(project, "build", "-j", "zero").exit_code == 2
 
 
 @pytest.mark.slow

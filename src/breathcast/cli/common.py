@@ -4,7 +4,6 @@ error becomes a clean exit."""
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,13 +58,33 @@ fill_option = click.option(
     help="With your own voice (opname): voice the lines you have not recorded yet with this "
     "engine. The episodes are then previews, and publish refuses them.",
 )
+
+
+class JobsParam(click.ParamType):
+    """`auto` (None), or a number of episodes at once."""
+
+    name = "auto|N"
+
+    def convert(self, value, param, ctx):
+        if value is None or str(value).strip().lower() == "auto":
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            number = 0
+        if not 1 <= number <= 64:
+            self.fail(f"{value!r}: write auto, or a number from 1 to 64", param, ctx)
+        return number
+
+
 jobs_option = click.option(
     "-j",
     "--jobs",
-    type=click.IntRange(1, 64),
-    default=max(1, (os.cpu_count() or 1) // 2),  # one episode keeps about two cores busy
+    type=JobsParam(),
+    default="auto",
     show_default=True,
-    help="Episodes made at once, each in its own process (each uses about two cores).",
+    help="Episodes made at once, each in its own process. auto: as many as the cores can "
+    "feed (one episode keeps about two busy); a larger number is lowered to that.",
 )
 
 
