@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from breathcast.breath import BreathPattern, Phase
 from breathcast.config import SoundSettings
+from breathcast.mp3 import FRAME_SAMPLES
 from breathcast.script import BREATH_CUES, Breathe, Chapter, FadeOut, Pause, Script, Speech
 from breathcast.words import Said, at_line
 
@@ -146,6 +147,9 @@ def plan(
         end = melodies[-1].end + samples(sound.tail_s)
     else:
         end = cursor + samples(sound.tail_s)
+    # Whole MP3 frames (at most 26 ms more of the silent tail): LAME then pads the last frame
+    # least, so the file's frames hold one frame more than the audio, as ffprobe shows.
+    end = -(-end // FRAME_SAMPLES) * FRAME_SAMPLES
     return Timeline(
         sample_rate=sr,
         length=end,
