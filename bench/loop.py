@@ -6,7 +6,7 @@ The shipped scripts at every length and ratio they list (24 episodes, 3 hours of
 with the espeak voice (so it runs offline) and a warm voice cache:
 - the full catalogue (`--force`, -j as it chooses), wall time and CPU time (the process and
   every process it ran), against the serial bare ffmpeg encodes of the same audio: MP3 and
-  Opus in one command each, and MP3 alone (bench/baseline.py);
+  Opus in one command each, and MP3 alone (bench/baseline.py); then once at -j 1 and -j 2;
 - a no-op build (nothing changed);
 - the therapist's edit: one line of Water & Rust changed, then a plain `breathcast build`
   (one new clip, its 9 episodes rebuilt, the rest skipped), against the bare encodes of those.
@@ -62,6 +62,7 @@ def main() -> None:
     full = [breathcast(project, "--force") for _ in range(3)]
     full_wall = statistics.median(w for w, _ in full)
     full_cpu = statistics.median(c for _, c in full)
+    by_jobs = {jobs: breathcast(project, "--force", "-j", jobs) for jobs in ("1", "2")}
     name, exe = fastest_ffmpeg()
     bare_both = serial_bare_encodes(catalogue, opus=True, exe=exe)
     bare_mp3 = serial_bare_encodes(catalogue, opus=False, exe=exe)
@@ -86,6 +87,8 @@ def main() -> None:
         f"| {bare_both:.1f} s (MP3 alone {bare_mp3:.1f} s) | {full_wall / bare_both:.2f}x "
         f"({full_wall / bare_mp3:.2f}x the MP3 alone) |"
     )
+    for jobs, (wall, cpu) in by_jobs.items():
+        print(f"| full catalogue, -j {jobs}, once | {wall:.1f} s | {cpu:.1f} s | | |")
     print(f"| no-op (nothing changed), median of 5 | {no_op:.2f} s | | | |")
     print(
         f"| one line of Water & Rust edited: 1 new clip, {len(rebuilt)} episodes, median "

@@ -2,20 +2,21 @@
 
     python bench/run.py
 
-First whole builds (below), then the MP3 encoders side by side (bench/encoders.py), the
-naive pydub baseline (bench/naive.py), concurrent synthesis (bench/tts.py), the build loop
-(bench/loop.py), the studio's edit to ear (bench/studio.py), the import of a 12-minute
-reading of her own voice (bench/align.py) and putting the site online (bench/deploy.py).
+First whole builds (below), then the CPU each stage of one costs (bench/budget.py), the
+MP3 encoders side by side (bench/encoders.py), the naive pydub baseline (bench/naive.py),
+concurrent synthesis (bench/tts.py), the build loop (bench/loop.py), the studio's edit to
+ear (bench/studio.py), the import of a 12-minute reading of her own voice (bench/align.py)
+and putting the site online (bench/deploy.py).
 
 Whole builds: a generated project with a 15-minute and a 60-minute script of distinct Dutch
 lines (over 40% of the time speech, the rest breathing, with the water bed), voiced by espeak
 once (the project is kept in bench/out/ so later runs start warm). Each episode is then timed
-as one whole `breathcast build --force` process (start-up, planning, rendering, loudness,
-encoding, tags and sidecars), against a bare ffmpeg encode of a WAV of the same length at the
-same bitrate, with the bundled ffmpeg and with Debian's when it is installed: the floor for
-making that MP3 with ffmpeg. The ratio is against the faster of the two; every figure is a
-median of 3 runs. Peak RSS is the largest process of the build (Python or the ffmpeg it
-runs), from wait4().
+as one whole `breathcast build --force` process with -j as it chooses (start-up, planning,
+rendering, metering, the MP3 and the Opus file, tags and sidecars), side by side with ffmpeg
+alone encoding a WAV of the same audio (bench/baseline.py, the fastest ffmpeg here): into the
+same MP3 and Opus files in one command, and into the MP3 alone. Every figure is a median of 3
+runs. CPU time is the build's and every process it ran; peak RSS is the largest of them, from
+wait4().
 """
 
 from __future__ import annotations
@@ -23,26 +24,27 @@ from __future__ import annotations
 import os
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import align
+import budget
 import deploy
 import encoders
 import loop
 import naive
 import studio
 import tts
+from baseline import fastest_ffmpeg, serial_bare_encodes
 
 from breathcast import ffmpeg
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE / "out" / "project"
 BITRATE = "128k"
+RUNS = 3
 LINES_PER_UNIT, CYCLES_PER_UNIT = 9, 4  # one unit: 9 lines (~45 s) + 4 breaths (40 s) at 4:6
 UNITS = {15: 11, 60: 40}  # measured with espeak: 15.7 and about 60 minutes
 OPENINGS = ["Je adem", "Je buik", "Je kindje", "De golf", "Je hart", "Het water"]
@@ -73,39 +75,17 @@ def make_project() -> None:
             path.write_text(script_text(minutes))
 
 
-def build(*args: str) -> tuple[float, float]:
-    """(seconds, peak RSS in MB of the largest process) of one whole `breathcast build`."""
+def build(*args: str) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in MB of the largest process) of one whole
+    `breathcast build`."""
     command = [sys.executable, "-m", "breathcast", "--project", str(PROJECT), "build", "-q", *args]
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"breathcast build {' '.join(args)} failed")
-    return seconds, usage.ru_maxrss / 1024
-
-
-def ffmpegs() -> dict[str, str]:
-    """The ffmpeg commands on this machine: the bundled one, and Debian's if installed."""
-    found = {"bundled": ffmpeg.ffmpeg_exe()}
-    if shutil.which("ffmpeg"):
-        found["Debian"] = shutil.which("ffmpeg")
-    return found
-
-
-def bare_encode(mp3: Path, exe: str) -> float:
-    """Seconds for ffmpeg alone to encode a WAV as long as `mp3` (its own audio) to an MP3."""
-    wav = mp3.with_name("same-length.wav")
-    ffmpeg.run(["-y", "-i", str(mp3), "-c:a", "pcm_s16le", str(wav)], None, "write the WAV")
-    command = [exe, "-loglevel", "error", "-y", "-i", str(wav)]
-    command += ["-c:a", "libmp3lame", "-b:a", BITRATE, str(wav.with_name("bare.mp3"))]
-    started = time.perf_counter()
-    subprocess.run(command, check=True)
-    seconds = time.perf_counter() - started
-    wav.unlink()
-    wav.with_name("bare.mp3").unlink()
-    return seconds
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def speech_share(vtt: Path, duration_s: float) -> float:
@@ -130,42 +110,40 @@ def whole_builds() -> None:
     started = time.perf_counter()
     build("--engine", "espeak")  # voices what is not cached yet
     print(f"(warm-up build, voicing what was missing: {time.perf_counter() - started:.0f} s)")
-    exes = ffmpegs()
-    names = " | ".join(f"bare encode, {name} ffmpeg" for name in exes)
-    ratios = " | ".join(f"vs {name}" for name in exes)
-    print(f"| episode | speech | breathcast build | {names} | {ratios} | peak RSS |")
-    print("|---" * (4 + 2 * len(exes)) + "|")
+    name, exe = fastest_ffmpeg()
+    print(f"Bare encodes with {name} ffmpeg; targets for 15 minutes: <= 0.75x MP3 + Opus, "
+          "<= 1.15x MP3 alone.\n")  # fmt: skip
+    print("| episode | speech | breathcast build, -j auto | its CPU time | bare MP3 + Opus "
+          "| build / bare MP3 + Opus | bare MP3 alone | build / bare MP3 | peak RSS |")  # fmt: skip
+    print("|---" * 9 + "|")
     totals = {}
-    for minutes, runs in ((15, 3), (60, 3)):
-        script = f"scripts/bench-{minutes}.md"
-        timed = [build("--force", "--engine", "espeak", str(PROJECT / script)) for _ in range(runs)]
-        seconds = statistics.median(t for t, _ in timed)
-        peak = max(rss for _, rss in timed)
+    for minutes in (15, 60):
+        script = str(PROJECT / "scripts" / f"bench-{minutes}.md")
+        timed = [build("--force", "--engine", "espeak", script) for _ in range(RUNS)]
+        seconds = statistics.median(wall for wall, _, _ in timed)
+        cpu = statistics.median(cpu for _, cpu, _ in timed)
+        peak = max(rss for _, _, rss in timed)
         mp3 = PROJECT / "build" / f"bench-{minutes}" / f"bench-{minutes}-4-6.mp3"
-        bare = {
-            n: statistics.median(bare_encode(mp3, e) for _ in range(runs)) for n, e in exes.items()
-        }
+        both = statistics.median(serial_bare_encodes([mp3], True, exe) for _ in range(RUNS))
+        alone = statistics.median(serial_bare_encodes([mp3], False, exe) for _ in range(RUNS))
         duration = ffmpeg.decode_file(mp3, 8000).size / 8000
         share = speech_share(mp3.with_suffix(".vtt"), duration)
         totals[minutes] = seconds
-        fastest = min(bare.values())
         print(
-            f"| {duration / 60:.1f} min | {share:.0%} | {seconds:.2f} s | "
-            + " | ".join(f"{b:.2f} s" for b in bare.values())
-            + " | "
-            + " | ".join(
-                f"{seconds / b:.2f}x" + (" (fastest)" if b == fastest else "")
-                for b in bare.values()
-            )
-            + f" | {peak:.0f} MB |"
+            f"| {duration / 60:.1f} min | {share:.0%} | {seconds:.2f} s | {cpu:.1f} s "
+            f"| {both:.2f} s | {seconds / both:.2f}x | {alone:.2f} s | {seconds / alone:.2f}x "
+            f"| {peak:.0f} MB |"
         )
-    print(f"60 minutes cost {totals[60] / totals[15]:.2f}x the 15-minute episode.\n")
+    print(f"\n60 minutes cost {totals[60] / totals[15]:.2f}x the 15-minute episode "
+          "(target <= 4.2x; peak RSS at 60 minutes <= 150 MB).\n")  # fmt: skip
 
 
 def main() -> None:
     print(f"machine: {os.cpu_count()} cores, {cpu_name()}, Python {platform.python_version()}")
     print(f"Whole builds of one episode, warm voice cache, espeak, {BITRATE}:")
     whole_builds()
+    budget.main()
+    print()
     sys.stdout.flush()
     encoders.main()
     print()
@@ -177,7 +155,10 @@ def main() -> None:
     print()
     studio.main()
     print()
-    align.main()
+    # In a fresh process: Linux carries a process's peak RSS over exec() into its children, so
+    # the alignment's would start at this process's (a gigabyte after the pydub baseline).
+    sys.stdout.flush()
+    subprocess.run([sys.executable, str(HERE / "align.py")], check=True)
     print()
     deploy.main()
 

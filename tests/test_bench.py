@@ -9,7 +9,7 @@ from conftest import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 
-MODULES = ["run", "align", "deploy", "encoders", "loop", "naive", "studio", "tts"]
+MODULES = ["run", "align", "budget", "deploy", "encoders", "loop", "naive", "studio", "tts"]
 
 
 @pytest.mark.parametrize("name", MODULES)
