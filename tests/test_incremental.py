@@ -12,7 +12,7 @@ import pytest
 from conftest import SMALL_SCRIPT, build_project, start_cli
 from conftest import run_cli as run
 
-from breathcast import ffmpeg
+from breathcast import build, ffmpeg
 from breathcast.lock import LOCK_NAME
 
 OTHER = "---\ntitle: Ander\n---\nHallo daar.\n[adem 1x]\nTot zo.\n"
@@ -206,7 +206,7 @@ def test_clean_removes_outputs_and_optionally_the_voice_cache(project):
 def test_parallel_jobs_make_the_same_episodes(two_scripts, monkeypatch):
     """Two episodes at once (in processes, as on a machine with four cores) make what one at
     a time makes."""
-    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(build, "usable_cores", lambda: 4)
     project = two_scripts
     result = run(project, "build", "--engine", "espeak", "-j", "2")
     assert result.exit_code == 0, result.output
@@ -242,12 +242,12 @@ def test_jobs_choose_themselves_from_the_cores_and_the_work(
     from breathcast.build import episode_workers
     from breathcast.config import SoundSettings
 
-    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(build, "usable_cores", lambda: cores)
     assert episode_workers(asked, episodes, SoundSettings(opus=opus)) == workers
 
 
 def test_more_jobs_than_the_cores_can_feed_says_so(project, monkeypatch):
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(build, "usable_cores", lambda: 2)
     result = run(project, "build", "--engine", "espeak", "-j", "2", "--dry-run")
     assert result.exit_code == 0
     result = run(project, "build", "--engine", "espeak", "-j", "2")

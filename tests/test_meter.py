@@ -90,6 +90,28 @@ def ffprobe(path, entry: str) -> str:
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
 
 
+def test_the_meter_reads_to_the_last_sample():
+    """Short sounds, a loud end, a peak in the last samples, an empty chunk: as ffmpeg reads
+    the same samples (ebur128 counts every whole 400 ms block to the end)."""
+    t = np.arange(int(0.85 * SR)) / SR
+    tone = (0.3 * np.sin(2 * np.pi * 997 * t)).astype(np.float32)
+    quiet_then_loud = np.concatenate([0.01 * speech_like(10.0), tone[: int(0.6 * SR)]])
+    burst_at_end = speech_like(1.0)
+    burst_at_end[-70:] = 0.5 * np.sin(2 * np.pi * 11025 * np.arange(70) / SR + 0.8)
+    for pcm in (tone, quiet_then_loud, burst_at_end):
+        meter = StreamMeter(SoundSettings())
+        meter.feed(pcm[:1000])
+        meter.feed(pcm[:0])
+        meter.feed(pcm[1000:])
+        ours = meter.result()
+        theirs = measure_pcm(pcm, SR, dual_mono=True)
+        heard = ours.integrated_lufs - ENCODER_GAIN_DB
+        assert heard == pytest.approx(theirs.integrated_lufs, abs=0.2)
+        assert ours.true_peak_dbtp - ENCODER_GAIN_DB == pytest.approx(
+            theirs.true_peak_dbtp, abs=0.2
+        )
+
+
 @pytest.mark.slow
 def test_the_reports_of_the_shipped_scripts_are_what_their_files_measure(tmp_path):
     """Four shipped exercises at 4:6 (six episodes, her three lengths of Water & Rust among

@@ -296,18 +296,26 @@ def _build_matrix(scripts: list[Script], options: BuildOptions, config: Config, 
 CORES_PER_EPISODE = {True: 2, False: 1.5}
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a container or `taskset` may allow fewer than the
+    machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def episode_workers(asked: int | None, episodes: int, sound: SoundSettings) -> int:
     """How many episodes to make at once: as many as the cores can feed (one episode keeps
     about two busy), never more than there are episodes, and never more than `asked`. More
     than the cores can feed only makes a build slower: on 2 cores, two episodes at once
     took 76 s for the catalogue that one at a time made in 63 s."""
-    cores = os.cpu_count() or 1
+    cores = usable_cores()
     fed = max(1, int(cores // CORES_PER_EPISODE[sound.opus]))
     return max(1, min(fed, episodes, asked if asked is not None else fed))
 
 
 def _fewer_workers(asked: int, workers: int) -> Said:
-    cores = os.cpu_count() or 1
+    cores = usable_cores()
     return Said(
         f"-j {asked}: {workers} episode(s) at a time, since each keeps about two of the "
         f"{cores} cores busy and more would only make the build slower",

@@ -66,6 +66,8 @@ def encode_normalized(
             meter = StreamMeter(sound, measured)
             encode_files(master.chunks(), files, sound, str(dest), meter)
             final = meter.result()
+            if not np.isfinite(final.integrated_lufs):  # too short to gate: nothing to correct
+                break
             off_target = target - final.in_mode(sound.loudness_mode)
             over_peak = final.true_peak_dbtp - sound.true_peak_dbtp
             if abs(off_target) <= LOUDNESS_TOLERANCE_LU and over_peak <= 0:

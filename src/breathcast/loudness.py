@@ -50,7 +50,7 @@ DUAL_MONO_LU = 3.01  # a mono file heard from two speakers: ebur128's dual-mono 
 def predict_lufs(placed: Iterable[tuple[int, np.ndarray]], length: int, sample_rate: int) -> float:
     """Integrated loudness of energy profiles placed at sample offsets, gated per BS.1770."""
     step = step_samples(sample_rate)
-    energy = np.zeros(-(-length // step) + BLOCK_STEPS)
+    energy = np.zeros(-(-length // step))
     for start, profile in placed:
         at = round(start / step)
         part = profile[: max(0, energy.size - at)]
@@ -62,7 +62,7 @@ def gated_lufs(energy: np.ndarray, step: int) -> float:
     """Integrated loudness (one channel) of K-weighted energy per step of `step` samples
     (10 ms): 400 ms blocks every 100 ms, the absolute gate, then the relative one."""
     running = np.concatenate([[0.0], np.cumsum(energy)])
-    ends = np.arange(BLOCK_STEPS, energy.size - BLOCK_STEPS + 1, HOP_STEPS)
+    ends = np.arange(BLOCK_STEPS, energy.size + 1, HOP_STEPS)  # every whole block, to the end
     mean_square = (running[ends] - running[ends - BLOCK_STEPS]) / (BLOCK_STEPS * step)
     with np.errstate(divide="ignore"):
         blocks = -0.691 + 10 * np.log10(mean_square)

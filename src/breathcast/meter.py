@@ -114,6 +114,8 @@ class StreamMeter:
 
     def feed(self, chunk: np.ndarray) -> None:
         x = np.asarray(chunk, dtype=np.float32)
+        if not x.size:
+            return
         self._peaks(x)
         if self.measured is not None and self.seen + x.size > self.measured:
             x = x.copy()
@@ -158,10 +160,10 @@ class StreamMeter:
 
     def finish(self) -> None:
         """The last samples: what follows the episode is silence."""
-        tail, self.pending = self.pending, np.zeros(TP_CONTEXT, np.float32)
-        if tail.size > TP_CONTEXT:
-            padding = (-(tail.size - TP_CONTEXT)) % TP_BLOCK + TP_CONTEXT
-            self._peaks(np.concatenate([tail[TP_CONTEXT:], np.zeros(padding, np.float32)]))
+        waiting = self.pending.size - TP_CONTEXT  # samples after the context, not yet in a block
+        if waiting > 0:  # silence after them completes their blocks and their context
+            self._peaks(np.zeros((-waiting) % TP_BLOCK + TP_CONTEXT, np.float32))
+        self.pending = np.zeros(TP_CONTEXT, np.float32)
         if self.partial.size:
             rest = self.partial.astype(np.float64)
             self.steps.append(np.array([float(np.dot(rest, rest))]))

@@ -198,9 +198,11 @@ def encode_mp3(
             dest.write(data)
             frames.feed(data)
 
-    workers = [_Worker("mp3-encoder", encode, flush, failed)]
-    workers += [_Worker("pcm-listener", listener.write, None, failed) for listener in pcm_listeners]
-    try:
+    workers: list[_Worker] = []
+    try:  # every worker that started is closed, whatever happens
+        workers.append(_Worker("mp3-encoder", encode, flush, failed))
+        for listener in pcm_listeners:
+            workers.append(_Worker("pcm-listener", listener.write, None, failed))
         for chunk in chunks:
             if failed:
                 break

@@ -28,7 +28,7 @@ from breathcast.config import Config
 from breathcast.encode import encode_normalized
 from breathcast.engines import OFFLINE_ENGINES
 from breathcast.episode import Episode, EpisodeKey, Failure
-from breathcast.errors import BreathcastError, BuildCancelled
+from breathcast.errors import AudioError, BreathcastError, BuildCancelled
 from breathcast.events import Cancel
 from breathcast.files import atomic_write
 from breathcast.fitting import fit
@@ -203,7 +203,11 @@ def verified(dest: Path, level: Loudness, measured_s: float, config: Config) -> 
     files = [dest] + ([dest.with_suffix(".opus")] if config.sound.opus else [])
     notes = []
     for path in files:
-        theirs = measure_file(path, dual_mono=True, seconds=measured_s)
+        try:  # the episode is made and in place: a check that cannot run only says so
+            theirs = measure_file(path, dual_mono=True, seconds=measured_s)
+        except AudioError as exc:
+            notes.append(exc.said.also(" (--verify)", " (de controle)"))
+            continue
         off_lu = theirs.integrated_lufs - level.heard_lufs
         off_db = theirs.true_peak_dbtp - level.true_peak_dbtp
         # ebur128 prints to 0.1: its figures are themselves within 0.05 of the truth.
