@@ -9,7 +9,6 @@ import click
 
 from breathcast.cli.common import cli, library_errors
 from breathcast.config import load_config
-from breathcast.serve import make_server
 
 
 @cli.command()
@@ -53,6 +52,8 @@ def serve(project: Path, port, folder) -> None:
     """Serve the site on 127.0.0.1, with HEAD and byte ranges (Ctrl-C stops)."""
     with library_errors():
         folder = folder or load_config(project).path("build") / "site"
+        from breathcast.serve import make_server  # http.server: only this command needs it
+
         server = make_server(folder, port)
     click.echo(f"serving {folder}/ on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
     try:
