@@ -15,7 +15,8 @@ from breathcast.config import (
     SoundSettings,
     VoiceSettings,
 )
-from breathcast.script import BREATHE_NAMES, FRONT_MATTER_KEYS, PAUSE_NAMES
+from breathcast.directives import BREATHE_NAMES, PAUSE_NAMES
+from breathcast.script import FRONT_MATTER_KEYS
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

@@ -18,6 +18,7 @@ from breathcast import ffmpeg
 from breathcast.breath import BreathPattern
 from breathcast.config import SoundSettings, load_config
 from breathcast.context import BuildContext
+from breathcast.directives import Breathe, Chapter
 from breathcast.engines import get_engine
 from breathcast.episode import EpisodeKey
 from breathcast.errors import ScriptError
@@ -27,7 +28,7 @@ from breathcast.loudness import loudness_curve, measure_pcm
 from breathcast.melody import melody_clip
 from breathcast.mp3 import FRAME_SAMPLES
 from breathcast.produce import episode_mixer, episode_plan
-from breathcast.script import Breathe, Chapter, parse_script, read_script
+from breathcast.script import parse_script, read_script
 from breathcast.timeline import plan
 
 SR = 44100

@@ -18,8 +18,9 @@ from measure import (
 from breathcast import ambience, tone
 from breathcast.breath import BreathPattern
 from breathcast.config import Config, SoundSettings
+from breathcast.directives import BREATH_CUES
 from breathcast.render import Mixer
-from breathcast.script import BREATH_CUES, parse_script
+from breathcast.script import parse_script
 from breathcast.timeline import plan
 from breathcast.voice import prepare_clip
 

@@ -5,19 +5,10 @@ from pathlib import Path
 import pytest
 
 from breathcast.breath import BreathPattern
+from breathcast.directives import Breathe, Chapter, FadeOut, Pause, Speech
 from breathcast.errors import ScriptError
-from breathcast.script import (
-    Breathe,
-    Chapter,
-    FadeOut,
-    Pause,
-    Speech,
-    normalize_text,
-    parse_duration,
-    parse_script,
-    read_script,
-    slugify,
-)
+from breathcast.frontmatter import parse_duration
+from breathcast.script import normalize_text, parse_script, read_script, slugify
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((REPO / "scripts").glob("*.md"))

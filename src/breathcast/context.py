@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 from breathcast.cache import VoiceCache
 from breathcast.config import Config
+from breathcast.directives import Speech
 from breathcast.engines import Engine
 from breathcast.events import Cancel
 from breathcast.lexicon import FILE_NAME as LEXICON_FILE
 from breathcast.lexicon import Lexicon, read_lexicon
-from breathcast.script import Script, Speech
+from breathcast.script import Script
 from breathcast.voice import (
     VoicedScript,
     VoiceOptions,

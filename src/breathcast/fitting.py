@@ -20,10 +20,11 @@ from dataclasses import replace
 
 from breathcast.breath import BreathPattern
 from breathcast.config import SoundSettings
+from breathcast.directives import Breathe, Chapter, FadeOut, Pause, Speech, Step
 from breathcast.episode import clock
 from breathcast.errors import ScriptError
 from breathcast.frontmatter import Length
-from breathcast.script import Breathe, Chapter, FadeOut, Pause, Script, Speech, Step
+from breathcast.script import Script
 from breathcast.timeline import plan
 from breathcast.words import Said
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from breathcast.directives import Breathe, Chapter, Pause, Speech
 from breathcast.lexicon import Lexicon
-from breathcast.script import Breathe, Chapter, Pause, Script, Speech
+from breathcast.script import Script
 from breathcast.words import Said, at_line
 
 LONG_LINE_CHARS = 100  # gTTS splits longer text at punctuation, with a pause at each split

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 from breathcast import RENDER_VERSION
 from breathcast.breath import BreathPattern
 from breathcast.config import Config
+from breathcast.directives import Breathe, FadeOut, Pause, Speech, Step
 from breathcast.episode import Episode, EpisodeKey
 from breathcast.files import atomic_write
 from breathcast.lexicon import Lexicon
-from breathcast.script import Breathe, FadeOut, Pause, Script, Speech, Step
+from breathcast.script import Script
 from breathcast.sidecars import COVER_NAMES
 
 if TYPE_CHECKING:  # the build's own modules (numpy): not for reading a manifest

@@ -20,10 +20,11 @@ from breathcast.align import Placed, align_reading
 from breathcast.cleanup import PROFILE_S, quietest_start
 from breathcast.config import Config
 from breathcast.context import BuildContext
+from breathcast.directives import Speech
 from breathcast.engines import get_engine
 from breathcast.episode import clock
 from breathcast.errors import AudioError, RecordingError
-from breathcast.script import Script, Speech, normalize_text, read_script
+from breathcast.script import Script, normalize_text, read_script
 from breathcast.takes import TAKE_RATE, Take, TakeStore, now
 from breathcast.words import Said
 

@@ -28,8 +28,9 @@ import numpy as np
 
 from breathcast import cache
 from breathcast.config import Config
+from breathcast.directives import Speech
 from breathcast.files import atomic_path, atomic_write
-from breathcast.script import Script, Speech, normalize_text
+from breathcast.script import Script, normalize_text
 
 TAKE_RATE = 48000  # what browsers and phones record; cut from a reading at this rate too
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from breathcast.breath import BreathPattern, Phase
 from breathcast.config import SoundSettings
+from breathcast.directives import BREATH_CUES, Breathe, Chapter, FadeOut, Pause, Speech
 from breathcast.mp3 import FRAME_SAMPLES
-from breathcast.script import BREATH_CUES, Breathe, Chapter, FadeOut, Pause, Script, Speech
+from breathcast.script import Script
 from breathcast.words import Said, at_line
 
 

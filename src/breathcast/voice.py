@@ -19,12 +19,13 @@ import numpy as np
 from breathcast import ffmpeg
 from breathcast.cache import VoiceCache, clip_key
 from breathcast.config import SoundSettings
+from breathcast.directives import Speech
 from breathcast.engines import Engine, SpeechAudio
 from breathcast.errors import AudioError, EngineError
 from breathcast.events import Cancel
 from breathcast.kweight import energy_profile
 from breathcast.lexicon import Lexicon
-from breathcast.script import Script, Speech
+from breathcast.script import Script
 from breathcast.tone import raised_cosine
 from breathcast.words import Said, at_line, together
 

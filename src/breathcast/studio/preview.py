@@ -15,6 +15,7 @@ import numpy as np
 
 from breathcast.breath import BreathPattern
 from breathcast.context import BuildContext
+from breathcast.directives import Speech
 from breathcast.engines import Engine
 from breathcast.errors import ScriptError
 from breathcast.frontmatter import Length
@@ -22,7 +23,7 @@ from breathcast.loudness import heard_master, predict_lufs
 from breathcast.mp3 import to_pcm16
 from breathcast.produce import episode_mixer, predicted_lufs
 from breathcast.render import CHUNK, Source
-from breathcast.script import Script, Speech
+from breathcast.script import Script
 from breathcast.timeline import Timeline
 from breathcast.words import Said
 

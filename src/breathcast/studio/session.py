@@ -12,6 +12,7 @@ from pathlib import Path
 from breathcast.breath import BreathPattern
 from breathcast.config import Config, EngineName, load_config
 from breathcast.context import BuildContext
+from breathcast.directives import Speech
 from breathcast.engines import Engine, choose_engine, get_engine
 from breathcast.errors import RequestError, ScriptError
 from breathcast.frontmatter import Length
@@ -19,7 +20,7 @@ from breathcast.lexicon import Lexicon
 from breathcast.lock import holder
 from breathcast.manifest import MANIFEST_NAME
 from breathcast.project import patterns_for
-from breathcast.script import Script, Speech, parse_script
+from breathcast.script import Script, parse_script
 from breathcast.studio.preview import Preview
 from breathcast.studio.runner import Runner
 from breathcast.studio.workspace import Workspace
