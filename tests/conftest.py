@@ -119,6 +119,18 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def voices(tmp_path_factory) -> Path:
+    """The small script's lines voiced once (espeak), for the deploy tests' projects."""
+    project = tmp_path_factory.mktemp("voices")
+    (project / "scripts").mkdir()
+    (project / "scripts" / "kort.md").write_text(SMALL_SCRIPT, encoding="utf-8")
+    (project / "breathcast.toml").write_text('ratios = ["4:6"]\n')
+    result = run_cli(project, "build", "--engine", "espeak")
+    assert result.exit_code == 0, result.output
+    return project / "voice"
+
+
+@pytest.fixture(scope="session")
 def js_clients() -> Path:
     """tests/js/node_modules, installed from its lock file the first time a test needs it (the
     README's test command then runs every test wherever npm is); skips without npm."""

@@ -4,7 +4,6 @@ reads every enclosure, and a watcher checks the remote at every moment of a depl
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -19,9 +18,7 @@ from pathlib import Path
 
 import podcastparser
 import pytest
-from browser import Served
-from conftest import SMALL_SCRIPT, run_cli
-from hosts import PASSWORD, Host
+from hosts import PASSWORD, Online, Watcher, broken, run
 
 from breathcast.config import load_config
 from breathcast.deploy import DeployOptions, deploy
@@ -30,70 +27,6 @@ from breathcast.deploy.target import PASSWORD_ENV
 
 pytestmark = pytest.mark.slow
 KINDS = ["sftp", "webdav", "s3", "ftp"]
-
-
-def run(project: Path, *args: str, code: int = 0):
-    result = run_cli(project, *args)
-    assert result.exit_code == code, result.output
-    return result
-
-
-@pytest.fixture(scope="module")
-def voices(tmp_path_factory) -> Path:
-    """The small script's lines voiced once (espeak), for every test's project."""
-    project = tmp_path_factory.mktemp("voices")
-    (project / "scripts").mkdir()
-    (project / "scripts" / "kort.md").write_text(SMALL_SCRIPT, encoding="utf-8")
-    (project / "breathcast.toml").write_text('ratios = ["4:6"]\n')
-    run(project, "build", "--engine", "espeak")
-    return project / "voice"
-
-
-class Online:
-    """A built and published project, the host it deploys to, and the host's folder served
-    at the public address the feed names."""
-
-    def __init__(self, root: Path, voices: Path, kind: str):
-        self.project = root / "project"
-        (self.project / "scripts").mkdir(parents=True)
-        (self.project / "scripts" / "kort.md").write_text(SMALL_SCRIPT, encoding="utf-8")
-        shutil.copytree(voices, self.project / "voice")
-        self.host = Host(kind, root / "host").start()
-        self.served = Served(self.host.root)
-        folder = self.host.folder().relative_to(self.host.root).as_posix()
-        self.address = f"{self.served.url}{folder}"
-        self.write_settings()
-        os.environ[PASSWORD_ENV] = PASSWORD
-
-    def write_settings(self, **deploy) -> None:
-        settings = {**vars(self.host.settings()), **deploy}
-        lines = [f"{k} = {json.dumps(v)}" for k, v in settings.items() if v != "" and k != "port"]
-        lines += [f"port = {self.host.port}"] if self.host.port else []
-        (self.project / "breathcast.toml").write_text(
-            'ratios = ["4:6", "3:6"]\nengine = "espeak"\n'
-            f'[podcast]\nowner_email = "anna@example.nl"\nsite_url = "{self.address}"\n'
-            "every_ratio = true\n"
-            "[deploy]\n" + "\n".join(lines) + "\n"
-        )
-
-    def publish(self) -> None:
-        run(self.project, "build")
-        run(self.project, "publish", "--allow-offline-voice")
-
-    def edit(self, old: str = "Dank je wel.", new: str = "Dank je wel, tot morgen.") -> None:
-        script = self.project / "scripts" / "kort.md"
-        script.write_text(script.read_text().replace(old, new))
-        time.sleep(0.01)  # a build after the publish has a later time
-        self.publish()
-
-    @property
-    def remote(self) -> Path:
-        return self.host.folder()
-
-    def close(self) -> None:
-        self.served.stop()
-        self.host.stop()
-        os.environ.pop(PASSWORD_ENV, None)
 
 
 @pytest.fixture(params=KINDS)
@@ -110,89 +43,6 @@ def sftp(tmp_path, voices):
     made.publish()
     yield made
     made.close()
-
-
-def named(folder: Path) -> dict[str, int | None]:
-    """Every file the remote's feed and page point to: name -> size the feed states (None
-    where it states none)."""
-    feed = (folder / "feed.xml").read_text(encoding="utf-8")
-    names: dict[str, int | None] = {}
-    for url, length in re.findall(r'<enclosure url="[^"]*?/(audio/[^"]+)" length="(\d+)"', feed):
-        names[url] = int(length)
-    for alternate, url in re.findall(
-        r'alternateEnclosure[^>]*length="(\d+)"[^>]*>\s*<podcast:source uri="[^"]*?/(audio/[^"]+)"',
-        feed,
-    ):
-        names[url] = int(alternate)
-    for url in re.findall(r'(?:url|href)="http[^"]*?/((?:audio|covers)/[^"]+)"', feed):
-        names.setdefault(url, None)
-    page = (folder / "index.html").read_text(encoding="utf-8")
-    for url in re.findall(r'(?:src|href)="((?:audio|covers|embed)/[^"#]+|[a-z]+\.js)"', page):
-        names.setdefault(url, None)
-    return names
-
-
-def broken(folder: Path, sizes: dict[str, int]) -> list[str]:
-    """What the remote's feed and page name that is missing there, or there but not whole."""
-    wanted = named(folder)
-    problems = []
-    for name, size in wanted.items():
-        path = folder / name
-        expected = size if size is not None else sizes.get(name)
-        if not path.is_file():
-            problems.append(f"{name} is missing")
-        elif expected is not None and path.stat().st_size != expected:
-            problems.append(f"{name} has {path.stat().st_size} bytes, not {expected}")
-    return problems
-
-
-class Watcher(threading.Thread):
-    """Polls the host's folder while a deploy runs: at every feed it sees, every file the feed
-    and the page name must be there, whole; and no file may be seen half-written under its
-    own name."""
-
-    def __init__(self, folder: Path, site: Path):
-        super().__init__(daemon=True)
-        self.folder, self.stop = folder, threading.Event()
-        self.sizes = {
-            p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*") if p.is_file()
-        }
-        self.problems: list[str] = []
-        self.feeds: set[bytes] = set()
-        self.looks = 0
-        self.gaps = 0  # looks that found the feed or the page away while it was replaced
-
-    def run(self) -> None:
-        while not self.stop.is_set():
-            self.look()
-            time.sleep(0.002)
-        self.look()  # and once more when the deploy has ended: the new feed
-
-    def look(self) -> None:
-        self.looks += 1
-        with contextlib.suppress(OSError):
-            feed = (self.folder / "feed.xml").read_bytes()
-            self.feeds.add(feed)
-            if not feed.rstrip().endswith(b"</rss>"):
-                self.problems.append(f"a partial feed ({len(feed)} bytes)")
-        try:
-            self.problems += broken(self.folder, self.sizes)
-        except FileNotFoundError:
-            self.gaps += 1
-        for path in list(self.folder.rglob("*")) if self.folder.is_dir() else []:
-            name = path.relative_to(self.folder).as_posix()
-            if name in self.sizes and name.startswith(("audio/", "covers/")):
-                with contextlib.suppress(FileNotFoundError):  # gone since: pruned
-                    if (size := path.stat().st_size) != self.sizes[name]:
-                        self.problems.append(f"{name} seen half-written ({size} bytes)")
-
-    def __enter__(self) -> Watcher:
-        self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        self.join(10)
 
 
 def test_a_deploy_reaches_podcast_apps_on_every_kind_of_host(online, tmp_path):
@@ -234,7 +84,7 @@ def gpodder(tmp_path: Path, feed: str) -> list[Path]:
     return sorted((tmp_path / "downloads").rglob("*.mp3"))
 
 
-@pytest.mark.parametrize("kind", [*KINDS, "folder"])
+@pytest.mark.parametrize("kind", [*KINDS, "folder", "pyftpdlib"])
 def test_at_every_moment_the_remote_feed_names_only_whole_files(kind, tmp_path, voices):
     online = Online(tmp_path, voices, kind)
     try:
@@ -247,11 +97,15 @@ def test_at_every_moment_the_remote_feed_names_only_whole_files(kind, tmp_path, 
             result = run(online.project, "deploy", "--allow-offline-voice")
         assert watcher.problems == []
         assert len(watcher.feeds) == 2 and watcher.looks > 50  # it saw the old feed, then the new
-        # A page too is renamed into place, and never away, where the host can rename over a
-        # file (FTP, a folder, and SFTP servers with OpenSSH's posix-rename). rclone's own
-        # SFTP and WebDAV servers remove the old page a moment first; its S3 server writes
-        # a new object the same way. Never a half page: the feed is whole whenever it is read.
-        if kind in ("ftp", "folder"):
+        # A page is renamed into place: rclone uploads `name.<hex>.partial` and renames it
+        # over the old page, never removing it first. A host whose rename replaces a file at
+        # once (a folder; FTP servers that rename with rename(2), as vsftpd, ProFTPD,
+        # Pure-FTPd and pyftpdlib do; OpenSSH's SFTP with posix-rename) never shows a gap.
+        # rclone's own test servers do (`serve ftp` and `serve sftp` remove the old file, then
+        # rename, under 2 ms), and so do SFTP servers without posix-rename, WebDAV's MOVE on
+        # some servers and S3 while it swaps an object: the page can be away for that moment,
+        # never half there. The feed is whole whenever it is read.
+        if kind in ("folder", "pyftpdlib"):
             assert watcher.gaps == 0
         assert "(replaced)" in result.output and broken(online.remote, watcher.sizes) == []
     finally:
@@ -306,6 +160,9 @@ def test_more_removals_than_allowed_need_force(sftp):
     run(sftp.project, "deploy", "--allow-offline-voice")
     sftp.edit()
     sftp.write_settings(grace_days=0, max_deletes=3)
+    looked = run(sftp.project, "deploy", "--allow-offline-voice", "--dry-run")  # never refused
+    assert len(re.findall(r"^would remove audio/kort-", looked.output, re.M)) == 8
+    assert "8 removals are more than [deploy] max_deletes: the deploy needs" in looked.output
     refused = run(sftp.project, "deploy", "--allow-offline-voice", code=1)
     assert (
         "would remove 8 files from the host, more than [deploy] max_deletes = 3" in refused.output
@@ -431,9 +288,10 @@ def test_setup_keeps_the_password_out_of_the_project(sftp, tmp_path, monkeypatch
     result = CliRunner().invoke(cli, ["--project", str(sftp.project), "deploy", "--setup",
                                       "--allow-offline-voice"], input=answers)  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "kept: breathcast-project" in result.output and (sftp.remote / "feed.xml").is_file()
+    assert "kept: breathcast-project-" in result.output and (sftp.remote / "feed.xml").is_file()
     settings = (sftp.project / "breathcast.toml").read_text()
-    assert 'remote = "breathcast-project"' in settings and f"port = {sftp.host.port}" in settings
+    assert re.search(r'remote = "breathcast-project-[0-9a-f]{6}"', settings)
+    assert f"port = {sftp.host.port}" in settings
     for path in sftp.project.rglob("*"):
         if path.is_file():
             assert PASSWORD.encode() not in path.read_bytes(), path

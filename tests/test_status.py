@@ -35,9 +35,9 @@ def test_a_script_goes_from_never_built_to_preview_to_needing_a_build(project):
 
 
 def test_a_build_that_holds_the_folder_is_named(project):
-    from breathcast.lock import build_lock
+    from breathcast.lock import Job, project_lock
 
-    with build_lock(project / "build"):
+    with project_lock(project / "build", Job.BUILD):
         holder = project_state(load_config(project)).building
     assert holder is not None and holder["pid"] > 0
     assert project_state(load_config(project)).building is None

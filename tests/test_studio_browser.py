@@ -265,9 +265,9 @@ def test_she_records_a_line_keeps_it_and_hears_it_in_the_episode(
 def test_she_puts_her_site_online_from_the_studio(
     project, browser, axe, tmp_path, monkeypatch, width
 ):
-    """Publiceren, then Zet online to her SFTP host: the connection tested first, the files
-    sent with live progress, and links to her page and feed at the end. The password stays
-    out of the project."""
+    """Publiceren, then Zet online to her SFTP host: the connection tested first, her own
+    page there replaced only after she says yes, the files sent with live progress, and links
+    to her page and feed at the end. The password stays out of the project."""
     from conftest import run_cli
     from hosts import PASSWORD, USER, Host
 
@@ -276,6 +276,9 @@ def test_she_puts_her_site_online_from_the_studio(
         'ratios = ["4:6"]\nengine = "espeak"\n[podcast]\nowner_email = "anna@example.nl"\n'
     )
     assert run_cli(project, "build").exit_code == 0
+    hers = tmp_path / "host" / "rust" / "index.html"  # her own page, in the folder she names
+    hers.parent.mkdir(parents=True)
+    hers.write_bytes(b"<h1>Praktijk Anna</h1>")
     with Host("sftp", tmp_path / "host") as host:
         address = "https://jouwwebsite.nl/rust"
         running = RunningStudio(project)
@@ -298,11 +301,16 @@ def test_she_puts_her_site_online_from_the_studio(
             page.wait_for_function(
                 "() => document.querySelector('#verbinding').textContent.includes('wachtwoord')"
             )  # a wrong password, said in Dutch, and nothing kept or sent
-            assert not (tmp_path / "host" / "rust").exists()
+            assert [p.name for p in hers.parent.iterdir()] == ["index.html"]
             page.locator("#wachtwoord").fill(PASSWORD)
             page.get_by_role("button", name="Test de verbinding").click()
             page.get_by_text("Het lukt:").wait_for()
             page.get_by_role("button", name="Zet online").click()
+            question = page.locator("#online-klaar .vraag")
+            question.get_by_text("Wil je toch doorgaan?").wait_for()
+            assert "index.html" in question.text_content() and hers.read_bytes().startswith(b"<h1>")
+            screenshot(page, f"studio-online-vraag-{width}")
+            question.get_by_role("button", name="Ja, ga door").click()
             page.wait_for_function(
                 "() => document.querySelector('#online-klaar').textContent.startsWith('Klaar:')",
                 timeout=60_000,

@@ -36,7 +36,7 @@ from breathcast.events import (
     Warned,
 )
 from breathcast.files import atomic_write
-from breathcast.lock import build_lock
+from breathcast.lock import Job, project_lock
 from breathcast.loudness import DUAL_MONO_LU, target_mono_lufs
 from breathcast.manifest import Manifest, script_inputs
 from breathcast.produce import EpisodeJob, episode_plan, run_episodes
@@ -190,7 +190,7 @@ def build(
     if options.dry_run:
         _dry_run(scripts, options, config, emit)
     else:
-        with build_lock(options.out):
+        with project_lock(options.out, Job.BUILD):
             _remove_leftovers(options.out)
             try:
                 if scripts:

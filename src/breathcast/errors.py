@@ -62,8 +62,8 @@ class OutputError(BreathcastError):
     """An output cannot be written (a full disk, a read-only folder)."""
 
 
-class BuildLockedError(BreathcastError):
-    """Another build is writing the same output folder."""
+class ProjectLockedError(BreathcastError):
+    """Another build, publish, deploy or clean-up of the same project is running."""
 
 
 class BuildCancelled(BreathcastError):
@@ -77,6 +77,11 @@ class PublishError(BreathcastError):
 class DeployError(BreathcastError):
     """The site cannot be put online as asked: not published, a check refused it, or the
     host refused (a wrong password, an unknown host, a full disk)."""
+
+
+class ForceNeededError(DeployError):
+    """A deploy would replace files on the host that breathcast did not put there, or remove
+    more than she allows at once: it waits for her say (`--force`, or her yes in the studio)."""
 
 
 class ServeError(BreathcastError):

@@ -14,7 +14,7 @@ from typing import Any
 
 from breathcast import RENDER_VERSION
 from breathcast.episode import Episode, Failure
-from breathcast.errors import BreathcastError, BuildCancelled, BuildLockedError, ConfigError
+from breathcast.errors import BreathcastError, BuildCancelled, ConfigError, ProjectLockedError
 from breathcast.words import Said
 
 
@@ -126,7 +126,7 @@ class Warned(Event):
 class Refusal(StrEnum):
     """Why a build did not start: a code the studio's page knows, not English to match."""
 
-    LOCKED = "locked"  # another build is writing the build folder
+    LOCKED = "locked"  # another build, publish or deploy of the project is running
     SETTINGS = "settings"  # breathcast.toml cannot be used
     OTHER = "other"
 
@@ -143,7 +143,7 @@ class BuildRefused(Event):
     def of(cls, error: BreathcastError) -> BuildRefused:
         reason = (
             Refusal.LOCKED
-            if isinstance(error, BuildLockedError)
+            if isinstance(error, ProjectLockedError)
             else Refusal.SETTINGS
             if isinstance(error, ConfigError)
             else Refusal.OTHER

@@ -13,13 +13,13 @@ from breathcast.episode import Failure
 from breathcast.errors import BreathcastError
 from breathcast.events import BuildReport, Event
 from breathcast.lexicon import FILE_NAME as LEXICON_FILE
-from breathcast.lock import LOCK_NAME, build_lock
+from breathcast.lock import LOCK_NAME, Job, project_lock
 
 
 def clean_outputs(config: Config, voice_too: bool = False) -> list[Path]:
     """Empty the build folder (keeping its placeholder), and the voice cache if asked."""
     folders = [config.path("build")] + ([config.path("voice")] if voice_too else [])
-    with build_lock(config.path("build")):
+    with project_lock(config.path("build"), Job.CLEAN):
         for folder in folders:
             for item in folder.iterdir() if folder.is_dir() else ():
                 if item.name in (".gitkeep", LOCK_NAME):

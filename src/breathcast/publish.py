@@ -26,6 +26,7 @@ from breathcast.config import Config, public_address
 from breathcast.errors import PublishError
 from breathcast.feedcheck import check_feed
 from breathcast.files import atomic_path, atomic_write
+from breathcast.lock import Job, project_lock
 from breathcast.words import Said
 
 FEED_NAME, PAGE_NAME = "feed.xml", "index.html"
@@ -63,10 +64,11 @@ def publish(
     `PublishError`, with not a byte of the site changed, when the feed would break a rule
     that podcast apps reject feeds for."""
     site = out or config.path("build") / "site"
-    rendered = render(collect(config, public_address(config, base_url), site, allow_offline))
-    check(rendered)
-    write(rendered)
-    prune(rendered)
+    with project_lock(config.path("build"), Job.PUBLISH):  # never while a deploy reads the site
+        rendered = render(collect(config, public_address(config, base_url), site, allow_offline))
+        check(rendered)
+        write(rendered)
+        prune(rendered)
     return site
 
 

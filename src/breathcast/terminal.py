@@ -126,6 +126,9 @@ def summary_table(report: BuildReport) -> str:
     return "\n".join(["", *lines, "", tail])
 
 
+FOREIGN_SHOWN = 5  # her own files beside the site, named after the first deploy
+
+
 class DeployView:
     """Draws a deploy on the terminal: what it will do, a bar by bytes, and the file sent."""
 
@@ -150,11 +153,24 @@ def show_deploy(report) -> None:
     if not report.sent and not report.removed and not report.failed:
         click.echo(f"nothing changed: 0 bytes {verb}; {report.address}/ is current")
     for name in report.sent:
-        click.echo(f"{verb:10} {name}" + ("  (replaced)" if name in report.replaced else ""))
+        note = "  (replaced)" if name in report.replaced else ""
+        if name in report.clashes:
+            note = "  (replaces a file breathcast did not put there" + (
+                ": needs --force)" if report.dry_run else ")")
+        click.echo(f"{verb:10} {name}{note}")
     for name in report.removed:
         click.echo(f"{'would remove' if report.dry_run else 'removed':10} {name}")
+    if report.dry_run and report.over_limit:
+        click.echo(f"{len(report.removed)} removals are more than [deploy] max_deletes: "
+                   "the deploy needs --force")  # fmt: skip
     for name in report.waiting:
         click.echo(f"kept       {name}  (unused; removed once the grace period has passed)")
+    if report.foreign:
+        shown = report.foreign if report.first or report.dry_run else report.foreign[:FOREIGN_SHOWN]
+        for name in shown:
+            click.echo(f"stays      {name}  (not breathcast's: never touched)")
+        if len(shown) < len(report.foreign):
+            click.echo(f"stays      and {len(report.foreign) - len(shown)} more of yours")
     if report.sent:
         click.echo(f"{len(report.sent)} file(s), {megabytes(report.bytes_sent)} {verb}")
     if report.failed or report.cancelled:
@@ -168,7 +184,7 @@ def show_deploy(report) -> None:
     for problem in report.verified or ():
         click.secho(f"error: {problem.en}", fg="red", err=True)
     if report.verified == ():
-        click.echo(f"verified: {report.address}/feed.xml and every file it names answer")
+        click.echo(f"verified: {report.address}/feed.xml, the page and every file they name")
     if report.ok and not report.dry_run:
         click.echo(f"online: {report.address}/ (feed: {report.address}/feed.xml)")
 

@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import secrets
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable
@@ -33,15 +34,24 @@ from breathcast.deploy.events import (
     DeployReport,
     FileSent,
 )
-from breathcast.deploy.plan import STATE_NAME, Plan, SiteFile, State, plan, site_files
+from breathcast.deploy.plan import (
+    MEDIA,
+    STATE_NAME,
+    Plan,
+    SiteFile,
+    State,
+    plan,
+    site_entries,
+    site_files,
+)
 from breathcast.deploy.rclone import Rclone
-from breathcast.deploy.target import Target, described, store, target_of
+from breathcast.deploy.target import Target, described, remote_name, store, target_key, target_of
 from breathcast.deploy.verify import verify
-from breathcast.errors import DeployError
+from breathcast.errors import DeployError, ForceNeededError
 from breathcast.events import Cancel, Event
 from breathcast.files import atomic_write
+from breathcast.lock import Job, project_lock
 from breathcast.manifest import MANIFEST_NAME, Manifest
-from breathcast.script import slugify
 from breathcast.words import Said
 
 __all__ = [
@@ -91,41 +101,80 @@ def deploy(
     cancel: Cancel | None = None,
 ) -> DeployReport:
     """Check, plan and carry out a deploy; the report says what was done. A `DeployError`
-    (nothing sent) when a check refuses."""
+    (nothing sent) when a check refuses. No build or publish of the project runs meanwhile,
+    and what is sent is the site as it was planned."""
     cancel = cancel or Cancel()
-    address = check_site(config, options)
-    with Rclone(options.bandwidth) as rclone:
-        target = target_of(config, rclone, options.to)
-        remote, state = _remote(rclone, target)
-        todo = plan(site_files(options.site), remote, state, options.now(), options.grace)
-        _check_deletes(todo, options)
-        on_event(
-            DeployPlanned(
-                target.label,
-                tuple(f.name for f in todo.sends),
-                todo.bytes,
-                todo.removals,
-                tuple(todo.waiting),
+    with project_lock(config.path("build"), Job.DEPLOY), tempfile.TemporaryDirectory() as copy:
+        address = check_site(config, options)
+        local = snapshot(options.site, Path(copy))
+        with Rclone(options.bandwidth) as rclone:
+            target = target_of(config, rclone, options.to)
+            remote, state = _remote(rclone, target)
+            todo = plan(local, remote, state, options.now(), options.grace)
+            over = len(todo.deletions) > options.max_deletes
+            if (todo.clashes or over) and not (options.force or options.dry_run):
+                raise ForceNeededError(_needs_force(todo, options))
+            on_event(
+                DeployPlanned(
+                    target.label,
+                    tuple(f.name for f in todo.sends),
+                    todo.bytes,
+                    todo.deletions,
+                    tuple(todo.waiting),
+                    todo.foreign,
+                )
             )
-        )
-        report = DeployReport(
-            target.label,
-            address,
-            replaced=todo.replaced,
-            waiting=tuple(todo.waiting),
-            dry_run=options.dry_run,
-        )
-        if options.dry_run:
-            report = replace(report, sent=tuple(f.name for f in todo.sends),
-                             bytes_sent=todo.bytes, removed=todo.removals)  # fmt: skip
-        else:
-            report = _carry_out(rclone, target, todo, state, report, on_event, cancel)
-    if report.ok and not report.dry_run:
-        _record(config, target, address, options.site, options.now())
-        if options.verify:
-            report = replace(report, verified=tuple(verify(address)))
+            report = DeployReport(
+                target.label,
+                address,
+                replaced=todo.replaced,
+                clashes=todo.clashes,
+                over_limit=over,
+                waiting=tuple(todo.waiting),
+                foreign=todo.foreign,
+                first=not state.files,
+                dry_run=options.dry_run,
+            )
+            if options.dry_run:
+                report = replace(report, sent=tuple(f.name for f in todo.sends),
+                                 bytes_sent=todo.bytes, removed=todo.deletions)  # fmt: skip
+            else:
+                report = _carry_out(rclone, target, todo, state, report, on_event, cancel)
+        if report.ok and not report.dry_run:
+            _record(config, target, address, options.site, options.now())
+            if options.verify:
+                report = replace(report, verified=tuple(verify(address, local)))
     on_event(DeployFinished(report))
     return report
+
+
+def snapshot(site: Path, into: Path) -> dict[str, SiteFile]:
+    """The site to send, as it is now: every page copied into `into` and hashed there, so
+    what is sent is what was planned; the media where they are (a name says its bytes)."""
+    for name, path in site_entries(site):
+        if not name.startswith(MEDIA):
+            (into / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, into / name)
+    return {**site_files(into), **site_files(site, pages=False)}
+
+
+def _needs_force(todo: Plan, options: DeployOptions) -> Said:
+    """Why this deploy waits for her say: files of hers it would replace, or more removals
+    than she allows at once."""
+    en, nl = [], []
+    if todo.clashes:
+        names = ", ".join(todo.clashes)
+        en.append(f"the host already has {names}, which breathcast did not put there; check "
+                  "that this is the site's own folder, then run with --force to replace them")
+        nl.append(f"Op je website staat al {names}. Dat heeft de studio er niet neergezet. "
+                  "Klopt de map? Dan kan de studio het vervangen.")  # fmt: skip
+    if len(todo.deletions) > options.max_deletes:
+        en.append(f"this deploy would remove {len(todo.deletions)} files from the host, more "
+                  f"than [deploy] max_deletes = {options.max_deletes}; see the list with "
+                  "--dry-run, then run it with --force")
+        nl.append(f"Er zouden {len(todo.deletions)} bestanden van je website verdwijnen; dat is "
+                  "meer dan gewoonlijk. Kijk het na voor je doorgaat.")  # fmt: skip
+    return Said("; and ".join(en), " ".join(nl))
 
 
 def check_site(config: Config, options: DeployOptions) -> str:
@@ -189,22 +238,10 @@ def _remote(rclone: Rclone, target: Target) -> tuple[dict[str, int], State]:
     return remote, State.from_json(data)
 
 
-def _check_deletes(todo: Plan, options: DeployOptions) -> None:
-    if len(todo.removals) > options.max_deletes and not options.force:
-        raise DeployError(
-            Said(
-                f"this deploy would remove {len(todo.removals)} files from the host, more "
-                f"than [deploy] max_deletes = {options.max_deletes}; check with --dry-run, "
-                "then run it with --force",
-                f"Er zouden {len(todo.removals)} bestanden van je website verdwijnen; dat is "
-                "meer dan gewoonlijk. Kijk het na voor je doorgaat.",
-            )
-        )
-
-
 def _carry_out(rclone, target, todo, state, report, on_event, cancel) -> DeployReport:
-    """The plan, in its order: leftovers away, the media (TRANSFERS at a time: they point at
-    nothing), then the pages one by one in their order, the state, and removals last."""
+    """The plan, in its order: the record names what is about to be sent, leftovers away, the
+    media (TRANSFERS at a time: they point at nothing), then the pages one by one in their
+    order, the record of what is there, and removals last."""
     progress = _Progress(todo.bytes)
     lock = threading.Lock()
     broke = threading.Event()  # one transfer failed: the others do not start
@@ -225,6 +262,8 @@ def _carry_out(rclone, target, todo, state, report, on_event, cancel) -> DeployR
     media = [f for f in todo.sends if f.media]
     pages = [f for f in todo.sends if not f.media]
     try:
+        if todo.claim != state:  # whatever is sent is breathcast's, even if the run breaks
+            _put_state(rclone, target, todo.claim)
         for name in todo.leftovers:  # halves of an interrupted deploy, never pointed at
             rclone.call("operations/deletefile", fs=target.fs, remote=name)
         with ThreadPoolExecutor(TRANSFERS) as pool:
@@ -234,14 +273,14 @@ def _carry_out(rclone, target, todo, state, report, on_event, cancel) -> DeployR
             send(file)
         if cancel.requested:
             return _stopped(report, todo, progress, cancelled=True)
-        if todo.state != state:  # what is there now, before anything is removed
+        if todo.state != todo.claim:  # what is there now, before anything is removed
             _put_state(rclone, target, todo.state)
         for name in todo.removals:
             rclone.call("operations/deletefile", fs=target.fs, remote=name)
     except DeployError as exc:
         return _stopped(report, todo, progress, failed=exc.said)
     return replace(report, sent=tuple(progress.sent), bytes_sent=progress.done,
-                   removed=todo.removals)  # fmt: skip
+                   removed=todo.deletions)  # fmt: skip
 
 
 def _stopped(report, todo, progress, cancelled=False, failed=None) -> DeployReport:
@@ -277,11 +316,21 @@ def _put_state(rclone: Rclone, target: Target, state: State) -> None:
 
 
 def _record(config: Config, target: Target, address: str, site: Path, when: datetime) -> None:
-    """Where and when the site went online, and which site it was: the studio says whether
-    what is online is current."""
-    record = {"target": target.label, "address": address, "at": when.isoformat(timespec="seconds"),
-              "site": site_digest(site)}  # fmt: skip
-    atomic_write(config.path("build") / DEPLOYED_NAME, json.dumps(record, indent=1).encode())
+    """Where and when the site went online, and which site it was, per target: the studio
+    says whether what is online at her own host is current (a deploy elsewhere says nothing
+    of that)."""
+    path = config.path("build") / DEPLOYED_NAME
+    records = _records(path)
+    records[target.key] = {"target": target.label, "address": address,
+                           "at": when.isoformat(timespec="seconds"), "site": site_digest(site)}
+    atomic_write(path, json.dumps({"targets": records}, indent=1).encode())  # fmt: skip
+
+
+def _records(path: Path) -> dict[str, dict]:
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8"))["targets"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # none yet, or the one record of an earlier version: which target, unknown
 
 
 def site_digest(site: Path) -> str:
@@ -295,11 +344,10 @@ def site_digest(site: Path) -> str:
 
 
 def deployed(config: Config) -> dict | None:
-    """The last deploy (target, address, at, and `current`: whether the site published now is
-    the one that went online), or None."""
-    try:
-        last = json.loads((config.path("build") / DEPLOYED_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """The last deploy to the host the project deploys to (target, address, at, and
+    `current`: whether the site published now is the one that went online), or None."""
+    last = _records(config.path("build") / DEPLOYED_NAME).get(target_key(config.deploy))
+    if last is None:
         return None
     return {**last, "current": last.get("site") == site_digest(config.path("build") / "site")}
 
@@ -323,8 +371,8 @@ def set_up(config: Config, settings: DeploySettings, password: str, site_url: st
     test_connection(config, settings, password)
     kept = settings
     if settings.kind != "folder":
-        name = f"breathcast-{slugify(config.root.resolve().name)}"
         with Rclone() as rclone:
+            name = remote_name(config, rclone)
             store(settings, password, name, rclone)
         kept = replace(settings, remote=name)
     values = {k: getattr(kept, k) for k in ("kind", "host", "port", "user", "path", "remote")}

@@ -4,8 +4,9 @@ them live), and the report it ends with."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from breathcast.errors import BreathcastError
+from breathcast.errors import BreathcastError, ForceNeededError
 from breathcast.events import Event
 from breathcast.words import Said
 
@@ -17,6 +18,7 @@ class DeployPlanned(Event):
     bytes: int
     removals: tuple[str, ...]
     waiting: tuple[str, ...]
+    foreign: tuple[str, ...]  # on the host, not breathcast's: they stay as they are
     kind = "deploy_planned"
 
 
@@ -36,9 +38,13 @@ class DeployReport:
     sent: tuple[str, ...] = ()
     bytes_sent: int = 0
     replaced: tuple[str, ...] = ()  # pages sent over their earlier version
-    removed: tuple[str, ...] = ()
+    clashes: tuple[str, ...] = ()  # of those, files breathcast had not put there (--force)
+    over_limit: bool = False  # more removals than max_deletes (--force)
+    removed: tuple[str, ...] = ()  # leftovers of an interrupted deploy, then unused files
     waiting: tuple[str, ...] = ()  # unused audio kept for the grace period
+    foreign: tuple[str, ...] = ()  # on the host, not breathcast's: never touched
     not_sent: tuple[str, ...] = ()  # what a failed or stopped run did not get to
+    first: bool = False  # the host had no record of breathcast's yet
     dry_run: bool = False
     cancelled: bool = False
     failed: Said | None = None
@@ -49,17 +55,26 @@ class DeployReport:
         return self.failed is None and not self.cancelled and not self.verified
 
 
+class DeployRefusal(StrEnum):
+    """Why a deploy sent nothing: a code the studio's page knows."""
+
+    NEEDS_FORCE = "needs_force"  # files of hers would be replaced, or many removed: ask her
+    OTHER = "other"
+
+
 @dataclass(frozen=True)
 class DeployRefused(Event):
     """Nothing was sent: a check refused (not published, previews, the wrong address, the
-    host said no)."""
+    host said no, another job holds the project), or it waits for her say."""
 
+    reason: DeployRefusal
     message: Said
     kind = "deploy_refused"
 
     @classmethod
     def of(cls, error: BreathcastError) -> DeployRefused:
-        return cls(error.said)
+        forced = isinstance(error, ForceNeededError)
+        return cls(DeployRefusal.NEEDS_FORCE if forced else DeployRefusal.OTHER, error.said)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,14 @@ from the environment. What rclone calls it, which kind of host it is, and what i
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, replace
 
 from breathcast.config import Config, DeploySettings
 from breathcast.deploy.rclone import Rclone
 from breathcast.errors import DeployError
+from breathcast.script import slugify
 from breathcast.words import Said
 
 PASSWORD_ENV = "BREATHCAST_DEPLOY_PASSWORD"
@@ -31,6 +33,7 @@ class Target:
     fs: str  # what rclone calls it: "name:path", ":sftp,host=…:path", or a folder here
     kind: str  # one of BACKENDS
     label: str  # what she is shown: sftp://anna@example.nl/public_html/rust (no password)
+    key: str = ""  # which target this is, as `target_key` names it without asking rclone
 
     @property
     def renames(self) -> bool:
@@ -49,11 +52,11 @@ class Target:
 def target_of(config: Config, rclone: Rclone, to: str | None = None) -> Target:
     """`--to REMOTE:PATH`, else `[deploy]` remote and path, else `[deploy]` kind, host, …"""
     settings = config.deploy
+    key = target_key(settings, to)
     if to:
-        return _named(rclone, to)
+        return replace(_named(rclone, to), key=key)
     if settings.remote:
-        named = _named(rclone, f"{settings.remote.rstrip(':')}:{settings.path}")
-        return replace(named, label=label(settings)) if settings.kind else named
+        return replace(_named(rclone, key), key=key)
     if not settings.kind:
         raise DeployError(
             Said(
@@ -62,17 +65,43 @@ def target_of(config: Config, rclone: Rclone, to: str | None = None) -> Target:
                 "Vul eerst in waar je site komt te staan.",
             )
         )
-    return described(settings, os.environ.get(PASSWORD_ENV, ""), rclone)
+    return replace(described(settings, os.environ.get(PASSWORD_ENV, ""), rclone), key=key)
+
+
+def target_key(settings: DeploySettings, to: str | None = None) -> str:
+    """Which target a deploy goes to, without asking rclone: `--to`, else the kept remote and
+    its folder, else the host described by the settings. What went online is kept per key."""
+    if to:
+        return to
+    if settings.remote:
+        return f"{settings.remote.rstrip(':')}:{remote_path(settings)}"
+    return label(settings)
+
+
+def remote_path(settings: DeploySettings) -> str:
+    """The folder on the host, one way for the connection test and every deploy. On SFTP and
+    FTP a leading / is the server's root and a path without it starts in the login folder, so
+    it is kept as typed; WebDAV and S3 paths start at the address or the bucket."""
+    path = settings.path.strip()
+    if settings.kind in ("webdav", "s3"):
+        return path.strip("/")
+    return path if path in ("", "/") else path.rstrip("/")
 
 
 def described(settings: DeploySettings, password: str, rclone: Rclone) -> Target:
     """A host described by its settings, reached on the fly with `password`."""
-    kind, path = settings.kind, settings.path.strip("/")
+    kind, path = settings.kind, remote_path(settings)
     if kind == "folder":
         return Target(settings.path, kind, settings.path)
     options = {**connection(settings), **_secret(kind, password, rclone)}
     fs = f":{BACKENDS[kind]},{','.join(f'{k}={_quoted(v)}' for k, v in options.items())}:{path}"
-    return Target(fs, kind, label(settings))
+    return Target(_as_folder(fs, kind), kind, label(settings))
+
+
+def _as_folder(fs: str, kind: str) -> str:
+    """On S3 a path ends in /: without it rclone first asks whether the path is an object,
+    and a wrong secret or a dead endpoint then reads "is a file not a directory"."""
+    return fs + "/" if kind == "s3" and not fs.endswith((":", "/")) else fs
 
 
 def connection(settings: DeploySettings) -> dict[str, str]:
@@ -104,12 +133,14 @@ def _secret(kind: str, password: str, rclone: Rclone) -> dict[str, str]:
 
 
 def label(settings: DeploySettings) -> str:
+    """The host and folder as she is shown them (never a password)."""
+    path = remote_path(settings)
     if settings.kind == "folder":
-        return settings.path
+        return path
     if settings.kind in ("webdav", "s3"):
-        return f"{settings.host.rstrip('/')}/{settings.path.strip('/')}"
+        return f"{settings.host.rstrip('/')}/{path}"
     port = f":{settings.port}" if settings.port else ""
-    return f"{settings.kind}://{settings.user}@{settings.host}{port}/{settings.path.strip('/')}"
+    return f"{settings.kind}://{settings.user}@{settings.host}{port}/{path.lstrip('/')}"
 
 
 def _named(rclone: Rclone, fs: str) -> Target:
@@ -125,7 +156,34 @@ def _named(rclone: Rclone, fs: str) -> Target:
                 f"De verbinding {name!r} is er niet; vul opnieuw in waar je site komt te staan.",
             )
         )
-    return Target(fs, KINDS.get(found.get("type", ""), found.get("type", "")), fs)
+    kind = KINDS.get(found.get("type", ""), found.get("type", ""))
+    return Target(_as_folder(fs, kind), kind, _label_of(kind, found, fs.partition(":")[2]) or fs)
+
+
+def _label_of(kind: str, remote: dict, path: str) -> str:
+    """The label of a remote from rclone's config, from what it really holds."""
+    if kind not in BACKENDS:
+        return ""
+    if kind == "ftp" and remote.get("explicit_tls") == "true":
+        kind = "ftps"
+    host = remote.get("url") or remote.get("endpoint") or remote.get("host", "")
+    user = remote.get("user") or remote.get("access_key_id", "")
+    port = int(remote.get("port") or 0)
+    return label(DeploySettings(kind=kind, host=host, port=port, user=user, path=path))
+
+
+def remote_name(config: Config, rclone: Rclone) -> str:
+    """The rclone remote that keeps this project's host: its own, never another's. A
+    project's remote is named after its folder and where that folder is; one that already
+    stands under that name and is not this project's is left alone, and a free name taken."""
+    root = config.root.resolve()
+    base = f"breathcast-{slugify(root.name)}-{hashlib.sha256(str(root).encode()).hexdigest()[:6]}"
+    taken = set(rclone.call("config/listremotes").get("remotes") or ())
+    name, n = base, 1
+    while name in taken and name != config.deploy.remote:
+        n += 1
+        name = f"{base}-{n}"
+    return name
 
 
 def store(settings: DeploySettings, password: str, name: str, rclone: Rclone) -> None:

@@ -16,6 +16,7 @@ from breathcast.errors import (
     BreathcastError,
     ConflictError,
     PatternError,
+    ProjectLockedError,
     RequestError,
     ScriptError,
     WorkspaceError,
@@ -38,6 +39,7 @@ HERE = Path(__file__).resolve().parent
 STATUS = {  # the answer for each kind of library error; any other is 422
     WorkspaceError: 404,
     ConflictError: 409,
+    ProjectLockedError: 409,  # a build, publish or deploy is running
     ScriptError: 400,
     PatternError: 400,
     RequestError: 400,

@@ -81,7 +81,10 @@ async def start(request: Request) -> JSONResponse:
     studio = studio_of(request)
     if studio.runner.running:
         return answer({"error": "Er loopt al iets (bouwen of online zetten)."}, 409)
-    studio.runner.deploy(allow_offline=bool(data.get("allow_preview")))
+    studio.runner.deploy(
+        allow_offline=bool(data.get("allow_preview")),
+        force=bool(data.get("force")),  # her yes: replace files of hers, or remove many
+    )
     return answer({"started": True}, 202)
 
 

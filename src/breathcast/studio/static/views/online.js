@@ -93,10 +93,14 @@ $("#online-form").addEventListener("submit", handled(async (event) => {
       return;
     }
   }
-  out.textContent = "";
-  $("#online-klaar").replaceChildren();
-  await api("/api/online", { method: "POST", body: { allow_preview: $("#voorbeelden").checked } });
+  await putOnline(false);
 }));
+
+async function putOnline(force) {
+  $("#verbinding").textContent = "";
+  $("#online-klaar").replaceChildren();
+  await api("/api/online", { method: "POST", body: { allow_preview: $("#voorbeelden").checked, force } });
+}
 $("#online-stoppen").addEventListener("click", handled(() => api("/api/build/cancel", { method: "POST", body: {} })));
 
 // One event of a deploy, as it happens.
@@ -114,7 +118,8 @@ export function onDeployEvent(event) {
     status.textContent = `Verstuurd: ${event.name.split("/").pop()}`;
   } else if (event.event === "deploy_refused") {
     $("#online-voortgang").hidden = true;
-    $("#verbinding").textContent = event.message.nl;
+    if (event.reason === "needs_force") askToGoOn(event.message.nl);
+    else $("#verbinding").textContent = event.message.nl;
   } else if (event.event === "deploy_finished") {
     $("#online-stoppen").hidden = true;
     bar.value = bar.max;
@@ -122,6 +127,15 @@ export function onDeployEvent(event) {
     showDone(event.report);
     showOnline().catch(() => {});
   }
+}
+
+// Files of hers on the website would be replaced, or many removed: only with her yes.
+function askToGoOn(why) {
+  $("#online-klaar").replaceChildren(el("div", { class: "vraag" },
+    el("p", { text: why }),
+    el("p", { text: "Wil je toch doorgaan?" }),
+    el("button", { type: "button", text: "Ja, ga door", onclick: handled(() => putOnline(true)) }),
+    el("button", { type: "button", text: "Nee, nu niet", onclick: () => $("#online-klaar").replaceChildren() })));
 }
 
 function showDone(report) {
