@@ -41,7 +41,7 @@ def make_project() -> None:
     sys.path.insert(0, str(REPO / "tests"))
     from readings import make_reading
 
-    from breathcast.script import read_script
+    from breathcast.script.script import read_script
 
     texts: list[str] = []
     for name in ("water-en-rust.md", "warme-plek.md"):
@@ -71,13 +71,13 @@ def align_only() -> None:
     """In a child process: the alignment alone, printed as JSON."""
     import numpy as np
 
-    from breathcast import ffmpeg
-    from breathcast.align import align_reading
-    from breathcast.config import load_config
-    from breathcast.context import BuildContext
-    from breathcast.engines import get_engine
-    from breathcast.recording import ALIGN_RATE, at_align_rate, checklist
-    from breathcast.script import read_script
+    from breathcast.core.config import load_config
+    from breathcast.script.script import read_script
+    from breathcast.sound import ffmpeg
+    from breathcast.voice.align import align_reading
+    from breathcast.voice.context import BuildContext
+    from breathcast.voice.engines import get_engine
+    from breathcast.voice.recording import ALIGN_RATE, at_align_rate, checklist
 
     config = load_config(OUT)
     rate = config.sound.sample_rate

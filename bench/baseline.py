@@ -16,8 +16,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from breathcast import ffmpeg
-from breathcast.config import SoundSettings
+from breathcast.core.config import SoundSettings
+from breathcast.sound import ffmpeg
 
 
 def fastest_ffmpeg() -> tuple[str, str]:

@@ -25,23 +25,26 @@ import sys
 import time
 from pathlib import Path
 
-from breathcast import ffmpeg
-from breathcast.breath import BreathPattern
-from breathcast.config import load_config
-from breathcast.context import BuildContext
-from breathcast.encode import opus_args
-from breathcast.engines import get_engine
-from breathcast.loudness import mastering_gain
-from breathcast.master import Master
-from breathcast.meter import StreamMeter
-from breathcast.mp3 import encode_mp3, to_pcm16
-from breathcast.produce import episode_mixer, predicted_lufs
-from breathcast.script import read_script
+from breathcast.build.produce import episode_mixer, predicted_lufs
+from breathcast.core.breath import BreathPattern
+from breathcast.core.config import load_config
+from breathcast.script.script import read_script
+from breathcast.sound import ffmpeg
+from breathcast.sound.encode import opus_args
+from breathcast.sound.loudness import mastering_gain
+from breathcast.sound.master import Master
+from breathcast.sound.meter import StreamMeter
+from breathcast.sound.mp3 import encode_mp3, to_pcm16
+from breathcast.voice.context import BuildContext
+from breathcast.voice.engines import get_engine
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE / "out" / "project"
 SCRIPT = PROJECT / "scripts" / "bench-15.md"
-IMPORTS = "import breathcast.cli, breathcast.build, breathcast.produce, breathcast.encode"
+IMPORTS = (
+    "import breathcast.cli, breathcast.build.build, breathcast.build.produce, "
+    "breathcast.sound.encode"
+)
 
 
 def child_cpu(command: list[str], stdin: bytes | None = None) -> float:

@@ -28,8 +28,8 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from hosts import PASSWORD, USER, Host  # noqa: E402
 
-from breathcast.deploy.rclone import rclone_exe  # noqa: E402
-from breathcast.deploy.target import PASSWORD_ENV  # noqa: E402
+from breathcast.site.deploy.rclone import rclone_exe  # noqa: E402
+from breathcast.site.deploy.target import PASSWORD_ENV  # noqa: E402
 
 
 def breathcast(project: Path, *args: str) -> tuple[float, str]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from breathcast import ffmpeg, mp3
+from breathcast.sound import ffmpeg, mp3
 
 SR = 44100
 HERE = Path(__file__).resolve().parent

@@ -17,13 +17,13 @@ with warnings.catch_warnings():  # pydub warns about ffmpeg on PATH; nothing her
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
 
-from breathcast import tone
-from breathcast.breath import BreathPattern
-from breathcast.config import SoundSettings
-from breathcast.render import Mixer
-from breathcast.script import parse_script
-from breathcast.timeline import plan
-from breathcast.voice import prepare_clip
+from breathcast.core.breath import BreathPattern
+from breathcast.core.config import SoundSettings
+from breathcast.script.script import parse_script
+from breathcast.sound import tone
+from breathcast.sound.render import Mixer
+from breathcast.sound.timeline import plan
+from breathcast.voice.voice import prepare_clip
 
 SR = 44100
 

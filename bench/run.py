@@ -39,7 +39,7 @@ import studio
 import tts
 from baseline import fastest_ffmpeg, serial_bare_encodes
 
-from breathcast import ffmpeg
+from breathcast.sound import ffmpeg
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE / "out" / "project"

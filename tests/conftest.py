@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 from fake_gtts import FakeGoogle
 
-from breathcast.build import BuildOptions, build
+from breathcast.build.build import BuildOptions, build
 from breathcast.cli import cli
-from breathcast.config import load_config
-from breathcast.engines.gtts_engine import ENDPOINT_ENV
+from breathcast.core.config import load_config
+from breathcast.voice.engines.gtts_engine import ENDPOINT_ENV
 
 REPO = Path(__file__).resolve().parent.parent
 JS = REPO / "tests" / "js"  # the real JavaScript clients: Podcast Index's parser, axe-core

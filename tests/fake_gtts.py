@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 
-from breathcast import ffmpeg
+from breathcast.sound import ffmpeg
 
 RATE = 24000
 SECONDS_PER_CHAR = 0.05

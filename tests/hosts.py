@@ -21,9 +21,9 @@ from pathlib import Path
 from browser import Served
 from conftest import SMALL_SCRIPT, run_cli
 
-from breathcast.config import DeploySettings
-from breathcast.deploy.rclone import rclone_exe
-from breathcast.deploy.target import PASSWORD_ENV
+from breathcast.core.config import DeploySettings
+from breathcast.site.deploy.rclone import rclone_exe
+from breathcast.site.deploy.target import PASSWORD_ENV
 
 USER, PASSWORD = "anna", "geheim-wachtwoord-42"
 S3_BUCKET = "podcast"

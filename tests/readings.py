@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from breathcast import ffmpeg
-from breathcast.engines.espeak_engine import _library
+from breathcast.sound import ffmpeg
+from breathcast.voice.engines.espeak_engine import _library
 
 NOISE_DBFS = -50.0  # pink noise, RMS
 HUM_DBFS = -56.0  # 50 Hz and its harmonics

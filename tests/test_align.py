@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from readings import make_reading, speak
 
-from breathcast.align import align_reading, dtw
-from breathcast.script import read_script
+from breathcast.script.script import read_script
+from breathcast.voice.align import align_reading, dtw
 
 TOLERANCE_S = 0.120
 

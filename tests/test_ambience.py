@@ -7,13 +7,13 @@ import pytest
 from conftest import SMALL_SCRIPT
 from measure import max_jump, rms_db
 
-from breathcast import ambience
-from breathcast.breath import BreathPattern
-from breathcast.config import SoundSettings
-from breathcast.errors import ScriptError
-from breathcast.render import DuckGain, Mixer
-from breathcast.script import parse_script
-from breathcast.timeline import plan
+from breathcast.core.breath import BreathPattern
+from breathcast.core.config import SoundSettings
+from breathcast.core.errors import ScriptError
+from breathcast.script.script import parse_script
+from breathcast.sound import ambience
+from breathcast.sound.render import DuckGain, Mixer
+from breathcast.sound.timeline import plan
 
 SR = 44100
 SOUND = SoundSettings()

@@ -1,7 +1,7 @@
 import pytest
 
-from breathcast.breath import BreathPattern
-from breathcast.errors import BreathcastError, PatternError
+from breathcast.core.breath import BreathPattern
+from breathcast.core.errors import BreathcastError, PatternError
 
 
 @pytest.mark.parametrize(

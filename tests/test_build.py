@@ -11,9 +11,9 @@ from conftest import run_cli as run
 from fake_gtts import FakeGoogle
 from mutagen.mp3 import MP3
 
-from breathcast import ffmpeg
-from breathcast.engines.gtts_engine import ENDPOINT_ENV
-from breathcast.loudness import measure_file
+from breathcast.sound import ffmpeg
+from breathcast.sound.loudness import measure_file
+from breathcast.voice.engines.gtts_engine import ENDPOINT_ENV
 
 SR = 44100
 

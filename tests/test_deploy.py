@@ -20,10 +20,10 @@ import podcastparser
 import pytest
 from hosts import PASSWORD, Online, Watcher, broken, run
 
-from breathcast.config import load_config
-from breathcast.deploy import DeployOptions, deploy
-from breathcast.deploy.plan import STATE_NAME
-from breathcast.deploy.target import PASSWORD_ENV
+from breathcast.core.config import load_config
+from breathcast.site.deploy import DeployOptions, deploy
+from breathcast.site.deploy.plan import STATE_NAME
+from breathcast.site.deploy.target import PASSWORD_ENV
 
 pytestmark = pytest.mark.slow
 KINDS = ["sftp", "webdav", "s3", "ftp"]
@@ -246,8 +246,8 @@ def kill_after_first_new_audio(online: Online, site: Path) -> None:
 
 
 def test_s3_files_carry_their_type_and_how_long_to_cache_them(tmp_path, voices):
-    from breathcast.deploy.rclone import Rclone
-    from breathcast.deploy.target import described
+    from breathcast.site.deploy.rclone import Rclone
+    from breathcast.site.deploy.target import described
 
     online = Online(tmp_path, voices, "s3")
     try:

@@ -22,21 +22,21 @@ import requests
 from conftest import closed_port
 from hosts import PASSWORD, Host, Online, Watcher, broken, run
 
-from breathcast.config import DeploySettings, load_config
-from breathcast.deploy import (
+from breathcast.core.config import DeploySettings, load_config
+from breathcast.core.errors import DeployError
+from breathcast.core.lock import Job, project_lock
+from breathcast.site.deploy import (
     DeployOptions,
     FileSent,
     deploy,
     deployed,
     set_up,
 )
-from breathcast.deploy import test_connection as reach  # not a test of its own
-from breathcast.deploy.plan import STATE_NAME, site_files
-from breathcast.deploy.rclone import Rclone, rclone_exe
-from breathcast.deploy.target import described, target_of
-from breathcast.deploy.verify import verify
-from breathcast.errors import DeployError
-from breathcast.lock import Job, project_lock
+from breathcast.site.deploy import test_connection as reach  # not a test of its own
+from breathcast.site.deploy.plan import STATE_NAME, site_files
+from breathcast.site.deploy.rclone import Rclone, rclone_exe
+from breathcast.site.deploy.target import described, target_of
+from breathcast.site.deploy.verify import verify
 
 pytestmark = pytest.mark.slow
 START = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -247,7 +247,7 @@ def test_two_projects_of_the_same_name_keep_their_own_hosts(tmp_path, monkeypatc
         (fresh / "breathcast.toml").write_text("")
         with Rclone() as rclone:
             taken = rclone.call("config/get", name=b.deploy.remote)
-            from breathcast.deploy.target import remote_name
+            from breathcast.site.deploy.target import remote_name
 
             other = remote_name(load_config(fresh), rclone)
             assert other not in (a.deploy.remote, b.deploy.remote)
@@ -260,7 +260,7 @@ def test_the_connection_test_and_the_deploy_look_at_the_same_folder(tmp_path, mo
                               path="/public_html/rust/")  # fmt: skip
     with Rclone() as rclone:
         tested = described(settings, PASSWORD, rclone).fs
-        from breathcast.deploy.target import store
+        from breathcast.site.deploy.target import store
 
         store(settings, PASSWORD, "hers", rclone)
         (tmp_path / "breathcast.toml").write_text(

@@ -6,17 +6,17 @@ import shlex
 import click
 from conftest import REPO
 
-from breathcast import errors
 from breathcast.cli import cli
-from breathcast.config import (
+from breathcast.core import errors
+from breathcast.core.config import (
     Config,
     DeploySettings,
     PodcastSettings,
     SoundSettings,
     VoiceSettings,
 )
-from breathcast.directives import BREATHE_NAMES, PAUSE_NAMES
-from breathcast.script import FRONT_MATTER_KEYS
+from breathcast.script.directives import BREATHE_NAMES, PAUSE_NAMES
+from breathcast.script.script import FRONT_MATTER_KEYS
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

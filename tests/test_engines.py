@@ -5,12 +5,12 @@ import pytest
 from conftest import closed_port
 from fake_gtts import SECONDS_PER_CHAR, FakeGoogle
 
-from breathcast.cache import VoiceCache, clip_key
-from breathcast.config import Config, VoiceSettings
-from breathcast.engines import ENGINES, get_engine
-from breathcast.engines.gtts_engine import ENDPOINT_ENV
-from breathcast.errors import EngineError
-from breathcast.voice import PIECE_GAP_S, TRIM_KEEP_AFTER_S, TRIM_KEEP_BEFORE_S, decode_speech
+from breathcast.core.config import Config, VoiceSettings
+from breathcast.core.errors import EngineError
+from breathcast.voice.cache import VoiceCache, clip_key
+from breathcast.voice.engines import ENGINES, get_engine
+from breathcast.voice.engines.gtts_engine import ENDPOINT_ENV
+from breathcast.voice.voice import PIECE_GAP_S, TRIM_KEEP_AFTER_S, TRIM_KEEP_BEFORE_S, decode_speech
 
 SR = 44100
 VOICE = VoiceSettings()

@@ -13,12 +13,11 @@ from conftest import build_project
 from conftest import run_cli as run
 
 import breathcast
-from breathcast import errors
-from breathcast.breath import BreathPattern, Phase
-from breathcast.build import BuildOptions, build
-from breathcast.config import load_config
-from breathcast.episode import EpisodeKey, clock
-from breathcast.events import (
+from breathcast.build.build import BuildOptions, build
+from breathcast.core import errors
+from breathcast.core.breath import BreathPattern, Phase
+from breathcast.core.config import load_config
+from breathcast.core.events import (
     BuildFinished,
     BuildPlanned,
     Cancel,
@@ -27,6 +26,7 @@ from breathcast.events import (
     EpisodeSkipped,
     EpisodeStarted,
 )
+from breathcast.script.episode import EpisodeKey, clock
 
 
 def events_of(project: Path, **options) -> list:
@@ -205,7 +205,7 @@ def test_phases_know_their_holds_and_their_dutch_words():
 
 def test_every_error_class_lives_in_the_error_tree():
     for module in pkgutil.walk_packages(breathcast.__path__, "breathcast."):
-        if module.name not in ("breathcast.__main__", "breathcast.plot"):  # run, slow
+        if module.name not in ("breathcast.__main__", "breathcast.build.plot"):  # run, slow
             importlib.import_module(module.name)
 
     def subclasses(cls):
@@ -215,7 +215,7 @@ def test_every_error_class_lives_in_the_error_tree():
 
     found = set(subclasses(errors.BreathcastError))
     assert len(found) >= 10
-    assert {cls.__module__ for cls in found} == {"breathcast.errors"}
+    assert {cls.__module__ for cls in found} == {"breathcast.core.errors"}
 
 
 def test_serve_on_a_busy_port_says_so_and_suggests_another(project):

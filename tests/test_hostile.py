@@ -8,7 +8,7 @@ import pytest
 from conftest import run_cli as run
 from mutagen.mp3 import MP3
 
-from breathcast import ffmpeg
+from breathcast.sound import ffmpeg
 
 NASTY = (
     '<script>alert("x")</script> & \'quotes\' "double" שלום עולם 🌊\u202e omgekeerd\x07'
@@ -90,7 +90,7 @@ def test_a_full_disk_is_a_clear_error_and_damages_nothing(project, monkeypatch):
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("breathcast.files.os.replace", full_disk)
+    monkeypatch.setattr("breathcast.core.files.os.replace", full_disk)
     result = run(project, "build", "--engine", "espeak", "--force", "-j", "1")
     assert result.exit_code == 1
     assert "No space left on device; check the free disk space" in result.output

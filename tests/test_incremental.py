@@ -12,8 +12,9 @@ import pytest
 from conftest import SMALL_SCRIPT, build_project, start_cli
 from conftest import run_cli as run
 
-from breathcast import build, ffmpeg
-from breathcast.lock import LOCK_NAME
+from breathcast.build import build
+from breathcast.core.lock import LOCK_NAME
+from breathcast.sound import ffmpeg
 
 OTHER = "---\ntitle: Ander\n---\nHallo daar.\n[adem 1x]\nTot zo.\n"
 
@@ -96,7 +97,7 @@ def test_every_input_that_changes_the_bytes_triggers_a_rebuild(
     elif change == "music":
         write_tone_wav(project / "music" / "zee.wav", 3.0)
     else:
-        monkeypatch.setattr("breathcast.manifest.RENDER_VERSION", 999)
+        monkeypatch.setattr("breathcast.build.manifest.RENDER_VERSION", 999)
     plan = build_project(project, engine="espeak", dry_run=True)
     assert [(e.status, e.reason) for e in plan.episodes] == [("planned", reason)]
     unchanged = build_project(project, engine="espeak", dry_run=True)
@@ -239,8 +240,8 @@ def test_parallel_jobs_make_the_same_episodes(two_scripts, monkeypatch):
 def test_jobs_choose_themselves_from_the_cores_and_the_work(
     monkeypatch, cores, opus, asked, episodes, workers
 ):
-    from breathcast.build import episode_workers
-    from breathcast.config import SoundSettings
+    from breathcast.build.build import episode_workers
+    from breathcast.core.config import SoundSettings
 
     monkeypatch.setattr(build, "usable_cores", lambda: cores)
     assert episode_workers(asked, episodes, SoundSettings(opus=opus)) == workers

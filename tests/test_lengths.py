@@ -14,22 +14,22 @@ from conftest import REPO, SMALL_SCRIPT
 from conftest import run_cli as run
 from measure import high_band_db, max_jump
 
-from breathcast import ffmpeg
-from breathcast.breath import BreathPattern
-from breathcast.config import SoundSettings, load_config
-from breathcast.context import BuildContext
-from breathcast.directives import Breathe, Chapter
-from breathcast.engines import get_engine
-from breathcast.episode import EpisodeKey
-from breathcast.errors import ScriptError
-from breathcast.fitting import MIN_CYCLES, TOLERANCE_S, fit
-from breathcast.frontmatter import Length
-from breathcast.loudness import loudness_curve, measure_pcm
-from breathcast.melody import melody_clip
-from breathcast.mp3 import FRAME_SAMPLES
-from breathcast.produce import episode_mixer, episode_plan
-from breathcast.script import parse_script, read_script
-from breathcast.timeline import plan
+from breathcast.build.produce import episode_mixer, episode_plan
+from breathcast.core.breath import BreathPattern
+from breathcast.core.config import SoundSettings, load_config
+from breathcast.core.errors import ScriptError
+from breathcast.script.directives import Breathe, Chapter
+from breathcast.script.episode import EpisodeKey
+from breathcast.script.frontmatter import Length
+from breathcast.script.script import parse_script, read_script
+from breathcast.sound import ffmpeg
+from breathcast.sound.fitting import MIN_CYCLES, TOLERANCE_S, fit
+from breathcast.sound.loudness import loudness_curve, measure_pcm
+from breathcast.sound.melody import melody_clip
+from breathcast.sound.mp3 import FRAME_SAMPLES
+from breathcast.sound.timeline import plan
+from breathcast.voice.context import BuildContext
+from breathcast.voice.engines import get_engine
 
 SR = 44100
 PATTERNS = [BreathPattern.parse(p) for p in ("4:6", "4:4", "3:6", "4:7:8")]
@@ -330,7 +330,7 @@ def test_the_melody_has_no_clicks_and_sits_under_the_voice():
     assert clip[0] == 0.0 and abs(clip[-1]) < 1e-6  # it starts and ends on zero
     # Bell notes under 1.3 kHz: a click would splatter energy above 4 kHz. At its ends and
     # at every note's onset, that share stays under -60 dB.
-    from breathcast.melody import NOTES
+    from breathcast.sound.melody import NOTES
 
     for at in [0, clip.size - 1, *(round(onset * SR) for _, onset in NOTES)]:
         assert high_band_db(clip, max(at, 441), 441, SR, 4000.0) < -60.0, at
@@ -342,7 +342,7 @@ def test_the_melody_has_no_clicks_and_sits_under_the_voice():
 
 def _silent_voice(script):
     """A voice of one quiet second per line: enough to plan and mix without an engine."""
-    from breathcast.voice import VoicedScript
+    from breathcast.voice.voice import VoicedScript
 
     clip = np.zeros(SECOND, np.float32)
     texts = {s.text for s in script.spoken}

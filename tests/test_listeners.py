@@ -16,9 +16,9 @@ from conftest import run_cli as run
 from mutagen.oggopus import OggOpus
 from PIL import Image
 
-from breathcast import ffmpeg
-from breathcast.feedcheck import SiteFolder, check_feed, check_site
-from breathcast.loudness import measure_file
+from breathcast.site.feedcheck import SiteFolder, check_feed, check_site
+from breathcast.sound import ffmpeg
+from breathcast.sound.loudness import measure_file
 
 BASE = "http://127.0.0.1:8765/rust"
 NS = {

@@ -15,11 +15,11 @@ import pytest
 from conftest import REPO
 from conftest import run_cli as run
 
-from breathcast.config import SoundSettings
-from breathcast.encode import encode_files
-from breathcast.loudness import ENCODER_GAIN_DB, LIMITER_MARGIN_DB, measure_file, measure_pcm
-from breathcast.meter import TP_BLOCK, StreamMeter
-from breathcast.mp3 import FRAME_SAMPLES
+from breathcast.core.config import SoundSettings
+from breathcast.sound.encode import encode_files
+from breathcast.sound.loudness import ENCODER_GAIN_DB, LIMITER_MARGIN_DB, measure_file, measure_pcm
+from breathcast.sound.meter import TP_BLOCK, StreamMeter
+from breathcast.sound.mp3 import FRAME_SAMPLES
 
 SR = 44100
 CHUNK = 3 * SR
@@ -148,7 +148,7 @@ def test_verify_holds_the_build_to_ffmpegs_meter(project, monkeypatch):
     result = run(project, "build", "--engine", "espeak", "--verify")
     assert result.exit_code == 0 and "ffmpeg measures" not in result.output
     # A meter that read 1 LU too loud: the build corrects to it, and --verify says so.
-    from breathcast import meter
+    from breathcast.sound import meter
 
     honest = meter.StreamMeter.result
 

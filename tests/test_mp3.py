@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from mutagen.mp3 import MP3, BitrateMode
 
-from breathcast import ffmpeg
-from breathcast.config import SoundSettings
-from breathcast.encode import encode_normalized
-from breathcast.errors import AudioError, BuildCancelled
-from breathcast.master import Master, running_min
-from breathcast.mp3 import ENCODER_DELAY, encode_mp3, parse_bitrate
+from breathcast.core.config import SoundSettings
+from breathcast.core.errors import AudioError, BuildCancelled
+from breathcast.sound import ffmpeg
+from breathcast.sound.encode import encode_normalized
+from breathcast.sound.master import Master, running_min
+from breathcast.sound.mp3 import ENCODER_DELAY, encode_mp3, parse_bitrate
 
 SR = 44100
 

@@ -10,12 +10,12 @@ from conftest import run_cli as run
 from mutagen.mp3 import MP3
 from PIL import Image
 
-from breathcast.config import load_config
-from breathcast.context import BuildContext
-from breathcast.engines import get_engine
-from breathcast.produce import episode_plan
-from breathcast.script import read_script
-from breathcast.sidecars import chapter_spans
+from breathcast.build.produce import episode_plan
+from breathcast.build.sidecars import chapter_spans
+from breathcast.core.config import load_config
+from breathcast.script.script import read_script
+from breathcast.voice.context import BuildContext
+from breathcast.voice.engines import get_engine
 
 
 @pytest.fixture

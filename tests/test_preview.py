@@ -7,13 +7,13 @@ import wave
 import numpy as np
 import pytest
 
-from breathcast.breath import BreathPattern
-from breathcast.config import load_config
-from breathcast.context import BuildContext
-from breathcast.engines import get_engine
-from breathcast.errors import ScriptError
-from breathcast.script import read_script
+from breathcast.core.breath import BreathPattern
+from breathcast.core.config import load_config
+from breathcast.core.errors import ScriptError
+from breathcast.script.script import read_script
 from breathcast.studio.preview import LEAD_S, Preview
+from breathcast.voice.context import BuildContext
+from breathcast.voice.engines import get_engine
 
 PATTERN = BreathPattern.parse("4:6")
 

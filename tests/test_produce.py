@@ -3,14 +3,14 @@ both languages when it cannot, and nothing half-written when it is stopped."""
 
 import pytest
 
-from breathcast.breath import BreathPattern
-from breathcast.config import load_config
-from breathcast.context import BuildContext
-from breathcast.engines import get_engine
-from breathcast.episode import Episode, EpisodeKey, EpisodeStatus, Failure
-from breathcast.errors import BuildCancelled
-from breathcast.produce import EpisodeJob, make_episode
-from breathcast.script import read_script
+from breathcast.build.produce import EpisodeJob, make_episode
+from breathcast.core.breath import BreathPattern
+from breathcast.core.config import load_config
+from breathcast.core.errors import BuildCancelled
+from breathcast.script.episode import Episode, EpisodeKey, EpisodeStatus, Failure
+from breathcast.script.script import read_script
+from breathcast.voice.context import BuildContext
+from breathcast.voice.engines import get_engine
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_stopped_mid_file_it_leaves_nothing(job):
 
 
 def test_an_episode_that_cannot_be_made_is_a_failure_said_twice(job, monkeypatch):
-    monkeypatch.setattr("breathcast.produce.predicted_lufs", lambda *a: float("-inf"))
+    monkeypatch.setattr("breathcast.build.produce.predicted_lufs", lambda *a: float("-inf"))
     failure, _ = make_episode(job, lambda: False)
     assert isinstance(failure, Failure) and failure.ratio == "4:6"
     assert "silent" in failure.error.en and failure.error.nl

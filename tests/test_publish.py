@@ -15,7 +15,7 @@ import pytest
 from conftest import run_cli as run
 from mutagen.mp3 import MP3
 
-from breathcast.serve import make_server
+from breathcast.site.serve import make_server
 
 BASE = "http://127.0.0.1:8765/rust"
 
@@ -226,7 +226,7 @@ def missing(site_dir: Path) -> list[str]:
 
 @pytest.mark.slow
 def test_every_file_the_feed_and_page_name_exists_at_every_step(site, monkeypatch):
-    import breathcast.publish as publishing
+    import breathcast.site.publish as publishing
 
     site_dir = publish(site)
     first = pointed_at(site_dir)

@@ -15,14 +15,14 @@ from measure import (
     rms_db,
 )
 
-from breathcast import ambience, tone
-from breathcast.breath import BreathPattern
-from breathcast.config import Config, SoundSettings
-from breathcast.directives import BREATH_CUES
-from breathcast.render import Mixer
-from breathcast.script import parse_script
-from breathcast.timeline import plan
-from breathcast.voice import prepare_clip
+from breathcast.core.breath import BreathPattern
+from breathcast.core.config import Config, SoundSettings
+from breathcast.script.directives import BREATH_CUES
+from breathcast.script.script import parse_script
+from breathcast.sound import ambience, tone
+from breathcast.sound.render import Mixer
+from breathcast.sound.timeline import plan
+from breathcast.voice.voice import prepare_clip
 
 SCRIPT = parse_script("---\ntitle: T\n---\nAdem met me mee.\n[adem 5x]\nMooi zo.\n", "t.md")
 PATTERN_46 = BreathPattern.parse("4:6")
@@ -237,9 +237,9 @@ def test_holds_can_be_near_silent_and_chimes_can_be_switched_off(rig):
 
 def test_every_clip_gets_one_speech_level_with_its_peaks_held(rig):
     """espeak's buzzy voice (peaks ~18 dB over RMS) and a smooth vowel: one level, held peaks."""
-    from breathcast.config import VoiceSettings
-    from breathcast.engines import get_engine
-    from breathcast.voice import decode_speech, speech_rms
+    from breathcast.core.config import VoiceSettings
+    from breathcast.voice.engines import get_engine
+    from breathcast.voice.voice import decode_speech, speech_rms
 
     audio = get_engine("espeak", Config(voice=VoiceSettings())).synthesize(
         "Adem rustig in door je neus."

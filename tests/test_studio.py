@@ -17,10 +17,10 @@ from measure import dominant_frequency, rms_db
 from readings import make_reading
 from starlette.testclient import TestClient
 
-from breathcast.lock import LOCK_NAME
+from breathcast.core.lock import LOCK_NAME
 from breathcast.studio.app import create_app
 from breathcast.studio.security import MAX_BODY, body_limit
-from breathcast.takes import TAKE_RATE, wav_bytes
+from breathcast.voice.takes import TAKE_RATE, wav_bytes
 
 HOST = "testserver"
 ORIGIN = f"http://{HOST}"
@@ -382,7 +382,7 @@ def test_the_studio_never_binds_beyond_this_computer():
 
 
 def test_tomlkit_keeps_what_she_wrote_in_the_settings(tmp_path):
-    from breathcast.config import load_config, remember
+    from breathcast.core.config import load_config, remember
 
     (tmp_path / "breathcast.toml").write_text('# mine\nratios = ["4:6"]  # calm\n')
     remember(load_config(tmp_path), "podcast", {"site_url": "https://example.nl"})
@@ -556,8 +556,8 @@ def test_previews_wait_on_google_again_a_minute_after_it_failed(project, monkeyp
     """Google did not answer: espeak for a minute, however often she listens; then Google."""
     from fake_gtts import FakeGoogle
 
-    from breathcast.engines.gtts_engine import ENDPOINT_ENV
     from breathcast.studio.session import OFFLINE_RETRY_S, Studio
+    from breathcast.voice.engines.gtts_engine import ENDPOINT_ENV
 
     now = [1000.0]
     studio = Studio(project, clock=lambda: now[0])

@@ -10,9 +10,9 @@ from mutagen.id3 import ID3
 from mutagen.oggopus import OggOpus
 from PIL import Image
 
-from breathcast import ffmpeg
-from breathcast.mp3 import encode_mp3
-from breathcast.tags import EpisodeTags, write_opus_tags, write_tags
+from breathcast.build.tags import EpisodeTags, write_opus_tags, write_tags
+from breathcast.sound import ffmpeg
+from breathcast.sound.mp3 import encode_mp3
 
 SR = 44100
 CHAPTERS = (

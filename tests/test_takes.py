@@ -14,14 +14,14 @@ from measure import best_match, dominant_frequency, rms_db
 from mutagen.id3 import ID3
 from readings import make_reading, pink, speak
 
-from breathcast import ffmpeg
-from breathcast.cleanup import clean_take
-from breathcast.config import load_config
-from breathcast.context import BuildContext
-from breathcast.engines import get_engine
-from breathcast.recording import PAD_AFTER_S, PAD_BEFORE_S, _cut, import_reading
-from breathcast.script import read_script
-from breathcast.takes import TAKE_RATE, TakeState, TakeStore, wav_bytes
+from breathcast.core.config import load_config
+from breathcast.script.script import read_script
+from breathcast.sound import ffmpeg
+from breathcast.voice.cleanup import clean_take
+from breathcast.voice.context import BuildContext
+from breathcast.voice.engines import get_engine
+from breathcast.voice.recording import PAD_AFTER_S, PAD_BEFORE_S, _cut, import_reading
+from breathcast.voice.takes import TAKE_RATE, TakeState, TakeStore, wav_bytes
 
 SR = 44100
 LINES = {7: "Adem rustig in.", 8: "En weer uit.", 13: "Dank je wel."}  # SMALL_SCRIPT's
@@ -350,8 +350,8 @@ def test_her_voice_keeps_the_scripts_pace(tmp_path, room_dbfs):
     """Her takes keep some of the room around her words; none of it is added to the script's
     pauses: the silence heard between two of her lines is the script's gap, and each
     breathing cue starts on its phase."""
-    from breathcast.breath import BreathPattern
-    from breathcast.produce import episode_mixer
+    from breathcast.build.produce import episode_mixer
+    from breathcast.core.breath import BreathPattern
 
     (tmp_path / "scripts").mkdir()
     (tmp_path / "scripts" / "tempo.md").write_text(PACE_SCRIPT, encoding="utf-8")

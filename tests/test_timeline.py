@@ -1,10 +1,10 @@
 import pytest
 
-from breathcast.breath import BreathPattern
-from breathcast.config import SoundSettings
-from breathcast.mp3 import FRAME_SAMPLES
-from breathcast.script import parse_script
-from breathcast.timeline import plan
+from breathcast.core.breath import BreathPattern
+from breathcast.core.config import SoundSettings
+from breathcast.script.script import parse_script
+from breathcast.sound.mp3 import FRAME_SAMPLES
+from breathcast.sound.timeline import plan
 
 SR = 44100
 SOUND = SoundSettings()

@@ -11,11 +11,11 @@ from pathlib import Path
 import click
 
 from breathcast import __version__
-from breathcast.breath import BreathPattern
-from breathcast.config import ENGINE_CHOICES
-from breathcast.engines import FILL_ENGINES
-from breathcast.errors import BreathcastError, PatternError
-from breathcast.terminal import warn
+from breathcast.cli.terminal import warn
+from breathcast.core.breath import BreathPattern
+from breathcast.core.config import ENGINE_CHOICES
+from breathcast.core.errors import BreathcastError, PatternError
+from breathcast.voice.engines import FILL_ENGINES
 
 
 class RatioParam(click.ParamType):

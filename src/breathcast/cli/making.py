@@ -18,8 +18,8 @@ from breathcast.cli.common import (
     jobs_option,
     library_errors,
 )
-from breathcast.config import Config, load_config
-from breathcast.terminal import BuildView, show_report, warn
+from breathcast.cli.terminal import BuildView, show_report, warn
+from breathcast.core.config import Config, load_config
 
 
 @cli.command()
@@ -81,8 +81,8 @@ def build(
 
     Only episodes whose script, ratio, voice, sound settings or music changed are rebuilt.
     """
-    from breathcast.build import BuildOptions
-    from breathcast.build import build as build_episodes
+    from breathcast.build.build import BuildOptions
+    from breathcast.build.build import build as build_episodes
 
     with library_errors():
         config = load_config(project)
@@ -124,8 +124,8 @@ def build(
 @click.pass_obj
 def check(project: Path, scripts, feed, site) -> None:
     """Validate every script (or the SCRIPTS given); exit 1 on any error."""
-    from breathcast.feedcheck import check_site
-    from breathcast.project import check_project
+    from breathcast.build.project import check_project
+    from breathcast.site.feedcheck import check_site
 
     if feed:
         with library_errors():
@@ -177,7 +177,7 @@ def check(project: Path, scripts, feed, site) -> None:
 @click.pass_obj
 def plot(project: Path, script, ratio, length, engine, output) -> None:
     """Draw one episode's timeline: chapters, lines, breath phases, bed and loudness."""
-    from breathcast.plot import plot_script  # matplotlib is slow to import: only here
+    from breathcast.build.plot import plot_script  # matplotlib is slow to import: only here
 
     with library_errors():
         config = load_config(project)
@@ -197,8 +197,8 @@ def watch(project: Path, engine, jobs, fill) -> None:
     with library_errors():
         config = load_config(project)
 
-    from breathcast.build import BuildOptions
-    from breathcast.housekeeping import watch as watch_scripts
+    from breathcast.build.build import BuildOptions
+    from breathcast.build.housekeeping import watch as watch_scripts
 
     def options(fresh: Config) -> BuildOptions:
         return BuildOptions.resolve(fresh, engine=engine, jobs=jobs, fill=fill)
@@ -216,7 +216,7 @@ def watch(project: Path, engine, jobs, fill) -> None:
 def clean(project: Path, voice_too: bool) -> None:
     """Remove the build outputs (and with --voice, the voice cache)."""
     with library_errors():
-        from breathcast.housekeeping import clean_outputs
+        from breathcast.build.housekeeping import clean_outputs
 
         removed = clean_outputs(load_config(project), voice_too)
     for folder in removed:

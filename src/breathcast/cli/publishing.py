@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from breathcast.cli.common import cli, library_errors
-from breathcast.config import load_config
+from breathcast.core.config import load_config
 
 
 @cli.command()
@@ -31,7 +31,7 @@ from breathcast.config import load_config
 @click.pass_obj
 def publish(project: Path, base_url, out, allow_offline_voice) -> None:
     """Write the download page and the podcast feed for every built episode."""
-    from breathcast.publish import publish as publish_site
+    from breathcast.site.publish import publish as publish_site
 
     with library_errors():
         site = publish_site(load_config(project), base_url, out, allow_offline_voice)
@@ -52,7 +52,7 @@ def serve(project: Path, port, folder) -> None:
     """Serve the site on 127.0.0.1, with HEAD and byte ranges (Ctrl-C stops)."""
     with library_errors():
         folder = folder or load_config(project).path("build") / "site"
-        from breathcast.serve import make_server  # http.server: only this command needs it
+        from breathcast.site.serve import make_server  # http.server: only this command needs it
 
         server = make_server(folder, port)
     click.echo(f"serving {folder}/ on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
@@ -106,8 +106,8 @@ def studio(project: Path, port, no_browser) -> None:
 @click.pass_obj
 def deploy(project: Path, to, dry_run, verify, force, allow_offline_voice, setup) -> None:
     """Put the published site online: media first, the feed after, removals last."""
-    from breathcast import deploy as online
-    from breathcast.terminal import DeployView, show_deploy
+    from breathcast.cli.terminal import DeployView, show_deploy
+    from breathcast.site import deploy as online
 
     with library_errors():
         config = load_config(project)
@@ -129,9 +129,9 @@ def deploy(project: Path, to, dry_run, verify, force, allow_offline_voice, setup
 
 def _set_up(config):
     """Ask where the site goes, once; test it; keep the password in rclone's config."""
-    from breathcast import deploy as online
-    from breathcast.config import DEPLOY_KINDS, DeploySettings
-    from breathcast.deploy.target import PORTS
+    from breathcast.core.config import DEPLOY_KINDS, DeploySettings
+    from breathcast.site import deploy as online
+    from breathcast.site.deploy.target import PORTS
 
     now = config.deploy
     kind = click.prompt("Kind of host", type=click.Choice(DEPLOY_KINDS), default=now.kind or "sftp")

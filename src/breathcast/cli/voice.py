@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
+from breathcast.build.project import check_scripts, find_scripts, locate
 from breathcast.cli.common import cli, library_errors
-from breathcast.config import load_config
-from breathcast.engines import engine_statuses
-from breathcast.episode import clock
-from breathcast.project import check_scripts, find_scripts, locate
-from breathcast.script import read_script
+from breathcast.core.config import load_config
+from breathcast.script.episode import clock
+from breathcast.script.script import read_script
+from breathcast.voice.engines import engine_statuses
 
 
 @cli.command()
@@ -44,7 +44,7 @@ def record() -> None:
 @click.pass_obj
 def record_import(project: Path, script: Path, reading: Path) -> None:
     """Cut READING (the whole SCRIPT read aloud once) into a take per line."""
-    from breathcast.recording import import_reading
+    from breathcast.voice.recording import import_reading
 
     with library_errors():
         config = load_config(project)
@@ -78,7 +78,7 @@ def record_import(project: Path, script: Path, reading: Path) -> None:
 @click.pass_obj
 def record_line(project: Path, target: str, audio: Path, text) -> None:
     """Keep AUDIO as the take of one line, e.g. scripts/water-en-rust.md:42."""
-    from breathcast.recording import record_line as keep_take
+    from breathcast.voice.recording import record_line as keep_take
 
     script, _, line = target.rpartition(":")
     if not script or not line.isdigit():
@@ -94,7 +94,7 @@ def record_line(project: Path, target: str, audio: Path, text) -> None:
 @click.pass_obj
 def record_list(project: Path, script: Path) -> None:
     """What to read aloud, in order: every line of SCRIPT, then each breathing cue once."""
-    from breathcast.recording import checklist
+    from breathcast.voice.recording import checklist
 
     with library_errors():
         lines = checklist(read_script(locate(load_config(project), script)))
@@ -107,7 +107,7 @@ def record_list(project: Path, script: Path) -> None:
 @click.pass_obj
 def takes(project: Path, scripts) -> None:
     """Show each line's take: ok, check (placed without confidence), stale, or missing."""
-    from breathcast.takes import TakeState, TakeStore
+    from breathcast.voice.takes import TakeState, TakeStore
 
     with library_errors():
         config = load_config(project)

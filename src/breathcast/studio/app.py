@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from breathcast.errors import (
+from breathcast.core.errors import (
     BreathcastError,
     ConflictError,
     PatternError,

@@ -15,10 +15,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 
-from breathcast.errors import RequestError
+from breathcast.core.errors import RequestError
+from breathcast.core.words import Said
 from breathcast.studio.preview import Stretch
 from breathcast.studio.session import Studio
-from breathcast.words import Said
 
 AUDIO_SUFFIXES = {  # what browsers record (MediaRecorder) and phones save
     "audio/webm": ".webm",

@@ -9,21 +9,21 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-from breathcast.breath import PHASE_WORDS, BreathPattern
-from breathcast.config import ENGINE_WORDS, Config
-from breathcast.episode import EPISODE_STATUS_WORDS
-from breathcast.errors import BreathcastError, ConflictError, ScriptError
-from breathcast.events import Event, Refusal
-from breathcast.frontmatter import Length, parse_duration
-from breathcast.lexicon import Lexicon
-from breathcast.lint import Note
-from breathcast.project import TextCheck, patterns_for
-from breathcast.recording import ImportReport
-from breathcast.script import Script
+from breathcast.build.project import TextCheck, patterns_for
+from breathcast.core.breath import PHASE_WORDS, BreathPattern
+from breathcast.core.config import ENGINE_WORDS, Config
+from breathcast.core.errors import BreathcastError, ConflictError, ScriptError
+from breathcast.core.events import Event, Refusal
+from breathcast.core.words import Said
+from breathcast.script.episode import EPISODE_STATUS_WORDS
+from breathcast.script.frontmatter import Length, parse_duration
+from breathcast.script.lexicon import Lexicon
+from breathcast.script.lint import Note
+from breathcast.script.script import Script
+from breathcast.sound.timeline import Timeline
 from breathcast.studio.status import SCRIPT_STATUS_WORDS, ProjectState, ScriptState
-from breathcast.takes import TAKE_STATE_WORDS, TakeStore
-from breathcast.timeline import Timeline
-from breathcast.words import Said
+from breathcast.voice.recording import ImportReport
+from breathcast.voice.takes import TAKE_STATE_WORDS, TakeStore
 
 REFUSAL_WORDS = {
     Refusal.LOCKED: "Er wordt al gebouwd.",

@@ -13,19 +13,19 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from breathcast.breath import BreathPattern
-from breathcast.context import BuildContext
-from breathcast.directives import Speech
-from breathcast.engines import Engine
-from breathcast.errors import ScriptError
-from breathcast.frontmatter import Length
-from breathcast.loudness import heard_master, predict_lufs
-from breathcast.mp3 import to_pcm16
-from breathcast.produce import episode_mixer, predicted_lufs
-from breathcast.render import CHUNK, Source
-from breathcast.script import Script
-from breathcast.timeline import Timeline
-from breathcast.words import Said
+from breathcast.build.produce import episode_mixer, predicted_lufs
+from breathcast.core.breath import BreathPattern
+from breathcast.core.errors import ScriptError
+from breathcast.core.words import Said
+from breathcast.script.directives import Speech
+from breathcast.script.frontmatter import Length
+from breathcast.script.script import Script
+from breathcast.sound.loudness import heard_master, predict_lufs
+from breathcast.sound.mp3 import to_pcm16
+from breathcast.sound.render import CHUNK, Source
+from breathcast.sound.timeline import Timeline
+from breathcast.voice.context import BuildContext
+from breathcast.voice.engines import Engine
 
 LEAD_S = 0.4  # "from here" starts this much before the line, so its first word is whole
 

@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from breathcast.build import BuildOptions, build
-from breathcast.config import Config, load_config
-from breathcast.deploy import DeployOptions, DeployRefused, deploy
-from breathcast.errors import BreathcastError
-from breathcast.events import BuildRefused, Cancel, Event
+from breathcast.build.build import BuildOptions, build
+from breathcast.core.config import Config, load_config
+from breathcast.core.errors import BreathcastError
+from breathcast.core.events import BuildRefused, Cancel, Event
+from breathcast.site.deploy import DeployOptions, DeployRefused, deploy
 from breathcast.studio import presenters
 
 Listener = tuple[asyncio.AbstractEventLoop, "asyncio.Queue[str]"]

@@ -9,21 +9,21 @@ import time
 from collections.abc import Callable, Collection
 from pathlib import Path
 
-from breathcast.breath import BreathPattern
-from breathcast.config import Config, EngineName, load_config
-from breathcast.context import BuildContext
-from breathcast.directives import Speech
-from breathcast.engines import Engine, choose_engine, get_engine
-from breathcast.errors import RequestError, ScriptError
-from breathcast.frontmatter import Length
-from breathcast.lexicon import Lexicon
-from breathcast.lock import holder
-from breathcast.manifest import MANIFEST_NAME
-from breathcast.project import patterns_for
-from breathcast.script import Script, parse_script
+from breathcast.build.manifest import MANIFEST_NAME
+from breathcast.build.project import patterns_for
+from breathcast.core.breath import BreathPattern
+from breathcast.core.config import Config, EngineName, load_config
+from breathcast.core.errors import RequestError, ScriptError
+from breathcast.core.lock import holder
+from breathcast.script.directives import Speech
+from breathcast.script.frontmatter import Length
+from breathcast.script.lexicon import Lexicon
+from breathcast.script.script import Script, parse_script
 from breathcast.studio.preview import Preview
 from breathcast.studio.runner import Runner
 from breathcast.studio.workspace import Workspace
+from breathcast.voice.context import BuildContext
+from breathcast.voice.engines import Engine, choose_engine, get_engine
 
 OFFLINE_RETRY_S = 60.0  # after Google did not answer, previews use espeak this long
 

@@ -8,16 +8,16 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from breathcast.config import Config, EngineName
-from breathcast.context import BuildContext
-from breathcast.engines import choose_engine
-from breathcast.errors import BreathcastError, EngineError, ScriptError
-from breathcast.frontmatter import Length
-from breathcast.lock import holder
-from breathcast.manifest import Manifest, script_inputs
-from breathcast.project import find_scripts, page_order, patterns_for
-from breathcast.script import Script, read_script
-from breathcast.takes import TakeState, TakeStore
+from breathcast.build.manifest import Manifest, script_inputs
+from breathcast.build.project import find_scripts, page_order, patterns_for
+from breathcast.core.config import Config, EngineName
+from breathcast.core.errors import BreathcastError, EngineError, ScriptError
+from breathcast.core.lock import holder
+from breathcast.script.frontmatter import Length
+from breathcast.script.script import Script, read_script
+from breathcast.voice.context import BuildContext
+from breathcast.voice.engines import choose_engine
+from breathcast.voice.takes import TakeState, TakeStore
 
 
 class ScriptStatus(StrEnum):

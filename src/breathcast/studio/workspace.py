@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from breathcast.config import Config
-from breathcast.errors import ConflictError, RequestError, WorkspaceError
-from breathcast.files import atomic_write
-from breathcast.frontmatter import set_key
-from breathcast.lexicon import FILE_NAME as LEXICON_FILE
-from breathcast.script import slugify
-from breathcast.words import Said
+from breathcast.core.config import Config
+from breathcast.core.errors import ConflictError, RequestError, WorkspaceError
+from breathcast.core.files import atomic_write
+from breathcast.core.words import Said
+from breathcast.script.frontmatter import set_key
+from breathcast.script.lexicon import FILE_NAME as LEXICON_FILE
+from breathcast.script.script import slugify
 
 HISTORY_FOLDER = "history"  # beside scripts/: her earlier versions, never cleaned
 BIN_FOLDER = "bin"  # beside scripts/: the exercises she removed, to restore; never emptied

@@ -10,10 +10,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.routing import Route
 
-from breathcast.errors import WorkspaceError
-from breathcast.manifest import Manifest
+from breathcast.build.manifest import Manifest
+from breathcast.core.errors import WorkspaceError
+from breathcast.core.words import Said
 from breathcast.studio.http import answer, body, studio_of
-from breathcast.words import Said
 
 POLL_S = 0.5  # how often an event stream looks at the project for builds elsewhere
 KEEPALIVE_S = 15.0  # a comment this often keeps proxies and the browser patient

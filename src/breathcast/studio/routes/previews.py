@@ -7,11 +7,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
-from breathcast.directives import Speech
-from breathcast.errors import RequestError
+from breathcast.core.errors import RequestError
+from breathcast.core.words import Said
+from breathcast.script.directives import Speech
 from breathcast.studio import presenters
 from breathcast.studio.http import answer, audio, in_thread, studio_of
-from breathcast.words import Said
 
 MAX_SAY_CHARS = 300
 

@@ -1,0 +1,110 @@
+"""The one error tree. Every message says what went wrong and what to do next.
+
+Every error breathcast raises on purpose is a `BreathcastError`, and every class of it lives
+here, so the CLI (and the studio) can turn any of them into a clean message without a traceback.
+Each carries its message as a `Said`: English for the command line, Dutch for the studio.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from breathcast.core.words import Said, at_line
+
+
+class BreathcastError(Exception):
+    """Root of every error breathcast raises on purpose; `said` is its message."""
+
+    def __init__(self, message: str | Said):
+        self.said = message if isinstance(message, Said) else Said(message)
+        super().__init__(self.said.en)
+
+
+class ScriptError(BreathcastError):
+    """A script (or the pronunciation list) cannot be read or parsed at `path:line`;
+    `detail` says what, without the place."""
+
+    def __init__(self, path: str | Path, line: int, detail: Said):
+        self.path = str(path)
+        self.line = line
+        self.detail = detail
+        super().__init__(at_line(path, line, detail))
+
+
+class PatternError(BreathcastError, ValueError):
+    """A breath pattern such as `4:6` is malformed or out of range."""
+
+
+class ConfigError(BreathcastError):
+    """`breathcast.toml` or `[tool.breathcast]` holds a bad value."""
+
+
+class EngineError(BreathcastError):
+    """A speech engine is unusable or failed to voice a line.
+
+    `retryable` says a later try may work (a timeout, HTTP 429 or 5xx, a dropped connection);
+    `retry_after` is the server's own advice in seconds, when it gave one.
+    """
+
+    def __init__(
+        self, message: str | Said, *, retryable: bool = False, retry_after: float | None = None
+    ):
+        super().__init__(message)
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+class AudioError(BreathcastError):
+    """ffmpeg failed to decode or encode audio."""
+
+
+class OutputError(BreathcastError):
+    """An output cannot be written (a full disk, a read-only folder)."""
+
+
+class ProjectLockedError(BreathcastError):
+    """Another build, publish, deploy or clean-up of the same project is running."""
+
+
+class BuildCancelled(BreathcastError):
+    """The build was cancelled before it finished; what it finished is kept."""
+
+
+class PublishError(BreathcastError):
+    """The site cannot be published as asked."""
+
+
+class DeployError(BreathcastError):
+    """The site cannot be put online as asked: not published, a check refused it, or the
+    host refused (a wrong password, an unknown host, a full disk)."""
+
+
+class ForceNeededError(DeployError):
+    """A deploy would replace files on the host that breathcast did not put there, or remove
+    more than she allows at once: it waits for her say (`--force`, or her yes in the studio)."""
+
+
+class ServeError(BreathcastError):
+    """A local server (`serve`, `studio`) cannot start, e.g. its port is taken."""
+
+
+class WorkspaceError(BreathcastError):
+    """A file the studio was asked for is not one of the project's scripts."""
+
+
+class RequestError(BreathcastError):
+    """A request to the studio that it cannot read: not JSON, or a field missing."""
+
+
+class ConflictError(BreathcastError):
+    """A save would overwrite a newer version on disk; carries that version, so both can be
+    shown and nothing is lost."""
+
+    def __init__(self, message: str | Said, disk_text: str = "", disk_version: str = ""):
+        super().__init__(message)
+        self.disk_text = disk_text
+        self.disk_version = disk_version
+
+
+class RecordingError(BreathcastError):
+    """A recording cannot be used as her voice: no audio, no sound, or no such line."""

@@ -1,0 +1,109 @@
+"""Offline espeak-ng voice via ctypes, from the library and voice data in `espeakng-loader`."""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from typing import Any
+
+from breathcast.core.config import VoiceSettings
+from breathcast.core.errors import EngineError
+from breathcast.voice.engines import SpeechAudio
+
+_AUDIO_OUTPUT_SYNCHRONOUS = 2
+_ESPEAK_RATE = 1
+_ESPEAK_CHARS_UTF8 = 1
+
+_SynthCallback = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+)
+
+
+class _Espeak:
+    """The process-wide espeak-ng library. It keeps global state, so one synthesis at a time."""
+
+    def __init__(self):
+        try:
+            import espeakng_loader
+
+            self.lib = ctypes.CDLL(espeakng_loader.get_library_path())
+            data_path = espeakng_loader.get_data_path().encode()
+        except (ImportError, OSError) as exc:
+            raise EngineError(
+                f"espeak-ng could not be loaded ({exc}); reinstall with `pip install -e .`"
+            ) from exc
+        self.lib.espeak_Info.restype = ctypes.c_char_p
+        self.version = self.lib.espeak_Info(None).decode()
+        self.sample_rate = self.lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path, 0)
+        if self.sample_rate <= 0:
+            raise EngineError("espeak-ng failed to start; reinstall espeakng-loader")
+        self._chunks: list[bytes] = []
+        self._callback = _SynthCallback(self._collect)  # kept alive as long as the library
+        self.lib.espeak_SetSynthCallback(self._callback)
+        self.lock = threading.Lock()
+
+    def _collect(self, wav, count, _events) -> int:
+        if count > 0:
+            self._chunks.append(ctypes.string_at(wav, count * 2))
+        return 0
+
+    def synthesize(self, text: str, voice: str, wpm: int) -> bytes:
+        with self.lock:
+            if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+                raise EngineError(
+                    f'espeak-ng has no voice {voice!r}; set [voice] espeak_voice = "nl"'
+                )
+            self.lib.espeak_SetParameter(_ESPEAK_RATE, wpm, 0)
+            self._chunks = []
+            encoded = text.encode("utf-8")
+            status = self.lib.espeak_Synth(
+                encoded, len(encoded) + 1, 0, 0, 0, _ESPEAK_CHARS_UTF8, None, None
+            )
+            self.lib.espeak_Synchronize()
+            if status != 0:
+                raise EngineError(f"espeak-ng failed with status {status}")
+            return b"".join(self._chunks)
+
+
+_instance: _Espeak | None = None
+_instance_lock = threading.Lock()
+
+
+def _library() -> _Espeak:
+    global _instance
+    with _instance_lock:
+        if _instance is None:
+            _instance = _Espeak()
+        return _instance
+
+
+class EspeakEngine:
+    name = "espeak"
+    description = (
+        "espeak-ng, offline, from pip. Robotic: meant for previews and timing checks, "
+        "never for listeners."
+    )
+
+    def __init__(self, voice: VoiceSettings):
+        self.voice = voice
+
+    def identity(self) -> dict[str, Any]:
+        return {
+            "engine": self.name,
+            "espeak": _library().version,
+            "voice": self.voice.espeak_voice,
+            "wpm": self.voice.espeak_wpm,
+        }
+
+    def line_identity(self, text: str) -> dict[str, Any]:
+        return self.identity()
+
+    def synthesize(self, text: str) -> SpeechAudio:
+        library = _library()
+        pcm = library.synthesize(text, self.voice.espeak_voice, self.voice.espeak_wpm)
+        if not pcm:
+            raise EngineError("espeak-ng produced no audio for this line")
+        return SpeechAudio((pcm,), ("-f", "s16le", "-ar", str(library.sample_rate), "-ac", "1"))
+
+    def probe(self) -> None:
+        self.synthesize("Hallo.")
