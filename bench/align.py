@@ -41,7 +41,7 @@ def make_project() -> None:
     sys.path.insert(0, str(REPO / "tests"))
     from readings import make_reading
 
-    from breathcast.script.script import read_script
+    from breathcast.script import read_script
 
     texts: list[str] = []
     for name in ("water-en-rust.md", "warme-plek.md"):
@@ -71,18 +71,17 @@ def align_only() -> None:
     """In a child process: the alignment alone, printed as JSON."""
     import numpy as np
 
-    from breathcast.core.config import load_config
-    from breathcast.script.script import read_script
+    from breathcast.core import load_config
+    from breathcast.script import read_script
     from breathcast.sound import ffmpeg
+    from breathcast.voice import VoicingContext, get_engine
     from breathcast.voice.align import align_reading
-    from breathcast.voice.context import BuildContext
-    from breathcast.voice.engines import get_engine
     from breathcast.voice.recording import ALIGN_RATE, at_align_rate, checklist
 
     config = load_config(OUT)
     rate = config.sound.sample_rate
     script = read_script(OUT / "scripts" / "lang.md")
-    reference = BuildContext.open(config).voice(script, get_engine("espeak", config), jobs=2)
+    reference = VoicingContext.open(config).voice(script, get_engine("espeak", config), jobs=2)
     started = time.perf_counter()
     clips = at_align_rate((reference.clips[s.text] for s in checklist(script)), rate)
     reading = ffmpeg.decode_file(OUT / "reading.wav", ALIGN_RATE)

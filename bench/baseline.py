@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from breathcast.core.config import SoundSettings
+from breathcast.core import SoundSettings
 from breathcast.sound import ffmpeg
 
 

@@ -25,24 +25,22 @@ import sys
 import time
 from pathlib import Path
 
-from breathcast.build.produce import episode_mixer, predicted_lufs
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import load_config
-from breathcast.script.script import read_script
+from breathcast.build import episode_mixer, predicted_lufs
+from breathcast.core import BreathPattern, load_config
+from breathcast.script import read_script
 from breathcast.sound import ffmpeg
 from breathcast.sound.encode import opus_args
 from breathcast.sound.loudness import mastering_gain
 from breathcast.sound.master import Master
 from breathcast.sound.meter import StreamMeter
 from breathcast.sound.mp3 import encode_mp3, to_pcm16
-from breathcast.voice.context import BuildContext
-from breathcast.voice.engines import get_engine
+from breathcast.voice import VoicingContext, get_engine
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE / "out" / "project"
 SCRIPT = PROJECT / "scripts" / "bench-15.md"
 IMPORTS = (
-    "import breathcast.cli, breathcast.build.build, breathcast.build.produce, "
+    "import breathcast.cli, breathcast.build.builder, breathcast.build.produce, "
     "breathcast.sound.encode"
 )
 
@@ -72,7 +70,7 @@ def stages() -> dict[str, float]:
     startup = min(child_cpu([sys.executable, "-c", IMPORTS]) for _ in range(3))
 
     def plan():
-        context = BuildContext.open(config)
+        context = VoicingContext.open(config)
         voiced = context.voice(script, get_engine("espeak", config), jobs=1)
         timeline, mixer = episode_mixer(script, BreathPattern.parse("4:6"), voiced, config)
         return timeline, mixer, predicted_lufs(timeline, voiced, mixer)

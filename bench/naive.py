@@ -17,13 +17,10 @@ with warnings.catch_warnings():  # pydub warns about ffmpeg on PATH; nothing her
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
 
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import SoundSettings
-from breathcast.script.script import parse_script
-from breathcast.sound import tone
-from breathcast.sound.render import Mixer
-from breathcast.sound.timeline import plan
-from breathcast.voice.voice import prepare_clip
+from breathcast.core import BreathPattern, SoundSettings
+from breathcast.script import parse_script
+from breathcast.sound import Mixer, plan, tone
+from breathcast.voice.voicing import prepare_clip
 
 SR = 44100
 

@@ -28,8 +28,8 @@ def main() -> None:
     import uvicorn
 
     sys.path.insert(0, str(REPO / "src"))
-    from breathcast.build.build import BuildOptions, build
-    from breathcast.core.config import load_config
+    from breathcast.build import BuildOptions, build
+    from breathcast.core import load_config
     from breathcast.studio.app import create_app
     from breathcast.studio.server import listen
 

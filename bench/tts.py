@@ -18,11 +18,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from fake_gtts import FakeGoogle  # noqa: E402
 
 from breathcast.core.config import Config, SoundSettings, VoiceSettings  # noqa: E402
-from breathcast.script.script import parse_script  # noqa: E402
+from breathcast.script.parser import parse_script  # noqa: E402
 from breathcast.voice.cache import VoiceCache  # noqa: E402
 from breathcast.voice.engines import get_engine  # noqa: E402
 from breathcast.voice.engines.gtts_engine import ENDPOINT_ENV  # noqa: E402
-from breathcast.voice.voice import VoiceOptions, voice_script  # noqa: E402
+from breathcast.voice.voicing import VoiceOptions, voice_script  # noqa: E402
 
 LINES = 100
 DELAY_S = 0.3

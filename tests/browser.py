@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from breathcast.site.serve import make_server
+from breathcast.site import make_server
 
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from fake_gtts import FakeGoogle
 
-from breathcast.build.build import BuildOptions, build
+from breathcast.build import BuildOptions, build
 from breathcast.cli import cli
-from breathcast.core.config import load_config
+from breathcast.core import load_config
 from breathcast.voice.engines.gtts_engine import ENDPOINT_ENV
 
 REPO = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ from pathlib import Path
 from browser import Served
 from conftest import SMALL_SCRIPT, run_cli
 
-from breathcast.core.config import DeploySettings
+from breathcast.core import DeploySettings
 from breathcast.site.deploy.rclone import rclone_exe
 from breathcast.site.deploy.target import PASSWORD_ENV
 

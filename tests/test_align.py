@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from readings import make_reading, speak
 
-from breathcast.script.script import read_script
+from breathcast.script import read_script
 from breathcast.voice.align import align_reading, dtw
 
 TOLERANCE_S = 0.120

@@ -7,13 +7,10 @@ import pytest
 from conftest import SMALL_SCRIPT
 from measure import max_jump, rms_db
 
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import SoundSettings
-from breathcast.core.errors import ScriptError
-from breathcast.script.script import parse_script
-from breathcast.sound import ambience
-from breathcast.sound.render import DuckGain, Mixer
-from breathcast.sound.timeline import plan
+from breathcast.core import BreathPattern, ScriptError, SoundSettings
+from breathcast.script import parse_script
+from breathcast.sound import ambience, plan
+from breathcast.sound.mixer import DuckGain, Mixer
 
 SR = 44100
 SOUND = SoundSettings()

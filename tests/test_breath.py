@@ -1,7 +1,6 @@
 import pytest
 
-from breathcast.core.breath import BreathPattern
-from breathcast.core.errors import BreathcastError, PatternError
+from breathcast.core import BreathcastError, BreathPattern, PatternError
 
 
 @pytest.mark.parametrize(

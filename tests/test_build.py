@@ -11,8 +11,7 @@ from conftest import run_cli as run
 from fake_gtts import FakeGoogle
 from mutagen.mp3 import MP3
 
-from breathcast.sound import ffmpeg
-from breathcast.sound.loudness import measure_file
+from breathcast.sound import ffmpeg, measure_file
 from breathcast.voice.engines.gtts_engine import ENDPOINT_ENV
 
 SR = 44100

@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 from conftest import closed_port, run_cli
 
-from breathcast.site.serve import make_server
+from breathcast.site import make_server
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

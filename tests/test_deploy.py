@@ -20,7 +20,7 @@ import podcastparser
 import pytest
 from hosts import PASSWORD, Online, Watcher, broken, run
 
-from breathcast.core.config import load_config
+from breathcast.core import load_config
 from breathcast.site.deploy import DeployOptions, deploy
 from breathcast.site.deploy.plan import STATE_NAME
 from breathcast.site.deploy.target import PASSWORD_ENV

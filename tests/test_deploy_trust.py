@@ -22,9 +22,7 @@ import requests
 from conftest import closed_port
 from hosts import PASSWORD, Host, Online, Watcher, broken, run
 
-from breathcast.core.config import DeploySettings, load_config
-from breathcast.core.errors import DeployError
-from breathcast.core.lock import Job, project_lock
+from breathcast.core import DeployError, DeploySettings, Job, load_config, project_lock
 from breathcast.site.deploy import (
     DeployOptions,
     FileSent,

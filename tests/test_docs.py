@@ -7,16 +7,16 @@ import click
 from conftest import REPO
 
 from breathcast.cli import cli
-from breathcast.core import errors
-from breathcast.core.config import (
+from breathcast.core import (
     Config,
     DeploySettings,
     PodcastSettings,
     SoundSettings,
     VoiceSettings,
+    errors,
 )
 from breathcast.script.directives import BREATHE_NAMES, PAUSE_NAMES
-from breathcast.script.script import FRONT_MATTER_KEYS
+from breathcast.script.parser import FRONT_MATTER_KEYS
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

@@ -5,12 +5,12 @@ import pytest
 from conftest import closed_port
 from fake_gtts import SECONDS_PER_CHAR, FakeGoogle
 
-from breathcast.core.config import Config, VoiceSettings
-from breathcast.core.errors import EngineError
+from breathcast.core import Config, EngineError, VoiceSettings
+from breathcast.sound.dsp import TRIM_KEEP_AFTER_S, TRIM_KEEP_BEFORE_S
 from breathcast.voice.cache import VoiceCache, clip_key
 from breathcast.voice.engines import ENGINES, get_engine
 from breathcast.voice.engines.gtts_engine import ENDPOINT_ENV
-from breathcast.voice.voice import PIECE_GAP_S, TRIM_KEEP_AFTER_S, TRIM_KEEP_BEFORE_S, decode_speech
+from breathcast.voice.voicing import PIECE_GAP_S, decode_speech
 
 SR = 44100
 VOICE = VoiceSettings()

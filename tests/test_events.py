@@ -13,20 +13,17 @@ from conftest import build_project
 from conftest import run_cli as run
 
 import breathcast
-from breathcast.build.build import BuildOptions, build
-from breathcast.core import errors
-from breathcast.core.breath import BreathPattern, Phase
-from breathcast.core.config import load_config
-from breathcast.core.events import (
+from breathcast.build import BuildOptions, build
+from breathcast.build.events import (
     BuildFinished,
     BuildPlanned,
-    Cancel,
     ClipVoiced,
     EpisodeBuilt,
     EpisodeSkipped,
     EpisodeStarted,
 )
-from breathcast.script.episode import EpisodeKey, clock
+from breathcast.core import BreathPattern, Cancel, Phase, errors, load_config
+from breathcast.script import EpisodeKey, clock
 
 
 def events_of(project: Path, **options) -> list:

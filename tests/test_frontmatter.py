@@ -4,9 +4,9 @@ every other byte kept (the studio's "Gebruik mijn eigen stem" does this on the s
 import pytest
 from conftest import SMALL_SCRIPT
 
-from breathcast.core.errors import ScriptError
+from breathcast.core import ScriptError
 from breathcast.script.frontmatter import KEYS, set_key
-from breathcast.script.script import FRONT_MATTER_KEYS, Script, parse_script
+from breathcast.script.parser import FRONT_MATTER_KEYS, Script, parse_script
 
 WITH_HER_VOICE = SMALL_SCRIPT.replace(
     "description: Een korte test.\n", "description: Een korte test.\nengine: opname\n"

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from breathcast.core.errors import ScriptError
-from breathcast.script.script import parse_script
+from breathcast.core import ScriptError
+from breathcast.script import parse_script
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = [p.read_bytes() for p in sorted((REPO / "scripts").glob("*.md"))]

@@ -12,8 +12,8 @@ import pytest
 from conftest import SMALL_SCRIPT, build_project, start_cli
 from conftest import run_cli as run
 
-from breathcast.build import build
-from breathcast.core.lock import LOCK_NAME
+from breathcast.build import builder as build
+from breathcast.core import LOCK_NAME
 from breathcast.sound import ffmpeg
 
 OTHER = "---\ntitle: Ander\n---\nHallo daar.\n[adem 1x]\nTot zo.\n"
@@ -240,8 +240,8 @@ def test_parallel_jobs_make_the_same_episodes(two_scripts, monkeypatch):
 def test_jobs_choose_themselves_from_the_cores_and_the_work(
     monkeypatch, cores, opus, asked, episodes, workers
 ):
-    from breathcast.build.build import episode_workers
-    from breathcast.core.config import SoundSettings
+    from breathcast.build.builder import episode_workers
+    from breathcast.core import SoundSettings
 
     monkeypatch.setattr(build, "usable_cores", lambda: cores)
     assert episode_workers(asked, episodes, SoundSettings(opus=opus)) == workers

@@ -15,21 +15,13 @@ from conftest import run_cli as run
 from measure import high_band_db, max_jump
 
 from breathcast.build.produce import episode_mixer, episode_plan
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import SoundSettings, load_config
-from breathcast.core.errors import ScriptError
-from breathcast.script.directives import Breathe, Chapter
-from breathcast.script.episode import EpisodeKey
-from breathcast.script.frontmatter import Length
-from breathcast.script.script import parse_script, read_script
-from breathcast.sound import ffmpeg
+from breathcast.core import BreathPattern, ScriptError, SoundSettings, load_config
+from breathcast.script import Breathe, Chapter, EpisodeKey, Length, parse_script, read_script
+from breathcast.sound import ffmpeg, melody_clip, plan
 from breathcast.sound.fitting import MIN_CYCLES, TOLERANCE_S, fit
 from breathcast.sound.loudness import loudness_curve, measure_pcm
-from breathcast.sound.melody import melody_clip
 from breathcast.sound.mp3 import FRAME_SAMPLES
-from breathcast.sound.timeline import plan
-from breathcast.voice.context import BuildContext
-from breathcast.voice.engines import get_engine
+from breathcast.voice import VoicingContext, get_engine
 
 SR = 44100
 PATTERNS = [BreathPattern.parse(p) for p in ("4:6", "4:4", "3:6", "4:7:8")]
@@ -193,7 +185,7 @@ def test_every_shipped_length_lands_within_five_seconds_at_every_ratio(tmp_path)
     shutil.copytree(REPO / "scripts", project / "scripts")
     shutil.copy(REPO / "breathcast.toml", project / "breathcast.toml")
     config = load_config(project)
-    context = BuildContext.open(config)
+    context = VoicingContext.open(config)
     engine = get_engine("espeak", config)
     minutes = {}
     for path in sorted((project / "scripts").glob("*.md")):
@@ -243,7 +235,7 @@ def bedtime(tmp_path_factory):
     assert result.exit_code == 0, result.output
     config = load_config(project)
     script = read_script(project / "scripts" / "slaapritueel.md")
-    voiced = BuildContext.open(config).voice(script, get_engine("espeak", config), jobs=2)
+    voiced = VoicingContext.open(config).voice(script, get_engine("espeak", config), jobs=2)
     timeline, _ = episode_mixer(script, BreathPattern.parse("4:6"), voiced, config)
     mp3 = project / "build" / "slaapritueel" / "slaapritueel-4-6.mp3"
     return timeline, ffmpeg.decode_file(mp3, SR), config
@@ -342,7 +334,7 @@ def test_the_melody_has_no_clicks_and_sits_under_the_voice():
 
 def _silent_voice(script):
     """A voice of one quiet second per line: enough to plan and mix without an engine."""
-    from breathcast.voice.voice import VoicedScript
+    from breathcast.voice import VoicedScript
 
     clip = np.zeros(SECOND, np.float32)
     texts = {s.text for s in script.spoken}

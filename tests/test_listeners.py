@@ -17,8 +17,7 @@ from mutagen.oggopus import OggOpus
 from PIL import Image
 
 from breathcast.site.feedcheck import SiteFolder, check_feed, check_site
-from breathcast.sound import ffmpeg
-from breathcast.sound.loudness import measure_file
+from breathcast.sound import ffmpeg, measure_file
 
 BASE = "http://127.0.0.1:8765/rust"
 NS = {

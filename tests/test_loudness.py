@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 
-from breathcast.core.config import SoundSettings
-from breathcast.sound.encode import encode_normalized
-from breathcast.sound.kweight import energy_profile
+from breathcast.core import SoundSettings
+from breathcast.sound import encode_normalized, energy_profile
 from breathcast.sound.loudness import (
     loudness_curve,
     measure_file,
@@ -103,11 +102,9 @@ def test_the_prediction_counts_the_tone_and_the_bed(tone_db):
     with the clips' measured profiles, predicts the unmastered mix within 0.15 LU."""
     from dataclasses import replace
 
-    from breathcast.core.breath import BreathPattern
-    from breathcast.script.script import parse_script
-    from breathcast.sound import ambience
-    from breathcast.sound.render import Mixer
-    from breathcast.sound.timeline import plan
+    from breathcast.core import BreathPattern
+    from breathcast.script import parse_script
+    from breathcast.sound import Mixer, ambience, plan
 
     sr, rng = 44100, np.random.default_rng(2)
     sound = replace(SoundSettings(), tone_level_db=tone_db)

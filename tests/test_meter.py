@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO
 from conftest import run_cli as run
 
-from breathcast.core.config import SoundSettings
+from breathcast.core import SoundSettings
 from breathcast.sound.encode import encode_files
 from breathcast.sound.loudness import ENCODER_GAIN_DB, LIMITER_MARGIN_DB, measure_file, measure_pcm
 from breathcast.sound.meter import TP_BLOCK, StreamMeter

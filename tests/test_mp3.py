@@ -8,10 +8,8 @@ import numpy as np
 import pytest
 from mutagen.mp3 import MP3, BitrateMode
 
-from breathcast.core.config import SoundSettings
-from breathcast.core.errors import AudioError, BuildCancelled
-from breathcast.sound import ffmpeg
-from breathcast.sound.encode import encode_normalized
+from breathcast.core import AudioError, BuildCancelled, SoundSettings
+from breathcast.sound import encode_normalized, ffmpeg
 from breathcast.sound.master import Master, running_min
 from breathcast.sound.mp3 import ENCODER_DELAY, encode_mp3, parse_bitrate
 

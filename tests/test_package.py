@@ -12,10 +12,9 @@ from PIL import Image
 
 from breathcast.build.produce import episode_plan
 from breathcast.build.sidecars import chapter_spans
-from breathcast.core.config import load_config
-from breathcast.script.script import read_script
-from breathcast.voice.context import BuildContext
-from breathcast.voice.engines import get_engine
+from breathcast.core import load_config
+from breathcast.script import read_script
+from breathcast.voice import VoicingContext, get_engine
 
 
 @pytest.fixture
@@ -32,7 +31,7 @@ def built(project):
 def expected_timeline(project):
     config = load_config(project)
     script = read_script(project / "scripts" / "kort.md")
-    voiced = BuildContext.open(config).voice(script, get_engine("espeak", config), jobs=4)
+    voiced = VoicingContext.open(config).voice(script, get_engine("espeak", config), jobs=4)
     lengths = {text: clip.size for text, clip in voiced.clips.items()}
     return script, episode_plan(script, config.ratios[0], lengths, config)
 

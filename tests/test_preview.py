@@ -7,13 +7,10 @@ import wave
 import numpy as np
 import pytest
 
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import load_config
-from breathcast.core.errors import ScriptError
-from breathcast.script.script import read_script
+from breathcast.core import BreathPattern, ScriptError, load_config
+from breathcast.script import read_script
 from breathcast.studio.preview import LEAD_S, Preview
-from breathcast.voice.context import BuildContext
-from breathcast.voice.engines import get_engine
+from breathcast.voice import VoicingContext, get_engine
 
 PATTERN = BreathPattern.parse("4:6")
 
@@ -22,7 +19,7 @@ PATTERN = BreathPattern.parse("4:6")
 def preview(project):
     config = load_config(project)
     script = read_script(project / "scripts" / "kort.md")
-    return Preview(BuildContext.open(config), script, get_engine("espeak", config))
+    return Preview(VoicingContext.open(config), script, get_engine("espeak", config))
 
 
 def heard(stretch) -> np.ndarray:

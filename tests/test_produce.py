@@ -4,20 +4,16 @@ both languages when it cannot, and nothing half-written when it is stopped."""
 import pytest
 
 from breathcast.build.produce import EpisodeJob, make_episode
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import load_config
-from breathcast.core.errors import BuildCancelled
-from breathcast.script.episode import Episode, EpisodeKey, EpisodeStatus, Failure
-from breathcast.script.script import read_script
-from breathcast.voice.context import BuildContext
-from breathcast.voice.engines import get_engine
+from breathcast.core import BreathPattern, BuildCancelled, load_config
+from breathcast.script import Episode, EpisodeKey, EpisodeStatus, Failure, read_script
+from breathcast.voice import VoicingContext, get_engine
 
 
 @pytest.fixture
 def job(project):
     config = load_config(project)
     script = read_script(project / "scripts" / "kort.md")
-    voiced = BuildContext.open(config).voice(script, get_engine("espeak", config), jobs=2)
+    voiced = VoicingContext.open(config).voice(script, get_engine("espeak", config), jobs=2)
     key = EpisodeKey(script.slug, BreathPattern.parse("4:6"))
     return EpisodeJob(script, key, voiced, config, project / "build" / key.path)
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import run_cli as run
 from mutagen.mp3 import MP3
 
-from breathcast.site.serve import make_server
+from breathcast.site import make_server
 
 BASE = "http://127.0.0.1:8765/rust"
 

@@ -15,14 +15,10 @@ from measure import (
     rms_db,
 )
 
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import Config, SoundSettings
-from breathcast.script.directives import BREATH_CUES
-from breathcast.script.script import parse_script
-from breathcast.sound import ambience, tone
-from breathcast.sound.render import Mixer
-from breathcast.sound.timeline import plan
-from breathcast.voice.voice import prepare_clip
+from breathcast.core import BreathPattern, Config, SoundSettings
+from breathcast.script import BREATH_CUES, parse_script
+from breathcast.sound import Mixer, ambience, plan, tone
+from breathcast.voice.voicing import prepare_clip
 
 SCRIPT = parse_script("---\ntitle: T\n---\nAdem met me mee.\n[adem 5x]\nMooi zo.\n", "t.md")
 PATTERN_46 = BreathPattern.parse("4:6")
@@ -237,9 +233,10 @@ def test_holds_can_be_near_silent_and_chimes_can_be_switched_off(rig):
 
 def test_every_clip_gets_one_speech_level_with_its_peaks_held(rig):
     """espeak's buzzy voice (peaks ~18 dB over RMS) and a smooth vowel: one level, held peaks."""
-    from breathcast.core.config import VoiceSettings
-    from breathcast.voice.engines import get_engine
-    from breathcast.voice.voice import decode_speech, speech_rms
+    from breathcast.core import VoiceSettings
+    from breathcast.sound import speech_rms
+    from breathcast.voice import get_engine
+    from breathcast.voice.voicing import decode_speech
 
     audio = get_engine("espeak", Config(voice=VoiceSettings())).synthesize(
         "Adem rustig in door je neus."

@@ -4,11 +4,19 @@ from pathlib import Path
 
 import pytest
 
-from breathcast.core.breath import BreathPattern
-from breathcast.core.errors import ScriptError
-from breathcast.script.directives import Breathe, Chapter, FadeOut, Pause, Speech
-from breathcast.script.frontmatter import parse_duration
-from breathcast.script.script import normalize_text, parse_script, read_script, slugify
+from breathcast.core import BreathPattern, ScriptError
+from breathcast.script import (
+    Breathe,
+    Chapter,
+    FadeOut,
+    Pause,
+    Speech,
+    normalize_text,
+    parse_duration,
+    parse_script,
+    read_script,
+    slugify,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((REPO / "scripts").glob("*.md"))
@@ -207,8 +215,7 @@ def test_shipped_scripts_are_exercises_on_the_page_from_her_words(path):
 
 
 def test_lint_gives_advice_with_file_and_line():
-    from breathcast.script.lexicon import Lexicon
-    from breathcast.script.lint import lint_lexicon, lint_script
+    from breathcast.script import Lexicon, lint_lexicon, lint_script
 
     script = parse_script(
         HEADER

@@ -5,7 +5,7 @@ import pytest
 from conftest import build_project
 from mutagen.mp3 import MP3
 
-from breathcast.core.config import load_config
+from breathcast.core import load_config
 from breathcast.studio.status import ScriptStatus, project_state
 
 
@@ -35,7 +35,7 @@ def test_a_script_goes_from_never_built_to_preview_to_needing_a_build(project):
 
 
 def test_a_build_that_holds_the_folder_is_named(project):
-    from breathcast.core.lock import Job, project_lock
+    from breathcast.core import Job, project_lock
 
     with project_lock(project / "build", Job.BUILD):
         holder = project_state(load_config(project)).building

@@ -17,7 +17,7 @@ from measure import dominant_frequency, rms_db
 from readings import make_reading
 from starlette.testclient import TestClient
 
-from breathcast.core.lock import LOCK_NAME
+from breathcast.core import LOCK_NAME
 from breathcast.studio.app import create_app
 from breathcast.studio.security import MAX_BODY, body_limit
 from breathcast.voice.takes import TAKE_RATE, wav_bytes
@@ -382,7 +382,7 @@ def test_the_studio_never_binds_beyond_this_computer():
 
 
 def test_tomlkit_keeps_what_she_wrote_in_the_settings(tmp_path):
-    from breathcast.core.config import load_config, remember
+    from breathcast.core import load_config, remember
 
     (tmp_path / "breathcast.toml").write_text('# mine\nratios = ["4:6"]  # calm\n')
     remember(load_config(tmp_path), "podcast", {"site_url": "https://example.nl"})

@@ -14,12 +14,11 @@ from measure import best_match, dominant_frequency, rms_db
 from mutagen.id3 import ID3
 from readings import make_reading, pink, speak
 
-from breathcast.core.config import load_config
-from breathcast.script.script import read_script
+from breathcast.core import load_config
+from breathcast.script import read_script
 from breathcast.sound import ffmpeg
-from breathcast.voice.cleanup import clean_take
-from breathcast.voice.context import BuildContext
-from breathcast.voice.engines import get_engine
+from breathcast.voice import VoicingContext, get_engine
+from breathcast.voice.denoise import clean_take
 from breathcast.voice.recording import PAD_AFTER_S, PAD_BEFORE_S, _cut, import_reading
 from breathcast.voice.takes import TAKE_RATE, TakeState, TakeStore, wav_bytes
 
@@ -148,7 +147,7 @@ def test_her_takes_come_out_at_one_level(imported):
     config = load_config(project)
     script = read_script(project / "scripts" / "aankomen.md")
     store = TakeStore.of(config)
-    context = BuildContext.open(config)
+    context = VoicingContext.open(config)
     voiced = context.voice(script, get_engine("opname", config), jobs=2)
     before, after = [], []
     for text in dict.fromkeys(s.text for s in script.spoken):
@@ -350,8 +349,8 @@ def test_her_voice_keeps_the_scripts_pace(tmp_path, room_dbfs):
     """Her takes keep some of the room around her words; none of it is added to the script's
     pauses: the silence heard between two of her lines is the script's gap, and each
     breathing cue starts on its phase."""
-    from breathcast.build.produce import episode_mixer
-    from breathcast.core.breath import BreathPattern
+    from breathcast.build import episode_mixer
+    from breathcast.core import BreathPattern
 
     (tmp_path / "scripts").mkdir()
     (tmp_path / "scripts" / "tempo.md").write_text(PACE_SCRIPT, encoding="utf-8")
@@ -362,7 +361,7 @@ def test_her_voice_keeps_the_scripts_pace(tmp_path, room_dbfs):
     (tmp_path / "lezing.wav").write_bytes(reading.wav())
     config = load_config(tmp_path)
     import_reading(config, tmp_path / "scripts" / "tempo.md", tmp_path / "lezing.wav")
-    voiced = BuildContext.open(config).voice(script, get_engine("opname", config), jobs=2)
+    voiced = VoicingContext.open(config).voice(script, get_engine("opname", config), jobs=2)
     timeline, mixer = episode_mixer(script, BreathPattern.parse("4:6"), voiced, config)
     voice = mixer.stems(0, timeline.length).voice
     heard = {c: heard_edges(voice, c.start, c.start + c.length, SR) for c in timeline.clips}

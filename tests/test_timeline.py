@@ -1,10 +1,9 @@
 import pytest
 
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import SoundSettings
-from breathcast.script.script import parse_script
+from breathcast.core import BreathPattern, SoundSettings
+from breathcast.script import parse_script
+from breathcast.sound import plan
 from breathcast.sound.mp3 import FRAME_SAMPLES
-from breathcast.sound.timeline import plan
 
 SR = 44100
 SOUND = SoundSettings()

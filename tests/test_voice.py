@@ -7,15 +7,14 @@ import pytest
 from fake_gtts import SECONDS_PER_CHAR, FakeGoogle
 from measure import dominant_frequency
 
-from breathcast.core.config import Config, SoundSettings, VoiceSettings
-from breathcast.core.errors import EngineError, ScriptError
-from breathcast.script.lexicon import Lexicon, read_lexicon
-from breathcast.script.script import parse_script
+from breathcast.core import Config, EngineError, ScriptError, SoundSettings, VoiceSettings
+from breathcast.script import Lexicon, parse_script, read_lexicon
+from breathcast.sound import speech_rms
 from breathcast.sound.loudness import measure_pcm
+from breathcast.voice import get_engine
 from breathcast.voice.cache import VoiceCache
-from breathcast.voice.engines import get_engine
 from breathcast.voice.engines.gtts_engine import ENDPOINT_ENV
-from breathcast.voice.voice import VoiceOptions, prepare_clip, speech_rms, voice_script
+from breathcast.voice.voicing import VoiceOptions, prepare_clip, voice_script
 
 SR = 44100
 SOUND = SoundSettings()
@@ -52,7 +51,7 @@ def test_transient_failures_are_retried(failure, tmp_path, monkeypatch):
     def behaviour(text, nth):
         return failure if text == first_line and nth == 1 else None
 
-    monkeypatch.setattr("breathcast.voice.voice.RETRY_FIRST_S", 0.05)
+    monkeypatch.setattr("breathcast.voice.voicing.RETRY_FIRST_S", 0.05)
     sound_voice = VoiceSettings(gtts_timeout_s=0.5)
     with FakeGoogle(behaviour=behaviour) as fake:
         monkeypatch.setenv(ENDPOINT_ENV, fake.url)
@@ -185,8 +184,8 @@ def test_lexicon_file_errors_name_the_line(tmp_path):
 
 
 def test_an_ellipsis_gets_a_longer_pause():
-    from breathcast.core.breath import BreathPattern
-    from breathcast.sound.timeline import plan
+    from breathcast.core import BreathPattern
+    from breathcast.sound import plan
 
     script = parse_script("---\ntitle: T\n---\nEn laat los...\nNu.\nZacht…\nKlaar.\n", "t.md")
     t = plan(script, {s.text: SR for s in script.speech}, BreathPattern.parse("4:6"), SOUND)

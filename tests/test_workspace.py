@@ -4,9 +4,8 @@ nothing she wrote is ever lost, and no name leads outside scripts/."""
 import pytest
 from conftest import SMALL_SCRIPT
 
-from breathcast.core.config import load_config
-from breathcast.core.errors import ConflictError, RequestError, WorkspaceError
-from breathcast.script.lexicon import FILE_NAME
+from breathcast.core import ConflictError, RequestError, WorkspaceError, load_config
+from breathcast.script import FILE_NAME
 from breathcast.studio.workspace import MAX_TEXT_BYTES, Workspace, version_of
 
 

@@ -1,2 +1,42 @@
 """Making the episodes: a build of a project, each episode produced, the manifest of
 what was made from what, tags, sidecars, housekeeping and the timeline plot."""
+
+from breathcast.core.faces import face
+
+# The names the other rooms use, and the module each lives in. Loaded when first asked
+# for, so importing one module of this room never loads the others.
+PUBLIC = {
+    "build": "builder",
+    "BuildOptions": "builder",
+    "BuildPlanned": "events",
+    "BuildRefused": "events",
+    "BuildReport": "events",
+    "check_project": "project",
+    "check_scripts": "project",
+    "check_text": "project",
+    "clean_outputs": "housekeeping",
+    "ClipVoiced": "events",
+    "cover_image": "sidecars",
+    "COVER_MAX_PX": "sidecars",
+    "COVER_MIN_PX": "sidecars",
+    "episode_mixer": "produce",
+    "EpisodeBuilt": "events",
+    "EpisodeFailed": "events",
+    "EpisodeSkipped": "events",
+    "find_scripts": "project",
+    "locate": "project",
+    "Manifest": "manifest",
+    "MANIFEST_NAME": "manifest",
+    "page_order": "project",
+    "patterns_for": "project",
+    "plot_script": "plot",
+    "predicted_lufs": "produce",
+    "read_webvtt": "sidecars",
+    "Refusal": "events",
+    "script_inputs": "manifest",
+    "TextCheck": "project",
+    "Warned": "events",
+    "watch": "housekeeping",
+}
+__all__ = sorted(PUBLIC)
+__getattr__, __dir__ = face(__name__, PUBLIC)

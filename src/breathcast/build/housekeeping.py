@@ -7,13 +7,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from breathcast.build.build import BuildOptions, build
-from breathcast.core.config import Config, load_config
-from breathcast.core.errors import BreathcastError
-from breathcast.core.events import BuildReport, Event
-from breathcast.core.lock import LOCK_NAME, Job, project_lock
-from breathcast.script.episode import Failure
-from breathcast.script.lexicon import FILE_NAME as LEXICON_FILE
+from breathcast.build.builder import BuildOptions, build
+from breathcast.build.events import BuildReport
+from breathcast.core import (
+    LOCK_NAME,
+    BreathcastError,
+    Config,
+    Event,
+    Job,
+    load_config,
+    project_lock,
+)
+from breathcast.script import FILE_NAME as LEXICON_FILE
+from breathcast.script import Failure
 
 
 def clean_outputs(config: Config, voice_too: bool = False) -> list[Path]:

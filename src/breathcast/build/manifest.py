@@ -18,16 +18,21 @@ from typing import TYPE_CHECKING, Any
 
 from breathcast import RENDER_VERSION
 from breathcast.build.sidecars import COVER_NAMES
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import Config
-from breathcast.core.files import atomic_write
-from breathcast.script.directives import Breathe, FadeOut, Pause, Speech, Step
-from breathcast.script.episode import Episode, EpisodeKey
-from breathcast.script.lexicon import Lexicon
-from breathcast.script.script import Script
+from breathcast.core import BreathPattern, Config, atomic_write
+from breathcast.script import (
+    Breathe,
+    Episode,
+    EpisodeKey,
+    FadeOut,
+    Lexicon,
+    Pause,
+    Script,
+    Speech,
+    Step,
+)
 
 if TYPE_CHECKING:  # the build's own modules (numpy): not for reading a manifest
-    from breathcast.voice.engines import Engine
+    from breathcast.voice import Engine
 
 # Beside the scripts: which length of a script carries on the name and GUID it was published
 # under before it had `lengths:` (never in the build folder, which `clean` empties).
@@ -109,8 +114,7 @@ def script_inputs(
 
 def render_version() -> str:
     """Everything of breathcast's own that shapes the sound: rendering, preparing, caching."""
-    from breathcast.voice.cache import CACHE_VERSION
-    from breathcast.voice.voice import PREPARE_VERSION
+    from breathcast.voice import CACHE_VERSION, PREPARE_VERSION
 
     return f"{RENDER_VERSION}.{PREPARE_VERSION}.{CACHE_VERSION}"
 

@@ -19,7 +19,7 @@ from breathcast.core.config import Config, SoundSettings  # noqa: E402
 from breathcast.core.files import atomic_path  # noqa: E402
 from breathcast.core.words import Said  # noqa: E402
 from breathcast.script.episode import clock  # noqa: E402
-from breathcast.script.script import Script  # noqa: E402
+from breathcast.script.parser import Script  # noqa: E402
 from breathcast.sound.loudness import (  # noqa: E402
     DUAL_MONO_LU,
     heard_master,
@@ -27,9 +27,9 @@ from breathcast.sound.loudness import (  # noqa: E402
     loudness_range,
     target_mono_lufs,
 )
-from breathcast.sound.render import CHUNK  # noqa: E402
+from breathcast.sound.mixer import CHUNK  # noqa: E402
 from breathcast.sound.timeline import Timeline  # noqa: E402
-from breathcast.voice.context import BuildContext  # noqa: E402
+from breathcast.voice.context import VoicingContext  # noqa: E402
 from breathcast.voice.engines import choose_engine  # noqa: E402
 
 PHASE_COLOURS = {
@@ -60,7 +60,7 @@ def plot_script(
         raise errors[0]
     script = scripts[0]
     made = script.length(length)
-    context = BuildContext.open(config)
+    context = VoicingContext.open(config)
     warnings: list[Said] = []
     engine = choose_engine(
         engine_name or script.engine or config.engine,

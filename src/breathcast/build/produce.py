@@ -24,31 +24,33 @@ import numpy as np
 
 from breathcast.build.sidecars import chapter_spans, chapters_json, cover_image, webvtt
 from breathcast.build.tags import EpisodeTags, write_opus_tags, write_tags
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import Config
-from breathcast.core.errors import AudioError, BreathcastError, BuildCancelled
-from breathcast.core.events import Cancel
-from breathcast.core.files import atomic_write
-from breathcast.core.words import Said
-from breathcast.script.episode import Episode, EpisodeKey, Failure
-from breathcast.script.frontmatter import Length
-from breathcast.script.script import Script
-from breathcast.sound import ambience
-from breathcast.sound.encode import encode_normalized
-from breathcast.sound.fitting import fit
-from breathcast.sound.loudness import (
+from breathcast.core import (
+    AudioError,
+    BreathcastError,
+    BreathPattern,
+    BuildCancelled,
+    Cancel,
+    Config,
+    Said,
+    atomic_write,
+)
+from breathcast.script import Episode, EpisodeKey, Failure, Length, Script
+from breathcast.sound import (
     VERIFY_LOUDNESS_LU,
     VERIFY_PEAK_DB,
     Loudness,
+    Mixer,
+    Timeline,
+    ambience,
+    encode_normalized,
+    fit,
     measure_file,
+    melody_clip,
     miss_warning,
+    plan,
     predict_lufs,
 )
-from breathcast.sound.melody import melody_clip
-from breathcast.sound.render import Mixer
-from breathcast.sound.timeline import Timeline, plan
-from breathcast.voice.engines import OFFLINE_ENGINES
-from breathcast.voice.voice import VoicedScript
+from breathcast.voice import OFFLINE_ENGINES, VoicedScript
 
 POLL_S = 0.1  # how often a waiting build looks for a cancel request
 

@@ -6,14 +6,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import Config
-from breathcast.core.errors import BreathcastError, ScriptError
-from breathcast.core.words import Said
-from breathcast.script.lexicon import FILE_NAME as LEXICON_FILE
-from breathcast.script.lexicon import read_lexicon
-from breathcast.script.lint import Note, lint_lexicon, lint_script
-from breathcast.script.script import Script, parse_script, read_script
+from breathcast.core import BreathcastError, BreathPattern, Config, Said, ScriptError
+from breathcast.script import FILE_NAME as LEXICON_FILE
+from breathcast.script import (
+    Note,
+    Script,
+    lint_lexicon,
+    lint_script,
+    parse_script,
+    read_lexicon,
+    read_script,
+)
 
 
 def locate(config: Config, name: str | Path) -> Path:
@@ -122,11 +125,10 @@ def length_errors(config: Config, script: Script) -> list[ScriptError]:
         return []
     # The build's own modules (numpy): only for a script that has lengths.
     from breathcast.build.produce import episode_plan
-    from breathcast.core.config import EngineName
-    from breathcast.voice.context import BuildContext
-    from breathcast.voice.engines import get_engine
+    from breathcast.core import EngineName
+    from breathcast.voice import VoicingContext, get_engine
 
-    context = BuildContext.open(config)
+    context = VoicingContext.open(config)
     asked = script.engine or config.engine
     engine = get_engine(EngineName.GTTS if asked == EngineName.AUTO else asked, config)
     clips = context.estimate_lengths(script, engine)

@@ -12,8 +12,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from breathcast.core.errors import ConfigError
-from breathcast.sound.timeline import Timeline
+from breathcast.core import ConfigError
+from breathcast.sound import Timeline
 
 COVER_MIN_PX, COVER_MAX_PX = 1400, 3000
 COVER_NAMES = ("cover.jpg", "cover.jpeg", "cover.png")

@@ -12,10 +12,8 @@ import click
 
 from breathcast import __version__
 from breathcast.cli.terminal import warn
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import ENGINE_CHOICES
-from breathcast.core.errors import BreathcastError, PatternError
-from breathcast.voice.engines import FILL_ENGINES
+from breathcast.core import ENGINE_CHOICES, BreathcastError, BreathPattern, PatternError
+from breathcast.voice import FILL_ENGINES
 
 
 class RatioParam(click.ParamType):

@@ -19,7 +19,7 @@ from breathcast.cli.common import (
     library_errors,
 )
 from breathcast.cli.terminal import BuildView, show_report, warn
-from breathcast.core.config import Config, load_config
+from breathcast.core import Config, load_config
 
 
 @cli.command()
@@ -81,8 +81,8 @@ def build(
 
     Only episodes whose script, ratio, voice, sound settings or music changed are rebuilt.
     """
-    from breathcast.build.build import BuildOptions
-    from breathcast.build.build import build as build_episodes
+    from breathcast.build import BuildOptions
+    from breathcast.build import build as build_episodes
 
     with library_errors():
         config = load_config(project)
@@ -124,8 +124,8 @@ def build(
 @click.pass_obj
 def check(project: Path, scripts, feed, site) -> None:
     """Validate every script (or the SCRIPTS given); exit 1 on any error."""
-    from breathcast.build.project import check_project
-    from breathcast.site.feedcheck import check_site
+    from breathcast.build import check_project
+    from breathcast.site import check_site
 
     if feed:
         with library_errors():
@@ -197,8 +197,8 @@ def watch(project: Path, engine, jobs, fill) -> None:
     with library_errors():
         config = load_config(project)
 
-    from breathcast.build.build import BuildOptions
-    from breathcast.build.housekeeping import watch as watch_scripts
+    from breathcast.build import BuildOptions
+    from breathcast.build import watch as watch_scripts
 
     def options(fresh: Config) -> BuildOptions:
         return BuildOptions.resolve(fresh, engine=engine, jobs=jobs, fill=fill)
@@ -216,7 +216,7 @@ def watch(project: Path, engine, jobs, fill) -> None:
 def clean(project: Path, voice_too: bool) -> None:
     """Remove the build outputs (and with --voice, the voice cache)."""
     with library_errors():
-        from breathcast.build.housekeeping import clean_outputs
+        from breathcast.build import clean_outputs
 
         removed = clean_outputs(load_config(project), voice_too)
     for folder in removed:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from breathcast.cli.common import cli, library_errors
-from breathcast.core.config import load_config
+from breathcast.core import load_config
 
 
 @cli.command()
@@ -129,9 +129,9 @@ def deploy(project: Path, to, dry_run, verify, force, allow_offline_voice, setup
 
 def _set_up(config):
     """Ask where the site goes, once; test it; keep the password in rclone's config."""
-    from breathcast.core.config import DEPLOY_KINDS, DeploySettings
+    from breathcast.core import DEPLOY_KINDS, DeploySettings
+    from breathcast.site import PORTS
     from breathcast.site import deploy as online
-    from breathcast.site.deploy.target import PORTS
 
     now = config.deploy
     kind = click.prompt("Kind of host", type=click.Choice(DEPLOY_KINDS), default=now.kind or "sftp")

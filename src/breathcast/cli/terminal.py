@@ -7,17 +7,17 @@ from pathlib import Path
 
 import click
 
-from breathcast.core.events import (
+from breathcast.build import (
     BuildPlanned,
     BuildReport,
     ClipVoiced,
     EpisodeBuilt,
     EpisodeFailed,
     EpisodeSkipped,
-    Event,
     Warned,
 )
-from breathcast.script.episode import clock
+from breathcast.core import Event
+from breathcast.script import clock
 
 
 def warn(message: str) -> None:
@@ -136,7 +136,7 @@ class DeployView:
         self.bar = ProgressBar(enabled=bar)
 
     def __call__(self, event: Event) -> None:
-        from breathcast.site.deploy import DeployPlanned, FileSent
+        from breathcast.site import DeployPlanned, FileSent
 
         if isinstance(event, DeployPlanned):
             click.echo(

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
-from breathcast.build.project import check_scripts, find_scripts, locate
+from breathcast.build import check_scripts, find_scripts, locate
 from breathcast.cli.common import cli, library_errors
-from breathcast.core.config import load_config
-from breathcast.script.episode import clock
-from breathcast.script.script import read_script
-from breathcast.voice.engines import engine_statuses
+from breathcast.core import load_config
+from breathcast.script import clock, read_script
+from breathcast.voice import engine_statuses
 
 
 @cli.command()
@@ -44,7 +43,7 @@ def record() -> None:
 @click.pass_obj
 def record_import(project: Path, script: Path, reading: Path) -> None:
     """Cut READING (the whole SCRIPT read aloud once) into a take per line."""
-    from breathcast.voice.recording import import_reading
+    from breathcast.voice import import_reading
 
     with library_errors():
         config = load_config(project)
@@ -78,7 +77,7 @@ def record_import(project: Path, script: Path, reading: Path) -> None:
 @click.pass_obj
 def record_line(project: Path, target: str, audio: Path, text) -> None:
     """Keep AUDIO as the take of one line, e.g. scripts/water-en-rust.md:42."""
-    from breathcast.voice.recording import record_line as keep_take
+    from breathcast.voice import record_line as keep_take
 
     script, _, line = target.rpartition(":")
     if not script or not line.isdigit():
@@ -94,7 +93,7 @@ def record_line(project: Path, target: str, audio: Path, text) -> None:
 @click.pass_obj
 def record_list(project: Path, script: Path) -> None:
     """What to read aloud, in order: every line of SCRIPT, then each breathing cue once."""
-    from breathcast.voice.recording import checklist
+    from breathcast.voice import checklist
 
     with library_errors():
         lines = checklist(read_script(locate(load_config(project), script)))
@@ -107,7 +106,7 @@ def record_list(project: Path, script: Path) -> None:
 @click.pass_obj
 def takes(project: Path, scripts) -> None:
     """Show each line's take: ok, check (placed without confidence), stale, or missing."""
-    from breathcast.voice.takes import TakeState, TakeStore
+    from breathcast.voice import TakeState, TakeStore
 
     with library_errors():
         config = load_config(project)

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from breathcast.core.breath import BreathPattern, Phase
-from breathcast.core.errors import ScriptError
-from breathcast.core.words import Said
+from breathcast.core import BreathPattern, Phase, Said, ScriptError
 from breathcast.script.frontmatter import parse_duration
 
 MAX_PAUSE_S = 600.0

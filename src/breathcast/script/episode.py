@@ -11,8 +11,7 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from breathcast.core.breath import BreathPattern
-from breathcast.core.words import Said
+from breathcast.core import BreathPattern, Said
 from breathcast.script.frontmatter import Length
 
 

@@ -18,10 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import EngineName
-from breathcast.core.errors import PatternError, ScriptError
-from breathcast.core.words import Said
+from breathcast.core import BreathPattern, EngineName, PatternError, Said, ScriptError
 
 MIN_TEMPO, MAX_TEMPO = 0.5, 2.0
 MIN_LENGTH_S, MAX_LENGTH_S = 20.0, 3 * 3600.0

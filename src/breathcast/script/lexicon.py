@@ -14,8 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from breathcast.core.errors import ScriptError
-from breathcast.core.words import Said
+from breathcast.core import Said, ScriptError
 
 FILE_NAME = "uitspraak.txt"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from breathcast.core.words import Said, at_line
+from breathcast.core import Said, at_line
 from breathcast.script.directives import Breathe, Chapter, Pause, Speech
 from breathcast.script.lexicon import Lexicon
-from breathcast.script.script import Script
+from breathcast.script.parser import Script
 
 LONG_LINE_CHARS = 100  # gTTS splits longer text at punctuation, with a pause at each split
 

@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from breathcast.build.manifest import Manifest
-from breathcast.build.project import check_scripts, find_scripts, page_order, patterns_for
-from breathcast.build.sidecars import cover_image, read_webvtt
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import Config, PodcastSettings
-from breathcast.core.errors import PublishError
-from breathcast.core.words import Said
-from breathcast.script.episode import Episode, EpisodeKey, clock
-from breathcast.script.script import Script, slugify
+from breathcast.build import (
+    Manifest,
+    check_scripts,
+    cover_image,
+    find_scripts,
+    page_order,
+    patterns_for,
+    read_webvtt,
+)
+from breathcast.core import BreathPattern, Config, PodcastSettings, PublishError, Said
+from breathcast.script import Episode, EpisodeKey, Script, clock, slugify
 
 PUBLISHED_NAME = "published.json"  # first publication date of every GUID
 

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from breathcast.build.sidecars import COVER_MAX_PX, COVER_MIN_PX
-from breathcast.core.categories import category_problem
-from breathcast.core.config import EMAIL
+from breathcast.build import COVER_MAX_PX, COVER_MIN_PX
+from breathcast.core import EMAIL, category_problem
 
 NS = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",

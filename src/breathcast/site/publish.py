@@ -21,11 +21,16 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from breathcast.core.config import Config, public_address
-from breathcast.core.errors import PublishError
-from breathcast.core.files import atomic_path, atomic_write
-from breathcast.core.lock import Job, project_lock
-from breathcast.core.words import Said
+from breathcast.core import (
+    Config,
+    Job,
+    PublishError,
+    Said,
+    atomic_path,
+    atomic_write,
+    project_lock,
+    public_address,
+)
 from breathcast.site.collect import PUBLISHED_NAME, Collected, Exercise, collect
 from breathcast.site.feedcheck import check_feed
 

@@ -14,7 +14,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from breathcast.core.errors import ServeError
+from breathcast.core import ServeError
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 

@@ -14,15 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from breathcast.core.breath import Phase
-from breathcast.core.config import SoundSettings
-from breathcast.core.errors import ScriptError
-from breathcast.core.words import Said
-from breathcast.script.script import MUSIC_FOLDER, Script
+from breathcast.core import Phase, Said, ScriptError, SoundSettings
+from breathcast.script.parser import MUSIC_FOLDER, Script
 from breathcast.sound import ffmpeg
+from breathcast.sound.dsp import raised_cosine
 from breathcast.sound.kweight import k_power, mean_k_power, step_samples
 from breathcast.sound.timeline import Span, Timeline
-from breathcast.sound.tone import raised_cosine
 
 LOOP_SAMPLES = 2**20  # about 24 s of noise; the wave envelope hides any repetition
 WAVE_LOW = 0.15  # envelope at the end of an exhale (1.0 = the crest of an inhale)

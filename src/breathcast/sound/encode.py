@@ -21,9 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from breathcast.core.config import SoundSettings
-from breathcast.core.errors import AudioError
-from breathcast.core.files import atomic_path
+from breathcast.core import AudioError, SoundSettings, atomic_path
 from breathcast.sound import ffmpeg, mp3
 from breathcast.sound.loudness import (
     ENCODE_ATTEMPTS,
@@ -35,7 +33,7 @@ from breathcast.sound.loudness import (
 )
 from breathcast.sound.master import Master
 from breathcast.sound.meter import StreamMeter
-from breathcast.sound.render import Source
+from breathcast.sound.mixer import Source
 
 
 def encode_normalized(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from breathcast.core.errors import AudioError
+from breathcast.core import AudioError
 
 LISTENER_NICENESS = 10
 LISTENER_PIPE_BYTES = 1 << 20  # about a minute of 128 kbps MP3

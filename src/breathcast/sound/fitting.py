@@ -18,14 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import SoundSettings
-from breathcast.core.errors import ScriptError
-from breathcast.core.words import Said
-from breathcast.script.directives import Breathe, Chapter, FadeOut, Pause, Speech, Step
-from breathcast.script.episode import clock
-from breathcast.script.frontmatter import Length
-from breathcast.script.script import Script
+from breathcast.core import BreathPattern, Said, ScriptError, SoundSettings
+from breathcast.script import Breathe, Chapter, FadeOut, Length, Pause, Script, Speech, Step, clock
 from breathcast.sound.timeline import plan
 
 MIN_CYCLES = 2

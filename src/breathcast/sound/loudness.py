@@ -20,9 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from breathcast.core.config import SoundSettings
-from breathcast.core.errors import AudioError
-from breathcast.core.words import Said
+from breathcast.core import AudioError, Said, SoundSettings
 from breathcast.sound import ffmpeg
 from breathcast.sound.kweight import step_samples
 from breathcast.sound.master import Master

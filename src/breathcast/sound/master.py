@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from breathcast.sound.render import CHUNK, Source
+from breathcast.sound.mixer import CHUNK, Source
 
 LOOKAHEAD_S = 0.010  # the gain starts falling this long before a peak, and is back after it
 

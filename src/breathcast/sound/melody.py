@@ -13,13 +13,10 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
-from breathcast.core.config import SoundSettings
-from breathcast.core.errors import ConfigError
-from breathcast.core.words import Said
-from breathcast.script.frontmatter import MUSIC_FOLDER
+from breathcast.core import ConfigError, Said, SoundSettings
+from breathcast.script import MUSIC_FOLDER
 from breathcast.sound import ffmpeg
-from breathcast.sound.tone import raised_cosine
-from breathcast.voice.voice import speech_rms, trim_silence
+from breathcast.sound.dsp import raised_cosine, speech_rms, trim_silence
 
 SYNTHESIZED = "chime"
 G4, A4, E4 = 392.00, 440.00, 329.63

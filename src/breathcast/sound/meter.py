@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from breathcast.core.config import SoundSettings
+from breathcast.core import SoundSettings
 from breathcast.sound import mp3
 from breathcast.sound.kweight import biquads, step_samples
 from breathcast.sound.loudness import (

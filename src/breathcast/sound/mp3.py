@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from breathcast.core.errors import AudioError
+from breathcast.core import AudioError
 
 LAME_QUALITY = 3  # LAME's own default, which ffmpeg's libmp3lame also uses: 0 best, 9 fastest
 FRAME_SAMPLES = 1152  # samples in one MPEG-1 Layer III frame

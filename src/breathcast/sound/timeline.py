@@ -8,11 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from breathcast.core.breath import BreathPattern, Phase
-from breathcast.core.config import SoundSettings
-from breathcast.core.words import Said, at_line
-from breathcast.script.directives import BREATH_CUES, Breathe, Chapter, FadeOut, Pause, Speech
-from breathcast.script.script import Script
+from breathcast.core import BreathPattern, Phase, Said, SoundSettings, at_line
+from breathcast.script import BREATH_CUES, Breathe, Chapter, FadeOut, Pause, Script, Speech
 from breathcast.sound.mp3 import FRAME_SAMPLES
 
 

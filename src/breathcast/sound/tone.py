@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from breathcast.core.breath import Phase
-from breathcast.core.config import SoundSettings
+from breathcast.core import Phase, SoundSettings
+from breathcast.sound.dsp import raised_cosine
 from breathcast.sound.kweight import energy_profile, k_power, step_samples
 from breathcast.sound.timeline import BreathBlock
 
@@ -35,13 +35,6 @@ CHIME_GAIN = {Phase.IN: 1.0, Phase.HOLD_IN: 0.6, Phase.OUT: 1.0, Phase.HOLD_OUT:
 CHIME_ATTACK_S = 0.008
 CHIME_DECAY_S = 0.35  # time constant of the exponential ring-out
 CHIME_LENGTH_S = 1.6  # it has faded by 73 dB by then, and ends with a short raised cosine
-
-
-def raised_cosine(n: int) -> np.ndarray:
-    """0 -> 1 over n samples, with zero slope at both ends."""
-    if n <= 0:
-        return np.zeros(0)
-    return 0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, n))
 
 
 def tone_peak(sound: SoundSettings) -> float:

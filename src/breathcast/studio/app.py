@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from breathcast.core.errors import (
+from breathcast.core import (
     BreathcastError,
     ConflictError,
     PatternError,

@@ -15,8 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 
-from breathcast.core.errors import RequestError
-from breathcast.core.words import Said
+from breathcast.core import RequestError, Said
 from breathcast.studio.preview import Stretch
 from breathcast.studio.session import Studio
 

@@ -9,21 +9,22 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-from breathcast.build.project import TextCheck, patterns_for
-from breathcast.core.breath import PHASE_WORDS, BreathPattern
-from breathcast.core.config import ENGINE_WORDS, Config
-from breathcast.core.errors import BreathcastError, ConflictError, ScriptError
-from breathcast.core.events import Event, Refusal
-from breathcast.core.words import Said
-from breathcast.script.episode import EPISODE_STATUS_WORDS
-from breathcast.script.frontmatter import Length, parse_duration
-from breathcast.script.lexicon import Lexicon
-from breathcast.script.lint import Note
-from breathcast.script.script import Script
-from breathcast.sound.timeline import Timeline
+from breathcast.build import Refusal, TextCheck, patterns_for
+from breathcast.core import (
+    ENGINE_WORDS,
+    PHASE_WORDS,
+    BreathcastError,
+    BreathPattern,
+    Config,
+    ConflictError,
+    Event,
+    Said,
+    ScriptError,
+)
+from breathcast.script import EPISODE_STATUS_WORDS, Length, Lexicon, Note, Script, parse_duration
+from breathcast.sound import Timeline
 from breathcast.studio.status import SCRIPT_STATUS_WORDS, ProjectState, ScriptState
-from breathcast.voice.recording import ImportReport
-from breathcast.voice.takes import TAKE_STATE_WORDS, TakeStore
+from breathcast.voice import TAKE_STATE_WORDS, ImportReport, TakeStore
 
 REFUSAL_WORDS = {
     Refusal.LOCKED: "Er wordt al gebouwd.",

@@ -13,19 +13,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from breathcast.build.produce import episode_mixer, predicted_lufs
-from breathcast.core.breath import BreathPattern
-from breathcast.core.errors import ScriptError
-from breathcast.core.words import Said
-from breathcast.script.directives import Speech
-from breathcast.script.frontmatter import Length
-from breathcast.script.script import Script
-from breathcast.sound.loudness import heard_master, predict_lufs
+from breathcast.build import episode_mixer, predicted_lufs
+from breathcast.core import BreathPattern, Said, ScriptError
+from breathcast.script import Length, Script, Speech
+from breathcast.sound import CHUNK, Source, Timeline, heard_master, predict_lufs
 from breathcast.sound.mp3 import to_pcm16
-from breathcast.sound.render import CHUNK, Source
-from breathcast.sound.timeline import Timeline
-from breathcast.voice.context import BuildContext
-from breathcast.voice.engines import Engine
+from breathcast.voice import Engine, VoicingContext
 
 LEAD_S = 0.4  # "from here" starts this much before the line, so its first word is whole
 
@@ -67,7 +60,7 @@ class Preview:
     """A script ready to be heard: the build's context (settings, voice cache, pronunciations)
     and the voice it is heard in."""
 
-    context: BuildContext
+    context: VoicingContext
     script: Script
     engine: Engine
 

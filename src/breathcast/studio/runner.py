@@ -11,10 +11,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from breathcast.build.build import BuildOptions, build
-from breathcast.core.config import Config, load_config
-from breathcast.core.errors import BreathcastError
-from breathcast.core.events import BuildRefused, Cancel, Event
+from breathcast.build import BuildOptions, BuildRefused, build
+from breathcast.core import BreathcastError, Cancel, Config, Event, load_config
 from breathcast.site.deploy import DeployOptions, DeployRefused, deploy
 from breathcast.studio import presenters
 

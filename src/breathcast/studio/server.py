@@ -8,8 +8,8 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
-from breathcast.core.config import load_config
-from breathcast.site.serve import port_error
+from breathcast.core import load_config
+from breathcast.site import port_error
 
 HOST = "127.0.0.1"  # her computer only: never the network
 

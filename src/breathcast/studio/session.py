@@ -9,21 +9,21 @@ import time
 from collections.abc import Callable, Collection
 from pathlib import Path
 
-from breathcast.build.manifest import MANIFEST_NAME
-from breathcast.build.project import patterns_for
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import Config, EngineName, load_config
-from breathcast.core.errors import RequestError, ScriptError
-from breathcast.core.lock import holder
-from breathcast.script.directives import Speech
-from breathcast.script.frontmatter import Length
-from breathcast.script.lexicon import Lexicon
-from breathcast.script.script import Script, parse_script
+from breathcast.build import MANIFEST_NAME, patterns_for
+from breathcast.core import (
+    BreathPattern,
+    Config,
+    EngineName,
+    RequestError,
+    ScriptError,
+    holder,
+    load_config,
+)
+from breathcast.script import Length, Lexicon, Script, Speech, parse_script
 from breathcast.studio.preview import Preview
 from breathcast.studio.runner import Runner
 from breathcast.studio.workspace import Workspace
-from breathcast.voice.context import BuildContext
-from breathcast.voice.engines import Engine, choose_engine, get_engine
+from breathcast.voice import Engine, VoicingContext, choose_engine, get_engine
 
 OFFLINE_RETRY_S = 60.0  # after Google did not answer, previews use espeak this long
 
@@ -59,7 +59,7 @@ class Studio:
         those has not been voiced by it yet."""
         config = self.config()
         script = self.script(name)
-        context = BuildContext.open(config)
+        context = VoicingContext.open(config)
         if engine is not None:
             return Preview(context, script, get_engine(engine, config))
 
@@ -70,7 +70,7 @@ class Studio:
 
     def preview_text(self, text: str) -> Preview:
         """`text` as it is written (no pronunciations), in the project's voice."""
-        context = BuildContext.open(self.config(), Lexicon())
+        context = VoicingContext.open(self.config(), Lexicon())
         script = parse_script(f"---\ntitle: uitspraak\n---\n{text}\n", "uitspraak")
         return Preview(context, script, self._engine(context, script, lambda speech: True))
 
@@ -89,7 +89,7 @@ class Studio:
             raise RequestError(exc.detail) from None
 
     def _engine(
-        self, context: BuildContext, script: Script, wanted: Callable[[Speech], bool]
+        self, context: VoicingContext, script: Script, wanted: Callable[[Speech], bool]
     ) -> Engine:
         """The script's voice for previews (her own: her takes, and espeak where she has
         none yet). When Google did not answer, espeak for a minute instead of waiting on it

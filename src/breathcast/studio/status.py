@@ -8,16 +8,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from breathcast.build.manifest import Manifest, script_inputs
-from breathcast.build.project import find_scripts, page_order, patterns_for
-from breathcast.core.config import Config, EngineName
-from breathcast.core.errors import BreathcastError, EngineError, ScriptError
-from breathcast.core.lock import holder
-from breathcast.script.frontmatter import Length
-from breathcast.script.script import Script, read_script
-from breathcast.voice.context import BuildContext
-from breathcast.voice.engines import choose_engine
-from breathcast.voice.takes import TakeState, TakeStore
+from breathcast.build import Manifest, find_scripts, page_order, patterns_for, script_inputs
+from breathcast.core import BreathcastError, Config, EngineError, EngineName, ScriptError, holder
+from breathcast.script import Length, Script, read_script
+from breathcast.voice import TakeState, TakeStore, VoicingContext, choose_engine
 
 
 class ScriptStatus(StrEnum):
@@ -76,7 +70,7 @@ class ProjectState:
 def project_state(config: Config) -> ProjectState:
     out = config.path("build")
     manifest = Manifest.load(out, config.root)
-    context = BuildContext.open(config)
+    context = VoicingContext.open(config)
     try:
         paths = find_scripts(config)
     except BreathcastError:
@@ -95,7 +89,7 @@ def project_state(config: Config) -> ProjectState:
     return ProjectState(states + errors, holder(out))  # in the page's order, then the broken
 
 
-def _script_state(script: Script, config: Config, context: BuildContext, manifest: Manifest):
+def _script_state(script: Script, config: Config, context: VoicingContext, manifest: Manifest):
     path = Path(script.path)
     out = config.path("build")
     episodes = []

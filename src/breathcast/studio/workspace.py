@@ -14,13 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from breathcast.core.config import Config
-from breathcast.core.errors import ConflictError, RequestError, WorkspaceError
-from breathcast.core.files import atomic_write
-from breathcast.core.words import Said
-from breathcast.script.frontmatter import set_key
-from breathcast.script.lexicon import FILE_NAME as LEXICON_FILE
-from breathcast.script.script import slugify
+from breathcast.core import Config, ConflictError, RequestError, Said, WorkspaceError, atomic_write
+from breathcast.script import FILE_NAME as LEXICON_FILE
+from breathcast.script import set_key, slugify
 
 HISTORY_FOLDER = "history"  # beside scripts/: her earlier versions, never cleaned
 BIN_FOLDER = "bin"  # beside scripts/: the exercises she removed, to restore; never emptied

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from breathcast.core.files import atomic_write
-from breathcast.script.script import normalize_text
+from breathcast.core import atomic_write
+from breathcast.script import normalize_text
 
 CACHE_VERSION = 1
 log = logging.getLogger("breathcast")

@@ -10,15 +10,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from breathcast.core.config import Config
-from breathcast.core.events import Cancel
-from breathcast.script.directives import Speech
-from breathcast.script.lexicon import FILE_NAME as LEXICON_FILE
-from breathcast.script.lexicon import Lexicon, read_lexicon
-from breathcast.script.script import Script
+from breathcast.core import Cancel, Config
+from breathcast.script import FILE_NAME as LEXICON_FILE
+from breathcast.script import Lexicon, Script, Speech, read_lexicon
 from breathcast.voice.cache import VoiceCache
 from breathcast.voice.engines import Engine
-from breathcast.voice.voice import (
+from breathcast.voice.voicing import (
     VoicedScript,
     VoiceOptions,
     estimate_clip_lengths,
@@ -28,14 +25,14 @@ from breathcast.voice.voice import (
 
 
 @dataclass(frozen=True)
-class BuildContext:
+class VoicingContext:
     config: Config
     cache: VoiceCache
     lexicon: Lexicon
     deadline: float  # time.monotonic() after which no engine call is retried: one budget a build
 
     @classmethod
-    def open(cls, config: Config, lexicon: Lexicon | None = None) -> BuildContext:
+    def open(cls, config: Config, lexicon: Lexicon | None = None) -> VoicingContext:
         """The project's voice cache and pronunciations (a `ScriptError` if uitspraak.txt is
         malformed), or the `lexicon` given; the retry budget starts now."""
         cache = VoiceCache(config.path("voice"), config.sound.sample_rate)

@@ -15,16 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from breathcast.core.config import Config
-from breathcast.core.errors import AudioError, RecordingError
-from breathcast.core.words import Said
-from breathcast.script.directives import Speech
-from breathcast.script.episode import clock
-from breathcast.script.script import Script, normalize_text, read_script
+from breathcast.core import AudioError, Config, RecordingError, Said
+from breathcast.script import Script, Speech, clock, normalize_text, read_script
 from breathcast.sound import ffmpeg
 from breathcast.voice.align import Placed, align_reading
-from breathcast.voice.cleanup import PROFILE_S, quietest_start
-from breathcast.voice.context import BuildContext
+from breathcast.voice.context import VoicingContext
+from breathcast.voice.denoise import PROFILE_S, quietest_start
 from breathcast.voice.engines import get_engine
 from breathcast.voice.takes import TAKE_RATE, Take, TakeStore, now
 
@@ -92,7 +88,7 @@ def import_reading(
         )
     copy, _ = store.keep_reading(reading_path, script)  # a reading, so kept as it came
     on_step("voicing the script to compare (espeak)")
-    context = BuildContext.open(config)
+    context = VoicingContext.open(config)
     espeak = get_engine("espeak", config)
     reference = context.voice(script, espeak, jobs=config.voice.tts_jobs)
     order = checklist(script)

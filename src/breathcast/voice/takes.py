@@ -26,10 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from breathcast.core.config import Config
-from breathcast.core.files import atomic_path, atomic_write
-from breathcast.script.directives import Speech
-from breathcast.script.script import Script, normalize_text
+from breathcast.core import Config, atomic_path, atomic_write
+from breathcast.script import Script, Speech, normalize_text
 from breathcast.voice import cache
 
 TAKE_RATE = 48000  # what browsers and phones record; cut from a reading at this rate too

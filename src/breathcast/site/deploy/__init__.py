@@ -26,13 +26,22 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from breathcast.build.manifest import MANIFEST_NAME, Manifest
-from breathcast.core.config import Config, DeploySettings, load_config, public_address, remember
-from breathcast.core.errors import DeployError, ForceNeededError
-from breathcast.core.events import Cancel, Event
-from breathcast.core.files import atomic_write
-from breathcast.core.lock import Job, project_lock
-from breathcast.core.words import Said
+from breathcast.build import MANIFEST_NAME, Manifest
+from breathcast.core import (
+    Cancel,
+    Config,
+    DeployError,
+    DeploySettings,
+    Event,
+    ForceNeededError,
+    Job,
+    Said,
+    atomic_write,
+    load_config,
+    project_lock,
+    public_address,
+    remember,
+)
 from breathcast.site.deploy.events import (
     DeployFinished,
     DeployPlanned,

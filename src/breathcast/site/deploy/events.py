@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from breathcast.core.errors import BreathcastError, ForceNeededError
-from breathcast.core.events import Event
-from breathcast.core.words import Said
+from breathcast.core import BreathcastError, Event, ForceNeededError, Said
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,7 @@ from typing import Any
 
 import requests
 
-from breathcast.core.errors import DeployError
-from breathcast.core.words import Said
+from breathcast.core import DeployError, Said
 
 START_TIMEOUT_S = 20.0
 CONNECT_TIMEOUT = "5s"  # a host that takes no connection is said within seconds

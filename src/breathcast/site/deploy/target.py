@@ -9,10 +9,8 @@ import hashlib
 import os
 from dataclasses import dataclass, replace
 
-from breathcast.core.config import Config, DeploySettings
-from breathcast.core.errors import DeployError
-from breathcast.core.words import Said
-from breathcast.script.script import slugify
+from breathcast.core import Config, DeployError, DeploySettings, Said
+from breathcast.script import slugify
 from breathcast.site.deploy.rclone import Rclone
 
 PASSWORD_ENV = "BREATHCAST_DEPLOY_PASSWORD"

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 import requests
 
-from breathcast.core.words import Said
+from breathcast.core import Said
 from breathcast.site.deploy.plan import SiteFile
 
 TIMEOUT_S = 20.0

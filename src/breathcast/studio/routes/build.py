@@ -10,9 +10,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.routing import Route
 
-from breathcast.build.manifest import Manifest
-from breathcast.core.errors import WorkspaceError
-from breathcast.core.words import Said
+from breathcast.build import Manifest
+from breathcast.core import Said, WorkspaceError
 from breathcast.studio.http import answer, body, studio_of
 
 POLL_S = 0.5  # how often an event stream looks at the project for builds elsewhere

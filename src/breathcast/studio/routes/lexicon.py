@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from breathcast.core.errors import ScriptError
-from breathcast.script.lexicon import FILE_NAME, parse_lexicon
+from breathcast.core import ScriptError
+from breathcast.script import FILE_NAME, parse_lexicon
 from breathcast.studio import presenters
 from breathcast.studio.http import answer, body, studio_of
 from breathcast.studio.workspace import Document, Workspace

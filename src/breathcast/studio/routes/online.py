@@ -10,10 +10,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from breathcast.build.project import find_scripts
-from breathcast.core.config import DeploySettings
-from breathcast.core.errors import ScriptError
-from breathcast.script.script import read_script
+from breathcast.build import find_scripts
+from breathcast.core import DeploySettings, ScriptError
+from breathcast.script import read_script
 from breathcast.site import deploy as online
 from breathcast.studio.http import answer, body, in_thread, studio_of
 

@@ -7,9 +7,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
-from breathcast.core.errors import RequestError
-from breathcast.core.words import Said
-from breathcast.script.directives import Speech
+from breathcast.core import RequestError, Said
+from breathcast.script import Speech
 from breathcast.studio import presenters
 from breathcast.studio.http import answer, audio, in_thread, studio_of
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
-from breathcast.site.deploy import deployed
+from breathcast.site import deployed
 from breathcast.studio import presenters
 from breathcast.studio.http import answer, in_thread, studio_of
 from breathcast.studio.security import TOKEN_HEADER

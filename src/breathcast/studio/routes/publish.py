@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from breathcast.core.config import load_config, public_address, remember
+from breathcast.core import load_config, public_address, remember
 from breathcast.site import publish as site
 from breathcast.studio.http import answer, body, in_thread, studio_of
 

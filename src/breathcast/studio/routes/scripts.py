@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from breathcast.build.project import check_text
-from breathcast.script.frontmatter import set_key
+from breathcast.build import check_text
+from breathcast.script import set_key
 from breathcast.studio import presenters
 from breathcast.studio.http import answer, body, in_thread, studio_of
 from breathcast.studio.workspace import Document

@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
-from breathcast.core.config import EngineName
+from breathcast.core import EngineName
 from breathcast.studio import presenters
 from breathcast.studio.http import answer, audio, in_thread, studio_of, uploaded
-from breathcast.voice.recording import import_reading, record_line
+from breathcast.voice import import_reading, record_line
 
 
 async def listen(request: Request) -> StreamingResponse:

@@ -6,9 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from breathcast.core.config import Config
-from breathcast.core.errors import EngineError
-from breathcast.core.words import Said
+from breathcast.core import Config, EngineError, Said
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,7 @@ import ctypes
 import threading
 from typing import Any
 
-from breathcast.core.config import VoiceSettings
-from breathcast.core.errors import EngineError
+from breathcast.core import EngineError, VoiceSettings
 from breathcast.voice.engines import SpeechAudio
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2

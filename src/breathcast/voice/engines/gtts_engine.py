@@ -10,8 +10,7 @@ from typing import Any
 import requests
 from gtts import gTTS, gTTSError
 
-from breathcast.core.config import VoiceSettings
-from breathcast.core.errors import EngineError
+from breathcast.core import EngineError, VoiceSettings
 from breathcast.voice.engines import SpeechAudio
 
 # Points gTTS at another host with the same wire format, e.g. the local fake in the tests.

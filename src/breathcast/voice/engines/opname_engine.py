@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from breathcast.core.errors import EngineError
+from breathcast.core import EngineError
 from breathcast.sound import ffmpeg
-from breathcast.voice.cleanup import CLEANUP_VERSION, clean_take, words_only
+from breathcast.voice.denoise import CLEANUP_VERSION, clean_take, words_only
 from breathcast.voice.engines import Engine, SpeechAudio
 from breathcast.voice.takes import TAKE_RATE, TakeStore
 

@@ -10,10 +10,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import EngineName
-from breathcast.core.errors import ScriptError
-from breathcast.core.words import Said
+from breathcast.core import BreathPattern, EngineName, Said, ScriptError
 from breathcast.script.directives import (
     BREATH_CUES,
     OPTIONAL,

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from breathcast.core.config import SoundSettings
+from breathcast.core import SoundSettings
 from breathcast.sound import tone
+from breathcast.sound.dsp import raised_cosine
 from breathcast.sound.kweight import energy_profile, step_samples
 from breathcast.sound.timeline import ClipEvent, Timeline
 
@@ -105,8 +106,8 @@ class DuckGain:
         self.attack = round(sound.duck_lookahead_s * sr)
         self.release = round(sound.duck_release_s * sr)
         depth = float(self.depth)
-        self.down = (1 - (1 - depth) * tone.raised_cosine(self.attack)).astype(np.float32)
-        self.up = (depth + (1 - depth) * tone.raised_cosine(self.release)).astype(np.float32)
+        self.down = (1 - (1 - depth) * raised_cosine(self.attack)).astype(np.float32)
+        self.up = (depth + (1 - depth) * raised_cosine(self.release)).astype(np.float32)
         self.events = _Events(timeline.clips, before=self.attack, after=self.release)
 
     def __call__(self, lo: int, hi: int) -> np.ndarray:

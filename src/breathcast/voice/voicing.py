@@ -16,24 +16,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from breathcast.core.config import SoundSettings
-from breathcast.core.errors import AudioError, EngineError
-from breathcast.core.events import Cancel
-from breathcast.core.words import Said, at_line, together
-from breathcast.script.directives import Speech
-from breathcast.script.lexicon import Lexicon
-from breathcast.script.script import Script
-from breathcast.sound import ffmpeg
-from breathcast.sound.kweight import energy_profile
-from breathcast.sound.tone import raised_cosine
+from breathcast.core import AudioError, Cancel, EngineError, Said, SoundSettings, at_line, together
+from breathcast.script import Lexicon, Script, Speech
+from breathcast.sound import energy_profile, ffmpeg, raised_cosine, speech_rms, trim_silence
 from breathcast.voice.cache import VoiceCache, clip_key
 from breathcast.voice.engines import Engine, SpeechAudio
 
 EDGE_FADE_S = 0.010  # a clip never starts or stops on a non-zero sample
 PIECE_GAP_S = 0.12  # between the pieces of a long line, where gTTS split it at punctuation
-TRIM_BELOW_PEAK_DB = 45.0  # leading and trailing frames this far under the loudest are cut
-TRIM_KEEP_BEFORE_S = 0.02
-TRIM_KEEP_AFTER_S = 0.05  # a little of the decay, so words never end abruptly
 PREPARED = "prepared"  # cache folder of prepared clips, beside each engine's raw ones
 PREPARE_VERSION = 4  # bump when prepare_clip changes what it makes
 CREST_PASSES = 4  # limit, re-level, repeat: each pass leaves less to win back
@@ -220,22 +210,6 @@ def decode_speech(audio: SpeechAudio, sample_rate: int, engine: str = "the engin
     return pcm
 
 
-def trim_silence(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
-    """Cut the engine's leading and trailing silence, keeping a breath of margin."""
-    frame = max(1, int(0.01 * sample_rate))
-    if pcm.size < frame:
-        return pcm
-    power = np.mean(
-        np.square(pcm[: pcm.size // frame * frame].reshape(-1, frame), dtype=np.float64), axis=1
-    )
-    loud = np.flatnonzero(power > power.max() * 10 ** (-TRIM_BELOW_PEAK_DB / 10))
-    if not loud.size:
-        return pcm
-    start = max(0, loud[0] * frame - int(TRIM_KEEP_BEFORE_S * sample_rate))
-    end = min(pcm.size, (loud[-1] + 1) * frame + int(TRIM_KEEP_AFTER_S * sample_rate))
-    return pcm[start:end]
-
-
 def fade_edges(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
     out = pcm.astype(np.float32, copy=True)
     fade = min(int(EDGE_FADE_S * sample_rate), out.size // 2)
@@ -281,15 +255,6 @@ def prepare_clip(raw: np.ndarray, sound: SoundSettings, tempo: float = 1.0) -> n
     if tempo != 1.0:
         pcm = ffmpeg.filter_pcm(pcm, sound.sample_rate, f"atempo={tempo:g}")
     return fade_edges(level_clip(pcm, sound), sound.sample_rate)
-
-
-def speech_rms(pcm: np.ndarray, sample_rate: int) -> float:
-    """RMS of the voiced part: 20 ms frames within 30 dB of the loudest one."""
-    frame = max(1, int(0.02 * sample_rate))
-    usable = pcm[: pcm.size // frame * frame].reshape(-1, frame) if pcm.size >= frame else pcm[None]
-    power = np.mean(np.square(usable, dtype=np.float64), axis=1)
-    voiced = power[power > power.max() * 1e-3]
-    return float(np.sqrt(voiced.mean())) if voiced.size and voiced.mean() > 0 else 0.0
 
 
 def level_clip(pcm: np.ndarray, sound: SoundSettings) -> np.ndarray:

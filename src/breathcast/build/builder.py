@@ -13,37 +13,40 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from breathcast.build.manifest import Manifest, script_inputs
-from breathcast.build.produce import EpisodeJob, episode_plan, run_episodes
-from breathcast.build.project import check_scripts, find_scripts, pattern_warnings, patterns_for
-from breathcast.core.breath import BreathPattern
-from breathcast.core.config import Config, SoundSettings
-from breathcast.core.errors import BreathcastError, BuildCancelled, ScriptError
-from breathcast.core.events import (
+from breathcast.build.events import (
     BuildFinished,
     BuildPlanned,
     BuildReport,
-    Cancel,
     ClipVoiced,
     EpisodeBuilt,
     EpisodeEstimated,
     EpisodeFailed,
     EpisodeSkipped,
     EpisodeStarted,
-    Event,
     PlannedEpisode,
     ReportCollector,
     Warned,
 )
-from breathcast.core.files import atomic_write
-from breathcast.core.lock import Job, project_lock
-from breathcast.core.words import Said
-from breathcast.script.episode import Episode, EpisodeKey, EpisodeStatus, Failure
-from breathcast.script.script import Script
-from breathcast.sound.loudness import DUAL_MONO_LU, target_mono_lufs
-from breathcast.voice.context import BuildContext
-from breathcast.voice.engines import OFFLINE_ENGINES, Engine, choose_engine
-from breathcast.voice.voice import filled_lines
+from breathcast.build.manifest import Manifest, script_inputs
+from breathcast.build.produce import EpisodeJob, episode_plan, run_episodes
+from breathcast.build.project import check_scripts, find_scripts, pattern_warnings, patterns_for
+from breathcast.core import (
+    BreathcastError,
+    BreathPattern,
+    BuildCancelled,
+    Cancel,
+    Config,
+    Event,
+    Job,
+    Said,
+    ScriptError,
+    SoundSettings,
+    atomic_write,
+    project_lock,
+)
+from breathcast.script import Episode, EpisodeKey, EpisodeStatus, Failure, Script
+from breathcast.sound import DUAL_MONO_LU, target_mono_lufs
+from breathcast.voice import OFFLINE_ENGINES, Engine, VoicingContext, choose_engine, filled_lines
 
 REPORT_NAME = "report.json"
 
@@ -109,7 +112,7 @@ def plan_matrix(
     scripts: Sequence[Script],
     options: BuildOptions,
     engine_of: Callable[[Script], Engine],
-    context: BuildContext,
+    context: VoicingContext,
     manifest: Manifest,
 ) -> list[Planned]:
     """Every script at each of its patterns, and why each one needs building, if it does."""
@@ -204,10 +207,10 @@ def build(
     return report
 
 
-def _open_context(config: Config, scripts: list[Script], emit) -> BuildContext | None:
+def _open_context(config: Config, scripts: list[Script], emit) -> VoicingContext | None:
     """The build's shared context; a broken pronunciation list fails every script."""
     try:
-        return BuildContext.open(config)
+        return VoicingContext.open(config)
     except ScriptError as exc:
         for script in scripts:
             emit(EpisodeFailed(Failure(script.path, exc.said)))
