@@ -1,15 +1,14 @@
 """The parser under arbitrary input: only ScriptError, with a line inside the file, ever."""
 
-from pathlib import Path
 
 import pytest
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from breathcast.core import ScriptError
 from breathcast.script import parse_script
 
-REPO = Path(__file__).resolve().parent.parent
 SHIPPED = [p.read_bytes() for p in sorted((REPO / "scripts").glob("*.md"))]
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
