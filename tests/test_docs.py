@@ -1,4 +1,6 @@
-"""The README stays true: its commands, options and script format match the code."""
+"""The docs stay true: the README starts with the two commands CI runs, and the reference
+(docs/reference.md) names every command, option, directive, front-matter key, setting and
+error class the code has; every page the README links to exists."""
 
 import re
 import shlex
@@ -16,9 +18,10 @@ from breathcast.core import (
     errors,
 )
 from breathcast.script.directives import BREATHE_NAMES, PAUSE_NAMES
-from breathcast.script.parser import FRONT_MATTER_KEYS
+from breathcast.script.frontmatter import KEYS as FRONT_MATTER_KEYS
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
+REFERENCE = (REPO / "docs" / "reference.md").read_text(encoding="utf-8")
 
 
 def shell_blocks() -> list[str]:
@@ -39,11 +42,11 @@ def test_readme_starts_with_the_two_commands_and_ci_runs_the_second():
 
 
 def section(heading_prefix: str) -> str:
-    """The README text from a heading that starts with `heading_prefix` to the next heading."""
-    start = README.index(heading_prefix)
-    following = re.search(r"\n#{2,3} ", README[start + len(heading_prefix) :])
-    end = start + len(heading_prefix) + following.start() if following else len(README)
-    return README[start:end]
+    """The reference from a heading that starts with `heading_prefix` to the next heading."""
+    start = REFERENCE.index(heading_prefix)
+    following = re.search(r"\n#{2,3} ", REFERENCE[start + len(heading_prefix) :])
+    end = start + len(heading_prefix) + following.start() if following else len(REFERENCE)
+    return REFERENCE[start:end]
 
 
 def test_every_command_and_option_is_documented_in_its_own_section():
@@ -69,9 +72,9 @@ def test_every_error_class_is_in_the_error_table():
 
 def test_script_format_is_documented():
     for name in PAUSE_NAMES + BREATHE_NAMES:
-        assert f"[{name} " in README
+        assert f"[{name} " in REFERENCE
     for key in FRONT_MATTER_KEYS:
-        assert f"`{key}" in README
+        assert f"`{key}" in REFERENCE
 
 
 def test_every_setting_is_documented():
@@ -85,3 +88,12 @@ def test_every_setting_is_documented():
         assert f"\n{key} = " in settings, f"README lacks the top-level key {key}"
     for table in tables:
         assert f"\n[{table}]" in settings, f"README lacks the [{table}] table"
+
+
+def test_the_readme_is_short_and_every_page_it_links_to_is_there():
+    assert len(README.splitlines()) <= 150
+    links = re.findall(r"\]\(((?:docs|bench)/[^)#]+|CHANGELOG\.md)\)", README)
+    assert {"docs/gids.md", "docs/reference.md", "docs/architecture.md", "docs/security.md",
+            "bench/RESULTS.md", "CHANGELOG.md"} <= set(links)  # fmt: skip
+    for link in links:
+        assert (REPO / link).is_file(), link

@@ -22,9 +22,7 @@ from breathcast.script.directives import (
     Step,
     parse_directive,
 )
-from breathcast.script.frontmatter import KEYS, MUSIC_FOLDER, Length, read_front_matter
-
-FRONT_MATTER_KEYS = tuple(KEYS)
+from breathcast.script.frontmatter import MUSIC_FOLDER, Length, read_front_matter
 
 
 @dataclass(frozen=True)

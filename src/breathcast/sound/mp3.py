@@ -23,8 +23,9 @@ from breathcast.core import AudioError
 
 LAME_QUALITY = 3  # LAME's own default, which ffmpeg's libmp3lame also uses: 0 best, 9 fastest
 FRAME_SAMPLES = 1152  # samples in one MPEG-1 Layer III frame
-ENCODER_DELAY = 576  # samples LAME puts before the audio (checked by the tests, to the sample)
-DECODER_DELAY = 529  # what an MP3 decoder adds to that, so 1105 in all without the LAME tag
+# Samples LAME puts before the audio (checked by the tests, to the sample); a decoder adds 529
+# more, so 1105 in all where no LAME tag says so.
+ENCODER_DELAY = 576
 BITRATES_KBPS = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # MPEG-1
 MPEG1_RATES = (44100, 48000, 32000)
 QUEUED_CHUNKS = 2  # rendered chunks waiting for the encoder: memory stays flat

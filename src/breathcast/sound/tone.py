@@ -34,7 +34,7 @@ CHIME_HZ = {Phase.IN: 1568.0, Phase.HOLD_IN: 1174.7, Phase.OUT: 987.8, Phase.HOL
 CHIME_GAIN = {Phase.IN: 1.0, Phase.HOLD_IN: 0.6, Phase.OUT: 1.0, Phase.HOLD_OUT: 0.6}
 CHIME_ATTACK_S = 0.008
 CHIME_DECAY_S = 0.35  # time constant of the exponential ring-out
-CHIME_LENGTH_S = 1.6  # it has faded by 73 dB by then, and ends with a short raised cosine
+CHIME_LENGTH_S = 1.6  # exp(-1.6/0.35): 40 dB down by then; it ends with a short raised cosine
 
 
 def tone_peak(sound: SoundSettings) -> float:
