@@ -359,7 +359,7 @@ def test_a_host_that_never_answers_is_said_within_about_ten_seconds(tmp_path):
         hole.close()
     for kind, (said, seconds) in results.items():
         assert said.en.startswith("the host does not answer"), (kind, said.en)
-        assert seconds < 12, (kind, seconds)  # was 60 s (120 s on S3)
+        assert seconds < 12, (kind, seconds)  # was 60 s, and 245 s on S3
     assert len(results) == 4
 
 

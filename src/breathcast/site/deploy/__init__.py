@@ -13,8 +13,6 @@ next deploy finishes the job.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import secrets
 import shutil
@@ -31,16 +29,11 @@ from breathcast.core import (
     Cancel,
     Config,
     DeployError,
-    DeploySettings,
     Event,
     ForceNeededError,
     Job,
     Said,
-    atomic_write,
-    load_config,
     project_lock,
-    public_address,
-    remember,
 )
 from breathcast.site.deploy.events import (
     DeployFinished,
@@ -60,21 +53,16 @@ from breathcast.site.deploy.plan import (
     site_files,
 )
 from breathcast.site.deploy.rclone import Rclone
-from breathcast.site.deploy.target import (
-    Target,
-    described,
-    remote_name,
-    store,
-    target_key,
-    target_of,
-)
+from breathcast.site.deploy.record import deployed, record
+from breathcast.site.deploy.setup import set_up, test_connection
+from breathcast.site.deploy.state import remote_state
+from breathcast.site.deploy.target import Target, target_of
 from breathcast.site.deploy.verify import verify
 
 __all__ = [
     "DeployFinished", "DeployOptions", "DeployPlanned", "DeployRefused", "DeployReport",
     "FileSent", "deploy", "deployed", "set_up", "test_connection",
 ]  # fmt: skip
-DEPLOYED_NAME = "deployed.json"  # in the build folder: where and when the site went online
 TRANSFERS = 4  # media files sent at once, as rclone itself does
 
 
@@ -125,7 +113,7 @@ def deploy(
         local = snapshot(options.site, Path(copy))
         with Rclone(options.bandwidth) as rclone:
             target = target_of(config, rclone, options.to)
-            remote, state = _remote(rclone, target)
+            remote, state = remote_state(rclone, target)
             todo = plan(local, remote, state, options.now(), options.grace)
             over = len(todo.deletions) > options.max_deletes
             if (todo.clashes or over) and not (options.force or options.dry_run):
@@ -157,7 +145,7 @@ def deploy(
             else:
                 report = _carry_out(rclone, target, todo, state, report, on_event, cancel)
         if report.ok and not report.dry_run:
-            _record(config, target, address, options.site, options.now())
+            record(config, target, address, options.site, options.now())
             if options.verify:
                 report = replace(report, verified=tuple(verify(address, local)))
     on_event(DeployFinished(report))
@@ -242,18 +230,6 @@ def check_site(config: Config, options: DeployOptions) -> str:
     return address
 
 
-def _remote(rclone: Rclone, target: Target) -> tuple[dict[str, int], State]:
-    """What the remote lists (name -> size), and the state the last deploy left there."""
-    remote = rclone.listing(target.fs)
-    data = None
-    if STATE_NAME in remote:
-        with tempfile.TemporaryDirectory() as folder:
-            rclone.call("operations/copyfile", srcFs=target.fs, srcRemote=STATE_NAME,
-                        dstFs=folder, dstRemote=STATE_NAME)  # fmt: skip
-            data = (Path(folder) / STATE_NAME).read_bytes()
-    return remote, State.from_json(data)
-
-
 def _carry_out(rclone, target, todo, state, report, on_event, cancel) -> DeployReport:
     """The plan, in its order: the record names what is about to be sent, leftovers away, the
     media (TRANSFERS at a time: they point at nothing), then the pages one by one in their
@@ -329,69 +305,3 @@ def _put_state(rclone: Rclone, target: Target, state: State) -> None:
         path = Path(folder) / STATE_NAME
         path.write_bytes(state.to_json())
         _send(rclone, target, SiteFile(STATE_NAME, path.stat().st_size, "", path))
-
-
-def _record(config: Config, target: Target, address: str, site: Path, when: datetime) -> None:
-    """Where and when the site went online, and which site it was, per target: the studio
-    says whether what is online at her own host is current (a deploy elsewhere says nothing
-    of that)."""
-    path = config.path("build") / DEPLOYED_NAME
-    records = _records(path)
-    records[target.key] = {"target": target.label, "address": address,
-                           "at": when.isoformat(timespec="seconds"), "site": site_digest(site)}
-    atomic_write(path, json.dumps({"targets": records}, indent=1).encode())  # fmt: skip
-
-
-def _records(path: Path) -> dict[str, dict]:
-    try:
-        return dict(json.loads(path.read_text(encoding="utf-8"))["targets"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}  # none yet, or the one record of an earlier version: which target, unknown
-
-
-def site_digest(site: Path) -> str:
-    """Changes whenever publishing changed what goes online: the feed names every episode's
-    files by their hash, and the page every exercise."""
-    digest = hashlib.sha256()
-    for name in ("feed.xml", "index.html"):
-        path = site / name
-        digest.update(path.read_bytes() if path.is_file() else b"")
-    return digest.hexdigest()[:16]
-
-
-def deployed(config: Config) -> dict | None:
-    """The last deploy to the host the project deploys to (target, address, at, and
-    `current`: whether the site published now is the one that went online), or None."""
-    last = _records(config.path("build") / DEPLOYED_NAME).get(target_key(config.deploy))
-    if last is None:
-        return None
-    return {**last, "current": last.get("site") == site_digest(config.path("build") / "site")}
-
-
-def test_connection(
-    config: Config, settings: DeploySettings | None = None, password: str = ""
-) -> str:
-    """Reach the host described by `settings` with `password` (or else the one the project
-    deploys to); its label, or a `DeployError` that says what is wrong. Nothing is kept."""
-    with Rclone() as rclone:
-        target = described(settings, password, rclone) if settings else target_of(config, rclone)
-        _remote(rclone, target)
-    return target.label
-
-
-def set_up(config: Config, settings: DeploySettings, password: str, site_url: str) -> Config:
-    """Test the connection, then keep the host: its password in rclone's own config (as the
-    remote `breathcast-<project>`), the rest in `[deploy]`, and the public address as
-    `[podcast] site_url`. The project folder never holds the password."""
-    public_address(config, site_url)  # an ASCII http(s) address, or said now
-    test_connection(config, settings, password)
-    kept = settings
-    if settings.kind != "folder":
-        with Rclone() as rclone:
-            name = remote_name(config, rclone)
-            store(settings, password, name, rclone)
-        kept = replace(settings, remote=name)
-    values = {k: getattr(kept, k) for k in ("kind", "host", "port", "user", "path", "remote")}
-    remember(config, "deploy", values)
-    remember(config, "podcast", {"site_url": site_url.rstrip("/")})
-    return load_config(config.root)
