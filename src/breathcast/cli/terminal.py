@@ -150,7 +150,8 @@ class DeployView:
 def show_deploy(report) -> None:
     """What a deploy did (or would do), and where the site is."""
     verb = "would send" if report.dry_run else "sent"
-    if not report.sent and not report.removed and not report.failed:
+    stopped = report.failed or report.cancelled
+    if not report.sent and not report.removed and not stopped:
         click.echo(f"nothing changed: 0 bytes {verb}; {report.address}/ is current")
     for name in report.sent:
         note = "  (replaced)" if name in report.replaced else ""

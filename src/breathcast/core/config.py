@@ -12,6 +12,7 @@ from typing import Any
 from breathcast.core.breath import BreathPattern
 from breathcast.core.categories import category_problem
 from breathcast.core.errors import ConfigError, PatternError, PublishError
+from breathcast.core.words import Said
 
 DEFAULT_RATIOS = ("4:6", "4:4", "3:6")
 
@@ -166,6 +167,27 @@ def load_config(root: str | Path = ".") -> Config:
     return _from_dict(data, root, source)
 
 
+def _check_folders(config: Config, source: str) -> None:
+    """The folders breathcast empties (`clean`: the build; `clean --voice`: the voice cache)
+    are folders of their own inside the project, never the project itself, and never hold
+    or lie inside her scripts or recordings: emptying them must never cost her a word."""
+    hers = {PurePosixPath(config.scripts_dir), PurePosixPath(config.recordings_dir)}
+    for name in ("build", "voice"):
+        value = getattr(config, f"{name}_dir")
+        folder = PurePosixPath(value.replace("\\", "/"))
+        inside = [h for h in hers if h == folder or folder in h.parents or h in folder.parents]
+        if folder.is_absolute() or ".." in folder.parts or folder.parts in ((), (".",)) or inside:
+            raise ConfigError(
+                Said(
+                    f"{source}: {name}_dir = {value!r}; breathcast empties that folder, so it "
+                    "must be a folder of its own inside the project, apart from the scripts and "
+                    f"recordings (the default is {name!r})",
+                    f"De map voor {'de gemaakte bestanden' if name == 'build' else 'de stem'} "
+                    "moet een eigen map in je project zijn, los van je oefeningen en opnames.",
+                )
+            )
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
@@ -185,6 +207,7 @@ def _from_dict(data: dict[str, Any], root: Path, source: str) -> Config:
     config = replace(
         config, root=root, source=source, voice=voice, sound=sound, podcast=podcast, deploy=deploy
     )
+    _check_folders(config, source)
     if deploy.kind and deploy.kind not in DEPLOY_KINDS:
         raise ConfigError(
             f"{source}: [deploy] kind = {deploy.kind!r}; choose one of {', '.join(DEPLOY_KINDS)}"

@@ -17,7 +17,7 @@ from pathlib import Path
 from breathcast.core.errors import ProjectLockedError
 from breathcast.core.words import Said
 
-LOCK_NAME = ".breathcast.core.lock"
+LOCK_NAME = ".breathcast.lock"
 log = logging.getLogger("breathcast")
 
 

@@ -252,7 +252,7 @@ def _published(
 def parse_rate(text: str) -> int:
     """`32k` -> 32000 (bits per second)."""
     value = text.strip().lower()
-    return int(float(value[:-1]) * 1000) if value.endswith("k") else int(value)
+    return round(float(value[:-1]) * 1000) if value.endswith("k") else int(value)  # as ffmpeg
 
 
 def _exercise(
