@@ -71,6 +71,22 @@ def start_cli(project: Path, *args: str, **popen) -> subprocess.Popen:
     )
 
 
+def write_tone_wav(path: Path, seconds: float, sample_rate: int = 44100) -> None:
+    """A 330 Hz tone at -14 dBFS peak as a 16-bit WAV: music of hers, for a bed or a melody."""
+    import wave
+
+    import numpy as np
+
+    t = np.arange(int(seconds * sample_rate)) / sample_rate
+    samples = (0.2 * np.sin(2 * np.pi * 330 * t) * 32767).astype("<i2")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(samples.tobytes())
+
+
 def closed_port() -> int:
     """A localhost port with nothing listening: connecting to it is refused at once."""
     with socket.socket() as sock:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO, SMALL_SCRIPT
+from conftest import REPO, SMALL_SCRIPT, write_tone_wav
 from conftest import run_cli as run
 from fake_gtts import FakeGoogle
 from mutagen.mp3 import MP3
@@ -258,19 +258,6 @@ def test_loudness_target_is_configurable(project):
     assert run(project, "build", "--engine", "espeak").exit_code == 0
     mono = measure_file(project / "build" / "kort" / "kort-4-6.mp3", dual_mono=False)
     assert mono.integrated_lufs == pytest.approx(-16.0, abs=0.5)  # the old, 3 LU louder way
-
-
-def write_tone_wav(path: Path, seconds: float) -> None:
-    import wave
-
-    t = np.arange(int(seconds * SR)) / SR
-    samples = (0.2 * np.sin(2 * np.pi * 330 * t) * 32767).astype("<i2")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(SR)
-        wav.writeframes(samples.tobytes())
 
 
 def set_ambient(project: Path, value: str) -> Path:

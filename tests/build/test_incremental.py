@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_SCRIPT, build_project, start_cli
+from conftest import SMALL_SCRIPT, build_project, start_cli, write_tone_wav
 from conftest import run_cli as run
 
 from breathcast.build import builder as build
@@ -80,8 +80,6 @@ def test_a_no_op_build_does_no_audio_work_and_says_so(two_scripts, monkeypatch):
 def test_every_input_that_changes_the_bytes_triggers_a_rebuild(
     change, reason, project, monkeypatch
 ):
-    from test_build import write_tone_wav
-
     write_tone_wav(project / "music" / "zee.wav", 2.0)
     script = project / "scripts" / "kort.md"
     script.write_text(

@@ -17,7 +17,7 @@ from breathcast.build.project import check_scripts  # noqa: E402
 from breathcast.core.breath import BreathPattern, Phase  # noqa: E402
 from breathcast.core.config import Config, SoundSettings  # noqa: E402
 from breathcast.core.files import atomic_path  # noqa: E402
-from breathcast.core.words import Said  # noqa: E402
+from breathcast.core.said import Said  # noqa: E402
 from breathcast.script.episode import clock  # noqa: E402
 from breathcast.script.parser import Script  # noqa: E402
 from breathcast.sound.loudness import (  # noqa: E402

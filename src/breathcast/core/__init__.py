@@ -6,7 +6,7 @@ from breathcast.core.faces import face
 # The names the other rooms use, and the module each lives in. Loaded when first asked
 # for, so importing one module of this room never loads the others.
 PUBLIC = {
-    "at_line": "words",
+    "at_line": "said",
     "atomic_path": "files",
     "atomic_write": "files",
     "AudioError": "errors",
@@ -43,11 +43,11 @@ PUBLIC = {
     "RecordingError": "errors",
     "remember": "config",
     "RequestError": "errors",
-    "Said": "words",
+    "Said": "said",
     "ScriptError": "errors",
     "ServeError": "errors",
     "SoundSettings": "config",
-    "together": "words",
+    "together": "said",
     "VoiceSettings": "config",
     "WorkspaceError": "errors",
 }

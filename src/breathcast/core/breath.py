@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from breathcast.core.errors import PatternError
-from breathcast.core.words import Said
+from breathcast.core.said import Said
 
 MIN_CYCLE_S = 2.0
 MAX_CYCLE_S = 60.0

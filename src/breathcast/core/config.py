@@ -12,7 +12,7 @@ from typing import Any
 from breathcast.core.breath import BreathPattern
 from breathcast.core.categories import category_problem
 from breathcast.core.errors import ConfigError, PatternError, PublishError
-from breathcast.core.words import Said
+from breathcast.core.said import Said
 
 DEFAULT_RATIOS = ("4:6", "4:4", "3:6")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from breathcast.core.words import Said, at_line
+from breathcast.core.said import Said, at_line
 
 
 class BreathcastError(Exception):

@@ -13,7 +13,7 @@ from dataclasses import asdict
 from typing import Any
 
 from breathcast.core.errors import BuildCancelled
-from breathcast.core.words import Said
+from breathcast.core.said import Said
 
 
 class Event:

@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from breathcast.core.errors import ProjectLockedError
-from breathcast.core.words import Said
+from breathcast.core.said import Said
 
 LOCK_NAME = ".breathcast.lock"
 log = logging.getLogger("breathcast")

@@ -202,7 +202,7 @@ _EXPLAINED = [
         "De sleutel of het geheim klopt niet; de opslag weigert ze. Kijk ze allebei na.",
     ),
     (
-        r"unable to authenticate|login incorrect|530 |401|403 forbidden|access ?denied|"
+        r"unable to authenticate|login incorrect|\b530 |\b401\b|\b403 forbidden|access ?denied|"
         r"permission denied \(publickey",
         "the host refused the user name or password; check them, or run "
         "`breathcast deploy --setup` again",
@@ -233,7 +233,7 @@ _EXPLAINED = [
         "De website antwoordt niet. Is er internet? Kijk ook het adres en de poort na.",
     ),
     (
-        r"no space left|quota|disk full|insufficient storage|552 |507",
+        r"no space left|quota|disk full|insufficient storage|\b552 |\b507\b",
         "the host's disk is full; make room there (or ask your host for more), then deploy "
         "again: what was sent is kept",
         "De schijf van je website is vol. Maak daar ruimte, of vraag je host om meer, en zet "
