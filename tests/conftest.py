@@ -146,6 +146,17 @@ def voices(tmp_path_factory) -> Path:
     return project / "voice"
 
 
+@pytest.fixture
+def sftp(tmp_path, voices):
+    """A built and published project, and its SFTP host (rclone's server) on 127.0.0.1."""
+    from hosts import Online  # hosts imports this module: not at its top
+
+    made = Online(tmp_path, voices, "sftp")
+    made.publish()
+    yield made
+    made.close()
+
+
 @pytest.fixture(scope="session")
 def js_clients() -> Path:
     """tests/js/node_modules, installed from its lock file the first time a test needs it (the

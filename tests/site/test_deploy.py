@@ -37,14 +37,6 @@ def online(request, tmp_path, voices):
     made.close()
 
 
-@pytest.fixture
-def sftp(tmp_path, voices):
-    made = Online(tmp_path, voices, "sftp")
-    made.publish()
-    yield made
-    made.close()
-
-
 def test_a_deploy_reaches_podcast_apps_on_every_kind_of_host(online, tmp_path):
     if online.host.kind != "ftp" and not shutil.which("gpo"):
         pytest.skip("gPodder's gpo is not installed (apt-get install gpodder)")

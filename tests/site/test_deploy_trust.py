@@ -50,14 +50,6 @@ HERS = {
 }
 
 
-@pytest.fixture
-def sftp(tmp_path, voices):
-    made = Online(tmp_path, voices, "sftp")
-    made.publish()
-    yield made
-    made.close()
-
-
 def put_hers(folder: Path, files: dict[str, bytes]) -> None:
     for name, data in files.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
