@@ -204,3 +204,34 @@ def test_script_tempo_front_matter():
     assert parse_script("---\ntitle: T\ntempo: 0,9\n---\nHallo.\n").tempo == 0.9
     with pytest.raises(ScriptError, match="tempo: '3' must be a number from 0.5 to 2"):
         parse_script("---\ntitle: T\ntempo: 3\n---\nHallo.\n")
+
+
+@pytest.mark.slow
+def test_the_offline_voice_gives_the_same_samples_however_many_jobs_voice_it(tmp_path):
+    """espeak-ng keeps state from one line to the next (its wave generator's statics), so a
+    line's samples depend on the lines voiced before it: two builds from nothing, each a
+    command of its own with several voicing jobs, must voice in one order and give the same
+    files, byte for byte."""
+    from conftest import REPO, start_cli
+
+    made = []
+    for name in ("eerste", "tweede"):
+        project = tmp_path / name
+        (project / "scripts").mkdir(parents=True)
+        for script in ("water-en-rust.md", "vijf-keer-uitademen.md"):
+            text = (REPO / "scripts" / script).read_text(encoding="utf-8")
+            (project / "scripts" / script).write_text(text, encoding="utf-8")
+        (project / "breathcast.toml").write_text('ratios = ["4:6"]\n')
+        build = start_cli(project, "build", "--engine", "espeak", "--tts-jobs", "4",
+                          "scripts/vijf-keer-uitademen.md")  # fmt: skip
+        output, _ = build.communicate(timeout=300)
+        assert build.returncode == 0, output
+        made.append(project)
+    first, second = (
+        {p.relative_to(m).as_posix(): p.read_bytes() for p in (m / "voice").rglob("*")
+         if p.is_file()} for m in made
+    )  # fmt: skip
+    assert len(first) > 10 and first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    mp3 = "build/vijf-keer-uitademen/vijf-keer-uitademen-4-6.mp3"
+    assert (made[0] / mp3).read_bytes() == (made[1] / mp3).read_bytes()

@@ -146,7 +146,10 @@ def voice_script(
         )
         return prepared_key, clip.size, profile, fresh
 
-    with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+    # One worker takes the lines in the script's order: what an engine that keeps state from
+    # line to line (espeak-ng) needs to give the same samples every time.
+    workers = max(1, options.jobs) if engine.concurrent else 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {text: pool.submit(voice_line, speech) for text, speech in lines.items()}
         for done, _ in enumerate(as_completed(futures.values()), start=1):
             options.on_clip(done, len(futures))

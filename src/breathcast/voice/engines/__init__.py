@@ -24,6 +24,9 @@ class SpeechAudio:
 class Engine(Protocol):
     name: str
     description: str  # what it sounds like, for `breathcast voices`
+    # Whether lines may be voiced at once. Not for espeak-ng: its wave generator keeps state
+    # from one line to the next, so its lines are voiced one by one, in the script's order.
+    concurrent: bool
 
     def identity(self) -> dict[str, Any]:
         """Everything that changes the sound; part of every cache key."""

@@ -78,6 +78,11 @@ def _library() -> _Espeak:
 
 class EspeakEngine:
     name = "espeak"
+    # Function statics in espeak-ng's wave generator (Flutter_ix and others) carry over from
+    # one utterance to the next, and neither espeak_Terminate nor espeak_Initialize resets
+    # them: a line's samples depend on the lines voiced before it in this process. One at a
+    # time in a fixed order, the same input gives the same samples (and it held a lock anyway).
+    concurrent = False
     description = (
         "espeak-ng, offline, from pip. Robotic: meant for previews and timing checks, "
         "never for listeners."

@@ -35,6 +35,7 @@ class _RoutedGTTS(gTTS):
 
 class GTTSEngine:
     name = "gtts"
+    concurrent = True  # network calls: several at once
     description = (
         "Google Translate's Dutch voice: natural and calm. Needs the internet. "
         "Use it for the final audio."

@@ -20,6 +20,7 @@ from breathcast.voice.takes import TAKE_RATE, TakeStore
 
 class OpnameEngine:
     name = "opname"
+    concurrent = True  # her takes, read from files
     description = (
         "Her own recorded voice: one take per line, from `breathcast record` or the studio, "
         "cleaned (high-pass, learned noise reduction, de-esser). Final audio."
@@ -68,6 +69,7 @@ class FilledEngine:
     def __init__(self, takes: OpnameEngine, fill: Engine):
         self.takes, self.fill = takes, fill
         self.description = f"{takes.description} Gaps voiced by {fill.name}."
+        self.concurrent = fill.concurrent
 
     def identity(self) -> dict[str, Any]:
         return {**self.takes.identity(), "fill": self.fill.identity()}
