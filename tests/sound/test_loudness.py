@@ -124,3 +124,15 @@ def test_the_prediction_counts_the_tone_and_the_bed(tone_db):
     voice_only = predict_lufs(placed, timeline.length, sr)
     if tone_db == -12.0:  # a loud tone passes the gate: leaving it out would miss
         assert abs(voice_only - measured) > 0.3
+
+
+def test_an_episode_that_misses_its_loudness_is_named_with_what_helps():
+    from breathcast.core import SoundSettings
+    from breathcast.sound.loudness import Loudness, miss_warning
+
+    sound = SoundSettings()
+    near = Loudness(-16.4, -3.0, 8.0, dual_mono=True)
+    assert miss_warning("kort-4-6.mp3", near, sound) is None  # within 0.5 LU
+    far = miss_warning("kort-4-6.mp3", Loudness(-16.7, -2.4, 12.0, dual_mono=True), sound)
+    assert far.en.startswith("kort-4-6.mp3 measures -16.7 LUFS, not -16.0")
+    assert "tone_level_db" in far.en and "zachtere toon" in far.nl
