@@ -68,7 +68,7 @@ class SoundSettings:
     paragraph_pause_s: float = 1.8  # a blank line in the script
     speech_level_dbfs: float = -20.0  # RMS of every voiced clip
     speech_crest_db: float = 11.0  # clip peaks are limited to this far above that RMS
-    tone_level_db: float = -11.5  # pacing tone RMS relative to speech: 15 LU under it, heard on a phone
+    tone_level_db: float = -11.5  # tone RMS relative to speech: 15 LU under it, heard on a phone
     tone_low_hz: float = 196.0  # G3: end of the exhale
     tone_high_hz: float = 293.7  # D4: top of the inhale
     tone_hold_level: float = 0.5  # tone level on holds, as a share of its full level; 0 = silent
