@@ -3,4 +3,4 @@
 __version__ = "0.1.0"
 
 # Bump when a change in planning or rendering changes the bytes of an episode.
-RENDER_VERSION = 6  # 6: the duck held across short gaps, no DC, a louder tone and melody
+RENDER_VERSION = 6  # 6: the duck held across short gaps, clips without DC

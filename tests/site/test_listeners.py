@@ -27,13 +27,7 @@ NS = {
 CHAPTERED = SMALL_SCRIPT.replace(
     "# Ademen", "# Een hele lange hoofdstuktitel over ademen\nMooi.\n# Kort\nJa.\n# Ademen"
 )
-# Seven short lines and two breaths: sparser than any exercise, so at the default tone and
-# melody (15 and 11 LU under the voice) its voice would meet the limiter first (-16.6 LUFS).
-# This page's tests are about what listeners and apps get, not the mix: a softer tone.
 SETTINGS = """ratios = ["4:6", "3:6"]
-[sound]
-tone_level_db = -18.0
-melody_level_db = -24.0
 [podcast]
 owner_name = "Anna de Vries"
 owner_email = "anna@example.nl"

@@ -325,16 +325,14 @@ def test_streaming_an_episode_holds_a_few_chunks_not_the_episode(rig):
 
 
 @pytest.mark.slow
-def test_a_calm_mix_the_bed_holds_in_short_gaps_and_tone_and_melody_are_heard(tmp_path):
-    """Water & Rust at 3 minutes, from its stems. The bed rises only in real pauses (it rose
-    7.5 dB in every 0.9 s gap between lines); the tone in the breathing blocks sits 14-16 LU
-    under the voice (was 21.7, too soft for a phone) and the melody 10-12 LU (was 23.8)."""
+def test_a_calm_mix_the_bed_holds_down_in_short_gaps_and_rises_in_pauses(tmp_path):
+    """Water & Rust at 3 minutes, from its stems: the bed rises only in real pauses (it rose
+    7.5 dB in every 0.9 s gap between lines)."""
     from conftest import REPO
 
     from breathcast.build.produce import episode_mixer
     from breathcast.core import load_config
     from breathcast.script import read_script
-    from breathcast.sound.loudness import measure_pcm
     from breathcast.voice import VoicingContext, get_engine
 
     (tmp_path / "breathcast.toml").write_text("")
@@ -359,8 +357,3 @@ def test_a_calm_mix_the_bed_holds_in_short_gaps_and_tone_and_melody_are_heard(tm
     assert len(short) > 10 and len(long_) > 3
     assert np.median(short) - np.median(under) < 1.0  # dB: held down (was 7.5)
     assert np.median(long_) - np.median(under) > 8.0  # and up in a real pause
-    speech = measure_pcm(stems.voice, sr).integrated_lufs
-    blocks = np.concatenate([stems.tone[b.start : b.start + b.length] for b in timeline.blocks])
-    melody = np.concatenate([stems.melody[m.start : m.end] for m in timeline.melodies])
-    assert 14.0 <= speech - measure_pcm(blocks, sr).integrated_lufs <= 16.0
-    assert 10.0 <= speech - measure_pcm(melody, sr).integrated_lufs <= 12.0

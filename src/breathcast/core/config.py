@@ -68,7 +68,7 @@ class SoundSettings:
     paragraph_pause_s: float = 1.8  # a blank line in the script
     speech_level_dbfs: float = -20.0  # RMS of every voiced clip
     speech_crest_db: float = 11.0  # clip peaks are limited to this far above that RMS
-    tone_level_db: float = -11.5  # tone RMS relative to speech: 15 LU under it, heard on a phone
+    tone_level_db: float = -18.0  # pacing tone RMS relative to speech (why: docs/sound.md)
     tone_low_hz: float = 196.0  # G3: end of the exhale
     tone_high_hz: float = 293.7  # D4: top of the inhale
     tone_hold_level: float = 0.5  # tone level on holds, as a share of its full level; 0 = silent
@@ -80,7 +80,7 @@ class SoundSettings:
     music_crossfade_s: float = 3.0  # where a music bed loops
     cue_cycles: int = 2  # [adem 6x cues] speaks cues in this many first cycles
     melody: str = "chime"  # opens (and closes) every exercise; "" for none, or music/… her own
-    melody_level_db: float = -11.0  # its RMS relative to speech: about 11 LU under it, heard
+    melody_level_db: float = -24.0  # its RMS relative to speech: soft, and under the loudness gate
     melody_gap_s: float = 1.2  # between the melody and the first (or after the last) words
     duck_db: float = -10.0  # tone and bed under speech
     duck_lookahead_s: float = 0.25  # they are already down when a voice starts
