@@ -28,8 +28,8 @@ def atomic_path(dest: str | Path) -> Iterator[Path]:
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-        os.fchmod(fd, 0o666 & ~_UMASK)
         os.close(fd)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp's 0600 would hide it; os.chmod: Windows too
         yield Path(tmp)
         os.replace(tmp, dest)
     except OSError as exc:

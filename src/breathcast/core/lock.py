@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 
+import psutil
+
 from breathcast.core.errors import ProjectLockedError
 from breathcast.core.said import Said
 
@@ -22,13 +24,9 @@ log = logging.getLogger("breathcast")
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    """Whether a process runs: psutil asks the system. (`os.kill(pid, 0)`, the POSIX idiom,
+    terminates the process on Windows.)"""
+    return psutil.pid_exists(pid)
 
 
 class Job(StrEnum):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import subprocess
 import tempfile
@@ -13,11 +12,16 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import psutil
 
 from breathcast.core import AudioError
 
 LISTENER_NICENESS = 10
 LISTENER_PIPE_BYTES = 1 << 20  # about a minute of 128 kbps MP3
+try:
+    import fcntl  # POSIX; on Linux a pipe can be made larger
+except ImportError:  # Windows
+    fcntl = None
 F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # Linux; elsewhere the call just fails
 
 
@@ -145,9 +149,12 @@ class Listener:
         self.stdin = self.proc.stdin
         # A listener may lag behind and catch up at the end: it yields the cores to the work
         # it listens to (an encoder on the critical path), instead of slowing it down.
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, self.proc.pid, LISTENER_NICENESS)
-            fcntl.fcntl(self.stdin.fileno(), F_SETPIPE_SZ, LISTENER_PIPE_BYTES)  # room to lag
+        with contextlib.suppress(OSError, psutil.Error):
+            lower = LISTENER_NICENESS if os.name != "nt" else psutil.BELOW_NORMAL_PRIORITY_CLASS
+            psutil.Process(self.proc.pid).nice(lower)
+        if fcntl is not None:
+            with contextlib.suppress(OSError):  # room to lag (Linux)
+                fcntl.fcntl(self.stdin.fileno(), F_SETPIPE_SZ, LISTENER_PIPE_BYTES)
 
     def finish(self) -> str:
         with contextlib.suppress(BrokenPipeError):  # it stopped early: its log says why
