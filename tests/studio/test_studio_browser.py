@@ -121,17 +121,31 @@ def test_she_edits_hears_and_builds_in_her_browser(studio_url, browser, axe):
     )
     assert "Vanaf regel 7" in page.locator("#speelt").text_content()
 
-    # Build, and watch the progress reach the end.
+    # Build, and watch the progress reach the end: "Stoppen" while it runs, then "Sluiten".
+    page.evaluate(
+        """() => {
+          window.buttons = [];
+          const note = () => window.buttons.push(["#stoppen", "#sluiten"].map(
+            (id) => !document.querySelector(id).hidden));
+          for (const id of ["#stoppen", "#sluiten"]) {
+            new MutationObserver(note).observe(document.querySelector(id), {attributes: true});
+          }
+        }"""
+    )
     page.locator("#bouw-dit").click()
     page.wait_for_function(
         "() => document.querySelector('#bouwstatus').textContent.startsWith('Klaar')",
         timeout=120_000,
     )
+    shown = page.evaluate("window.buttons")  # [stoppen visible, sluiten visible], as it went
+    assert [True, False] in shown and shown[-1] == [False, True], shown
     bar = page.locator("#voortgang")
     assert bar.evaluate("b => b.value === b.max && b.max === 2")
     assert "gemaakt" in page.locator("#samenvatting").text_content()
     assert list((project / "build" / "kort").glob("*.mp3"))
     assert accessibility_violations(page, axe) == []
+    page.locator("#sluiten").click()
+    assert page.locator("#bouwen").is_hidden()  # closed: the panel no longer covers the page
     # Back on the overview, the card says what was made, with which voice, and how long.
     page.get_by_role("link", name="Je oefeningen").click()
     page.wait_for_function("() => document.querySelector('.kaart').textContent.includes('Stem:')")
@@ -139,6 +153,15 @@ def test_she_edits_hears_and_builds_in_her_browser(studio_url, browser, axe):
     assert "Voorbeeld met computerstem" in card_text and "Nog niet gebouwd" not in card_text
     assert re.search(r"in 4, uit 6 · 0:[0-5]\d · gebouwd ", card_text), card_text
     screenshot(page, "studio-overview-built-desktop")
+    # Beluisteren: inhale and exhale in their own colours (an exhale was drawn black).
+    card.get_by_role("link", name="Beluisteren").click()
+    page.locator(".tijdlijn rect.out").first.wait_for()
+    fills = page.evaluate(
+        """() => ["in", "out"].map((kind) =>
+          getComputedStyle(document.querySelector(`.tijdlijn rect.${kind}`)).fill)"""
+    )
+    assert fills == ["rgb(74, 134, 197)", "rgb(94, 154, 76)"]  # --in, --uit
+    screenshot(page, "studio-episode-desktop")
     assert (errors, strangers) == ([], [])
 
 

@@ -15,9 +15,10 @@ $("#alles-bouwen").addEventListener("click", () => startBuild([]));
 $("#stoppen").addEventListener("click", handled(() => api("/api/build/cancel", { method: "POST", body: {} })));
 $("#sluiten").addEventListener("click", () => { $("#bouwen").hidden = true; });
 
+// While a build runs she can stop it; once it has ended she can close the panel.
 function finished(ended) {
-  $("#stoppen").hidden = ended === false;
-  $("#sluiten").hidden = ended !== false;
+  $("#stoppen").hidden = ended;
+  $("#sluiten").hidden = !ended;
 }
 
 // One event of a build (server-sent, in the order they happen).
