@@ -668,3 +668,22 @@ def test_a_new_exercise_never_takes_a_removed_ones_name_and_long_titles_fit(stud
     assert first.json()["name"] != second.json()["name"]
     copy = studio.post(f"/api/scripts/{first.json()['name']}/copy").json()
     assert "(kopie)\n" in copy["text"]
+
+
+def test_her_blog_snippets_are_only_for_players_on_the_site_in_the_pages_order(studio):
+    """Op je blog: a snippet only where the site has the player (one for an exercise never
+    published put a 404 on her blog), in the order of the page (it was by file name)."""
+    scripts = studio.project / "scripts"
+    for name, title, order in (("avond", "Avond", 2), ("bed", "Bed", 1), ("nieuw", "Nieuw", 3)):
+        (scripts / f"{name}.md").write_text(f"---\ntitle: {title}\norder: {order}\n---\nHallo.\n")
+    (scripts / "kapot.md").write_text("---\ntitle: Kapot\n---\n[wolk 3s]\n")
+    embed = studio.project / "build" / "site" / "embed"
+    embed.mkdir(parents=True)
+    for slug in ("avond", "bed", "kort", "kapot"):  # published; nieuw is not
+        (embed / f"{slug}.html").write_text("<p>speler</p>")
+    toml = studio.project / "breathcast.toml"
+    toml.write_text(toml.read_text() + 'site_url = "https://example.nl/rust"\n')
+    embeds = studio.get("/api/online").json()["embeds"]
+    assert [e["slug"] for e in embeds] == ["bed", "avond", "kort"]  # ordered, then by title
+    assert embeds[0] == {"title": "Bed", "slug": "bed",
+                         "page": "https://example.nl/rust/embed/bed.html"}  # fmt: skip

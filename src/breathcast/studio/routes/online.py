@@ -10,9 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from breathcast.build import find_scripts
-from breathcast.core import DeploySettings, ScriptError
-from breathcast.script import read_script
+from breathcast.build import check_scripts, find_scripts, page_order
+from breathcast.core import DeploySettings
 from breathcast.site import deploy as online
 from breathcast.studio.http import answer, body, in_thread, studio_of
 
@@ -33,13 +32,13 @@ async def state(request: Request) -> JSONResponse:
     def read() -> dict:
         address = config.podcast.site_url.rstrip("/")
         site = config.path("build") / "site"
-        exercises = []
-        for path in find_scripts(config):
-            try:
-                script = read_script(path)
-            except ScriptError:  # a script with an error has no player yet
-                continue
-            exercises.append({"title": script.title, "slug": script.slug})
+        scripts, _ = check_scripts(find_scripts(config))  # a script with an error has no player
+        exercises = [  # in the page's order; only those with a player on the site: no 404s
+            {"title": script.title, "slug": script.slug}
+            for _, group in page_order(scripts)
+            for script in group
+            if (site / "embed" / f"{script.slug}.html").is_file()
+        ]
         return {
             "settings": {
                 **{k: getattr(config.deploy, k) for k in FIELDS},
