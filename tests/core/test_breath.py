@@ -97,3 +97,10 @@ def test_in_words_for_listeners():
     assert BreathPattern.parse("4.5:5.5").in_words == "in 4.5, uit 5.5"
     assert BreathPattern.parse("4:7:8").in_words == "in 4, vast 7, uit 8"
     assert BreathPattern.parse("4-4-4-4").in_words == "in 4, vast 4, uit 4, vast 4"
+
+
+@pytest.mark.parametrize(("text", "said"), [("2:1", "20"), ("2.5:3", "10,9")])
+def test_advice_writes_numbers_as_dutch_does(text, said):
+    """Dutch notation: "20 ademhalingen", "10,9 ademhalingen", never "20.0"."""
+    fast = BreathPattern.parse(text).advice()[0]
+    assert f"is {said} ademhalingen per minuut;" in fast.nl

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  builtWhen, clock, count, currentLine, lineAt, lineRange, readingSummary, takesSummary, wordFor,
+  builtWhen, clock, count, currentLine, lineAt, lineRange, readingSummary, takesSummary, versionsSummary, wordFor,
 } from "../../src/breathcast/studio/static/format.js";
 
 test("clock cuts to the whole second, as players show it", () => {
@@ -54,4 +54,18 @@ test("the line being heard is the last one that has started", () => {
   assert.equal(currentLine(lines, 1.46), 0); // 50 ms early is on time
   assert.equal(currentLine(lines, 8.0), 1);
   assert.equal(currentLine(lines, 60), 2);
+});
+
+test("an exercise's versions, summed up in one line", () => {
+  const never = { built: false, up_to_date: false };
+  const ready = { built: true, up_to_date: true };
+  const stale = { built: true, up_to_date: false };
+  assert.equal(versionsSummary([]), "");
+  assert.equal(versionsSummary(Array(9).fill(never)), "9 versies, nog niet gebouwd");
+  assert.equal(versionsSummary([never]), "1 versie, nog niet gebouwd");
+  assert.equal(versionsSummary([...Array(6).fill(ready), ...Array(3).fill(never)]), "6 van 9 versies klaar");
+  assert.equal(versionsSummary([ready, stale, never]), "1 van 3 versies klaar, 1 moet opnieuw");
+  assert.equal(versionsSummary([stale, stale]), "0 van 2 versies klaar, 2 moeten opnieuw");
+  assert.equal(versionsSummary([ready, ready]), "alle 2 versies klaar");
+  assert.equal(versionsSummary([ready]), "1 versie, klaar");
 });

@@ -357,3 +357,66 @@ def test_she_puts_her_site_online_from_the_studio(
     for path in project.rglob("*"):
         if path.is_file():
             assert PASSWORD.encode() not in path.read_bytes(), path
+
+
+def test_a_card_sums_up_its_versions_in_dutch_and_a_length_menu_only_where_there_are_lengths(
+    project, browser, axe
+):
+    """Each card says how many versions are ready ("4 versies, nog niet gebouwd", later "4 van
+    6 klaar"), not every version on a line of its own; the "Lengte" menu shows only for an
+    exercise with lengths; Beluisteren says what was asked as a clock ("gevraagd 1:30")."""
+    from conftest import SMALL_SCRIPT, run_cli
+
+    toml = project / "breathcast.toml"
+    toml.write_text('ratios = ["4:6", "3:6"]\nengine = "espeak"\n')
+    lengths = SMALL_SCRIPT.replace("title: Korte test", "title: Korte test\nlengths: 1m, 1m30s")
+    (project / "scripts" / "kort.md").write_text(lengths)
+    (project / "scripts" / "zo.md").write_text(SMALL_SCRIPT.replace("Korte test", "Zo lang"))
+    running = RunningStudio(project)
+    try:
+        for width in (1280, 390):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            errors, strangers = watched(page, running.url)
+            page.goto(running.url)
+            card = page.locator(".kaart", has_text="Korte test")
+            card.wait_for()
+            seen = card.inner_text()  # what she sees: a summary, not a line per version
+            assert "4 versies, nog niet gebouwd" in seen, seen
+            assert seen.count("nog niet gebouwd") == 1, seen
+            screenshot(page, f"studio-overview-versions-{width}")
+            page.goto(running.url + "#/bewerken/zo.md")
+            page.wait_for_function("() => document.querySelector('#zinnen li')")
+            assert page.locator("#lengte-kies").is_hidden()  # no lengths: no empty menu
+            page.goto(running.url + "#/bewerken/kort.md")
+            page.wait_for_function("() => document.querySelector('#lengte option')")
+            assert page.locator("#lengte-kies").is_visible()
+            screenshot(page, f"studio-editor-lengths-{width}")
+            assert (errors, strangers) == ([], [])
+            page.close()
+        assert run_cli(project, "build", str(project / "scripts" / "kort.md")).exit_code == 0
+        toml.write_text('ratios = ["4:6", "3:6", "4:4"]\nengine = "espeak"\n')  # 2 more
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors, strangers = watched(page, running.url)
+        page.goto(running.url)
+        card = page.locator(".kaart", has_text="Korte test")
+        card.wait_for()
+        assert "4 van 6 versies klaar" in card.inner_text(), card.inner_text()
+        versions = card.locator("details", has_text="Alle versies")
+        versions.locator("summary").click()  # every version, for the curious
+        assert versions.locator("li").count() == 6
+        screenshot(page, "studio-overview-versions-open-1280")
+        page.goto(running.url + "#/aflevering/kort.md")
+        uitleg = "() => document.querySelector('#aflevering-uitleg').textContent"
+        page.wait_for_function(f"() => ({uitleg})().includes('gevraagd')")  # the first version
+        first = page.locator("#aflevering-uitleg").text_content()
+        choice = page.locator("#aflevering-ritme")
+        index = choice.evaluate("s => [...s.options].findIndex((o) => o.dataset.length == '1m30s')")
+        choice.select_option(index=index)
+        page.wait_for_function(f"first => ({uitleg})() !== first", arg=first)
+        told = page.locator("#aflevering-uitleg").text_content()
+        assert told.startswith("gevraagd 1:30, het werd ") and "1m30s" not in told, told
+        screenshot(page, "studio-episode-length-1280")
+        assert accessibility_violations(page, axe) == []
+        assert (errors, strangers) == ([], [])
+    finally:
+        running.stop()

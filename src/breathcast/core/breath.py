@@ -21,6 +21,11 @@ def _format_seconds(value: float) -> str:
     return f"{value:g}"
 
 
+def _dutch(value: float) -> str:
+    """A number as Dutch writes it, to one decimal where it has one: `20`, `7,5`."""
+    return f"{round(value, 1):g}".replace(".", ",")
+
+
 class Phase(StrEnum):
     """One part of a breath. Its value is what JSON and the timeline data say."""
 
@@ -137,8 +142,8 @@ class BreathPattern:
                 Said(
                     f"{self} is {self.per_minute:.1f} breaths/min; slow breathing is < "
                     f"{SLOW_BREATHING_PER_MIN:g}/min (about 6/min is ideal)",
-                    f"{self} is {self.per_minute:.1f} ademhalingen per minuut; rustig ademen is "
-                    f"minder dan {SLOW_BREATHING_PER_MIN:g} per minuut (ongeveer 6 is fijn)",
+                    f"{self} is {_dutch(self.per_minute)} ademhalingen per minuut; rustig ademen "
+                    f"is minder dan {SLOW_BREATHING_PER_MIN:g} per minuut (ongeveer 6 is fijn)",
                 )
             )
         if self.exhale < self.inhale:

@@ -27,6 +27,20 @@ export function count(n, one, many) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+// How far an exercise's versions are, in one line: "4 versies, nog niet gebouwd", "4 van 6
+// versies klaar, 1 moet opnieuw", "alle 6 versies klaar".
+export function versionsSummary(episodes) {
+  const total = episodes.length;
+  if (!total) return "";
+  const versions = count(total, "versie", "versies");
+  if (!episodes.some((e) => e.built)) return `${versions}, nog niet gebouwd`;
+  const ready = episodes.filter((e) => e.built && e.up_to_date).length;
+  const again = episodes.filter((e) => e.built && !e.up_to_date).length;
+  const said = ready === total ? (total === 1 ? "1 versie, klaar" : `alle ${versions} klaar`)
+    : `${ready} van ${versions} klaar`;
+  return again ? `${said}, ${again} ${again === 1 ? "moet" : "moeten"} opnieuw` : said;
+}
+
 // How far her own voice is: "Eigen stem: 1 van de 3 zinnen opgenomen, 2 om na te luisteren".
 export function takesSummary(recorded, total, toCheck) {
   if (!total) return "";

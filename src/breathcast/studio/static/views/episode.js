@@ -17,7 +17,7 @@ async function show(name) {
   const select = $("#aflevering-ritme");
   const built = script.episodes.filter((e) => e.built);
   select.replaceChildren(...built.map((e) => el("option", {
-    value: e.ratio, "data-length": e.length || "", "data-path": e.path,
+    value: e.ratio, "data-length": e.length || "", "data-target": e.target_s || "", "data-path": e.path,
     text: [e.length_words, e.words, clock(e.duration_s)].filter(Boolean).join(" · "),
   })));
   select.onchange = handled(showEpisode);
@@ -36,7 +36,7 @@ async function showEpisode() {
   const { data } = await api(`/api/scripts/${encodeURIComponent(episode.name)}/timeline?${query}`);
   episode.timeline = data;
   $("#aflevering-uitleg").textContent = [
-    option.dataset.length ? `gevraagd ${option.dataset.length}, het werd ${clock(data.duration)}` : clock(data.duration),
+    option.dataset.target ? `gevraagd ${clock(Number(option.dataset.target))}, het werd ${clock(data.duration)}` : clock(data.duration),
     data.words, `${data.chapters.length} hoofdstukken`,
   ].join(" · ");
   drawTimeline(data);

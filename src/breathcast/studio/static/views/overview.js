@@ -3,7 +3,7 @@
 
 import { $, el } from "../dom.js";
 import { api, handled, WORDS } from "../api.js";
-import { builtWhen, clock, takesSummary, wordFor } from "../format.js";
+import { builtWhen, clock, takesSummary, versionsSummary, wordFor } from "../format.js";
 import { shown, view } from "../router.js";
 import { startBuild } from "./build.js";
 
@@ -69,14 +69,19 @@ function card(script, busy, grouped) {
     item.append(el("ul", { class: "meldingen" }, ...script.errors.map((e) =>
       el("li", { class: "fout", text: `regel ${e.line}: ${e.nl}` }))));
   }
-  item.append(el("ul", { "aria-label": "Versies" }, ...script.episodes.map((e) =>
-    el("li", { class: "klein", text: [
-      e.length_words,
-      e.words,
-      e.duration_s ? clock(e.duration_s) : null,
-      builtWhen(e.built ? e.built_at : null),
-      e.built && !e.up_to_date ? "moet opnieuw" : null,
-    ].filter(Boolean).join(" · ") }))));
+  // One line for all its versions; each one (length, rhythm, duration, when) folded away.
+  if (script.episodes.length) {
+    item.append(el("p", { class: "klein versies", text: versionsSummary(script.episodes) }),
+      el("details", { class: "versies" }, el("summary", { class: "klein", text: "Alle versies" }),
+        el("ul", { "aria-label": "Versies" }, ...script.episodes.map((e) =>
+          el("li", { class: "klein", text: [
+            e.length_words,
+            e.words,
+            e.duration_s ? clock(e.duration_s) : null,
+            builtWhen(e.built ? e.built_at : null),
+            e.built && !e.up_to_date ? "moet opnieuw" : null,
+          ].filter(Boolean).join(" · ") })))));
+  }
   item.append(el("div", { class: "knoppen" },
     el("a", { href: `#/bewerken/${name}`, text: "Bewerken" }),
     script.episodes.some((e) => e.built) ? el("a", { href: `#/aflevering/${name}`, text: "Beluisteren" }) : null,
