@@ -687,3 +687,29 @@ def test_her_blog_snippets_are_only_for_players_on_the_site_in_the_pages_order(s
     assert [e["slug"] for e in embeds] == ["bed", "avond", "kort"]  # ordered, then by title
     assert embeds[0] == {"title": "Bed", "slug": "bed",
                          "page": "https://example.nl/rust/embed/bed.html"}  # fmt: skip
+
+
+def test_an_exercise_saved_with_an_error_keeps_its_last_good_title_and_group(studio):
+    """A typo in the text must not turn "Slapen · Zachte nacht" into "kort", last and alone:
+    the card keeps the title and group it had when it last read well, with the error."""
+    scripts = studio.project / "scripts"
+    (scripts / "b.md").write_text("---\ntitle: Bos\norder: 2\ngroup: Slapen\n---\nHallo.\n")
+    read = studio.get("/api/scripts/kort.md").json()
+    good = SMALL_SCRIPT.replace("title: Korte test", "title: Zachte nacht\norder: 1\ngroup: Slapen")
+    saved = studio.put("/api/scripts/kort.md", json={"text": good, "version": read["version"]})
+    broken = good.replace("[adem 2x]", "[wolk 3s]").replace("title: Zachte nacht", "title: Nieuw")
+    again = studio.put(
+        "/api/scripts/kort.md", json={"text": broken, "version": saved.json()["version"]}
+    )
+    assert again.status_code == 200 and again.json()["errors"][0]["line"] == 14
+    scripts_shown = studio.get("/api/overview").json()["scripts"]
+    assert [(s["name"], s["title"], s["group"], s["status"]) for s in scripts_shown] == [
+        ("kort.md", "Zachte nacht", "Slapen", "has_errors"),  # in its place, as it last read
+        ("b.md", "Bos", "Slapen", "never_built"),
+    ]
+    (error,) = scripts_shown[0]["errors"]
+    assert error["line"] == 14 and error["nl"].startswith("[wolk] is geen bekende aanwijzing")
+    # Never read well (made broken in another editor): its title as written, still marked.
+    (scripts / "c.md").write_text("---\ntitle: Kapot\ngroup: Slapen\n---\n[wolk 3s]\n")
+    shown = {s["name"]: s for s in studio.get("/api/overview").json()["scripts"]}
+    assert (shown["c.md"]["title"], shown["c.md"]["status"]) == ("Kapot", "has_errors")

@@ -9,9 +9,20 @@ from enum import StrEnum
 from pathlib import Path
 
 from breathcast.build import Manifest, find_scripts, page_order, patterns_for, script_inputs
-from breathcast.core import BreathcastError, Config, EngineError, EngineName, ScriptError, holder
-from breathcast.script import Length, Script, read_script
+from breathcast.core import (
+    BreathcastError,
+    Config,
+    EngineError,
+    EngineName,
+    ScriptError,
+    WorkspaceError,
+    holder,
+)
+from breathcast.script import Length, Script, parse_script, read_script
+from breathcast.studio.workspace import Workspace, front_value
 from breathcast.voice import TakeState, TakeStore, VoicingContext, choose_engine
+
+LAST_GOOD_LOOKBACK = 20  # earlier versions tried for a broken script's last good title
 
 
 class ScriptStatus(StrEnum):
@@ -75,18 +86,43 @@ def project_state(config: Config) -> ProjectState:
         paths = find_scripts(config)
     except BreathcastError:
         paths = []
-    scripts, errors = [], []
+    scripts, broken, errors = [], {}, []
     for path in paths:
         try:
             scripts.append(read_script(path))
         except ScriptError as exc:
-            errors.append(ScriptState(path.name, path.stem, ScriptStatus.HAS_ERRORS, "", [exc]))
+            last = _last_good(config, path)
+            if last is not None:  # shown as it last read well, in its place, with the error
+                broken[id(last)] = ScriptState(
+                    path.name, last.title, ScriptStatus.HAS_ERRORS, last.group, [exc]
+                )
+                scripts.append(last)
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+            title, group = front_value(text, "title") or path.stem, front_value(text, "group")
+            errors.append(ScriptState(path.name, title, ScriptStatus.HAS_ERRORS, group, [exc]))
     states = [
-        _script_state(script, config, context, manifest)
+        broken.get(id(script)) or _script_state(script, config, context, manifest)
         for _, group in page_order(scripts)
         for script in group
     ]
     return ProjectState(states + errors, holder(out))  # in the page's order, then the broken
+
+
+def _last_good(config: Config, path: Path) -> Script | None:
+    """The newest earlier version of `path` that reads well (every save keeps the text it
+    replaces), as a script at `path`; None if there is none among the last few."""
+    workspace = Workspace(config)
+    try:
+        versions = workspace.history(path.name)[:LAST_GOOD_LOOKBACK]
+        for version in versions:
+            try:
+                return parse_script(workspace.earlier(path.name, version.id), path)
+            except ScriptError:
+                continue
+    except (WorkspaceError, OSError):  # a name the studio does not edit, or unreadable
+        return None
+    return None
 
 
 def _script_state(script: Script, config: Config, context: VoicingContext, manifest: Manifest):

@@ -268,7 +268,11 @@ class Workspace:
         return Version(path.name, when.isoformat(timespec="seconds"), path.stat().st_size)
 
 
-def _front_title(text: str) -> str:
-    """The title in a script's front matter, read leniently (the script may not parse)."""
-    match = re.search(r"^title:[ \t]*(.+)$", text.split("\n---", 1)[0], re.MULTILINE)
+def front_value(text: str, key: str) -> str:
+    """A value in a script's front matter, read leniently (the script may not parse)."""
+    match = re.search(rf"^{key}:[ \t]*(.+)$", text.split("\n---", 1)[0], re.MULTILINE)
     return match.group(1).strip() if match else ""
+
+
+def _front_title(text: str) -> str:
+    return front_value(text, "title")
