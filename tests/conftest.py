@@ -51,6 +51,24 @@ def _no_network(monkeypatch):
     monkeypatch.setenv(ENDPOINT_ENV, f"http://127.0.0.1:{closed_port()}/batchexecute")
 
 
+@pytest.fixture(autouse=True)
+def _own_user_folders(monkeypatch, tmp_path_factory):
+    """No test touches the user's own folders: breathcast's config (the project used last),
+    documents (where `init` makes a project), desktop and menu (`shortcut`) lie in a temp dir."""
+    home = tmp_path_factory.mktemp("user")
+    for name, folder in USER_FOLDERS.items():
+        monkeypatch.setenv(name, str(home / folder))
+    (home / "Desktop").mkdir()
+
+
+USER_FOLDERS = {
+    "XDG_CONFIG_HOME": ".config",
+    "XDG_DATA_HOME": ".local/share",
+    "XDG_DOCUMENTS_DIR": "Documents",
+    "XDG_DESKTOP_DIR": "Desktop",
+}
+
+
 def run_cli(project: Path, *args: str):
     """`breathcast --project PROJECT ARGS…` in-process; the result has exit_code and output."""
     return CliRunner().invoke(cli, ["--project", str(project), *args], catch_exceptions=False)

@@ -1,5 +1,6 @@
 """Making the episodes: a build of a project, each episode produced, the manifest of
-what was made from what, tags, sidecars, housekeeping and the timeline plot."""
+what was made from what, tags, sidecars, housekeeping and the timeline plot; and a new
+project, with her exercises as starters."""
 
 from breathcast.core.faces import face
 
@@ -24,9 +25,11 @@ PUBLIC = {
     "EpisodeFailed": "events",
     "EpisodeSkipped": "events",
     "find_scripts": "project",
+    "init_project": "starter",
     "locate": "project",
     "Manifest": "manifest",
     "MANIFEST_NAME": "manifest",
+    "NewProject": "starter",
     "page_order": "project",
     "patterns_for": "project",
     "plot_script": "plot",
@@ -34,6 +37,8 @@ PUBLIC = {
     "read_webvtt": "sidecars",
     "Refusal": "events",
     "script_inputs": "manifest",
+    "settings_text": "starter",
+    "starter_files": "starter",
     "TextCheck": "project",
     "Warned": "events",
     "watch": "housekeeping",

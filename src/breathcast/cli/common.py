@@ -87,12 +87,14 @@ jobs_option = click.option(
 
 
 @contextmanager
-def library_errors() -> Iterator[None]:
-    """The one place where a library error becomes a clean exit, without a traceback."""
+def library_errors(dutch_too: bool = False) -> Iterator[None]:
+    """The one place where a library error becomes a clean exit, without a traceback; with
+    `dutch_too` (her first commands) its Dutch words come first."""
     try:
         yield
     except BreathcastError as exc:
-        raise click.ClickException(str(exc)) from exc
+        message = f"{exc.said.nl}\n{exc.said.en}" if dutch_too else str(exc)
+        raise click.ClickException(message) from exc
 
 
 @click.group()

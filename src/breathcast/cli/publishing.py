@@ -69,11 +69,17 @@ def serve(project: Path, port, folder) -> None:
     "--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="The port."
 )
 @click.option("--no-browser", is_flag=True, help="Only print the address; open no browser.")
-@click.pass_obj
-def studio(project: Path, port, no_browser) -> None:
-    """Open the studio in the browser: edit, hear, build and publish (Ctrl-C stops)."""
+@click.pass_context
+def studio(ctx: click.Context, port, no_browser) -> None:
+    """Open the studio in the browser: edit, hear, build and publish (Ctrl-C stops).
+
+    Outside a project it opens the project you used last, or offers to make one."""
+    from breathcast.cli.project import studio_project
+    from breathcast.core import remember_project
     from breathcast.studio.server import serve_studio  # the web stack: only for the studio
 
+    project = studio_project(ctx, ctx.obj)
+    remember_project(project)
     with library_errors():
         serve_studio(project, port, open_browser=not no_browser, echo=click.echo)
 

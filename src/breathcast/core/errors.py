@@ -62,6 +62,11 @@ class OutputError(BreathcastError):
     """An output cannot be written (a full disk, a read-only folder)."""
 
 
+class ProjectExistsError(BreathcastError):
+    """`init` was asked for a folder that already holds a project: nothing of hers is ever
+    overwritten."""
+
+
 class ProjectLockedError(BreathcastError):
     """Another build, publish, deploy or clean-up of the same project is running."""
 

@@ -26,6 +26,7 @@ async def page(request: Request) -> HTMLResponse:
     html = _templates.get_template("studio.html").render(
         token=studio.token,
         title=studio.config().podcast.title,
+        folder=str(studio.root.resolve()),  # she always sees which folder she works in
         header=TOKEN_HEADER,
         vocabulary=json.dumps(presenters.vocabulary(), ensure_ascii=False),
     )
