@@ -420,3 +420,70 @@ def test_a_card_sums_up_its_versions_in_dutch_and_a_length_menu_only_where_there
         assert (errors, strangers) == ([], [])
     finally:
         running.stop()
+
+
+def test_every_warning_of_a_build_stays_and_a_failed_connection_is_said_plainly(
+    project, browser, axe, tmp_path, monkeypatch
+):
+    """The build's summary keeps the warnings said before it planned (Google not reachable,
+    the ratio's advice) when others arrive as it goes (a cue left out); a connection that
+    fails is said in a red box in Dutch, with what to do, not in small grey letters."""
+    from conftest import SMALL_SCRIPT, closed_port
+
+    monkeypatch.setenv("RCLONE_CONFIG", str(tmp_path / "rclone.conf"))
+    (project / "breathcast.toml").write_text('ratios = ["0.5:1.5"]\n')  # auto: Google first
+    cues = SMALL_SCRIPT.replace("[adem 2x]", "[adem 2x cues]")  # "Adem in" outlasts 0.5 s
+    (project / "scripts" / "kort.md").write_text(cues)
+    running = RunningStudio(project)
+    try:
+        for width in (1280, 390):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            errors, strangers = watched(page, running.url)
+            page.goto(running.url)
+            page.locator(".kaart").first.wait_for()
+            if width == 390:  # a line changed: voiced again, so Google is asked again
+                kort = project / "scripts" / "kort.md"
+                kort.write_text(cues.replace("Dank je wel.", "Dank je wel, tot morgen."))
+            page.locator("#alles-bouwen").click()
+            page.wait_for_function(
+                "() => document.querySelector('#bouwstatus').textContent.startsWith('Klaar')",
+                timeout=120_000,
+            )
+            said = page.locator("#samenvatting").inner_text()
+            assert "Google is nu niet bereikbaar" in said, said  # said before the plan
+            assert "0.5:1.5 is 30 ademhalingen per minuut" in said, said
+            assert "het woordje 'Adem in.'" in said, said  # said as the build went
+            screenshot(page, f"studio-build-warnings-{width}")
+            page.locator("#sluiten").click()
+
+            page.goto(running.url + "#/publiceren")
+            page.locator("#soort").select_option("sftp")
+            page.locator("#host").fill("127.0.0.1")
+            page.locator("#poort").fill(str(closed_port()))
+            page.locator("#gebruiker").fill("anna")
+            page.locator("#wachtwoord").fill("geheim")
+            page.locator("#map").fill("rust")
+            page.get_by_role("button", name="Test de verbinding").click()
+            problem = page.locator("#verbinding")
+            page.wait_for_function(
+                "() => document.querySelector('#verbinding').textContent.includes('poort')",
+                timeout=60_000,
+            )
+            told = problem.text_content()
+            assert told.startswith("De website antwoordt niet op deze poort. Kijk"), told
+            look = problem.evaluate(
+                """p => { const s = getComputedStyle(p);
+                  return [s.color, s.backgroundColor, parseFloat(s.fontSize)]; }"""
+            )
+            body = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+            assert look[:2] == ["rgb(155, 44, 28)", "rgb(251, 234, 230)"], look  # --fout
+            assert look[2] >= body, look  # not small print
+            problem.scroll_into_view_if_needed()
+            screenshot(page, f"studio-connection-error-{width}")
+            assert accessibility_violations(page, axe) == []
+            refused = [e for e in errors if "422" in e and "/api/online/test" in e]
+            assert len(refused) == 1  # the connection that failed, on purpose
+            assert ([e for e in errors if e not in refused], strangers) == ([], [])
+            page.close()
+    finally:
+        running.stop()

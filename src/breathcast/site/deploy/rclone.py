@@ -258,5 +258,7 @@ def explain(error: str) -> Said:
             return Said(f"{en} (rclone: {detail})", nl)
     return Said(
         f"the host refused: {detail}",
-        "Online zetten lukte niet; de melding van de host staat hieronder.",
+        "Je website gaf een antwoord dat de studio niet kent, dus het lukte niet. Kijk de "
+        "gegevens hierboven na en probeer het opnieuw; lukt het dan nog niet, vraag je host "
+        "om hulp.",
     )

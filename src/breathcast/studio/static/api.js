@@ -53,7 +53,7 @@ export async function api(path, { method = "GET", body, upload } = {}) {
   const data = await response.json().catch(() => ({}));
   if (response.status === 409 && data.reason === "stale page") banner(data.error);
   if (!response.ok && response.status !== 409) {
-    const error = new Error(data.error || "Er ging iets mis.");
+    const error = new Error(data.error || "Er ging iets mis in de studio. Probeer het nog eens; lukt het dan niet, sluit de studio en start hem opnieuw.");
     error.data = data;
     throw error;
   }

@@ -5,7 +5,7 @@ import { $, el } from "../dom.js";
 import { api, handled, WORDS } from "../api.js";
 import { clock, count, wordFor } from "../format.js";
 
-const progress = { done: 0, total: 0, warnings: [] };
+const progress = { done: 0, total: 0 };
 
 export const startBuild = handled(async (names) => {
   await api("/api/build", { method: "POST", body: { scripts: names } });
@@ -31,7 +31,6 @@ export function onBuildEvent(event) {
     $("#samenvatting").replaceChildren();
     progress.total = event.episodes.filter((e) => e.reason).length;
     progress.done = 0;
-    progress.warnings = [];
     bar.max = Math.max(1, progress.total);
     bar.value = 0;
     status.textContent = progress.total ? `${count(progress.total, "aflevering", "afleveringen")} te maken` : "Alles is al klaar.";
@@ -42,8 +41,6 @@ export function onBuildEvent(event) {
   } else if (event.event === "episode_built" || event.event === "episode_failed") {
     progress.done += 1;
     bar.value = progress.done;
-  } else if (event.event === "warning") {
-    progress.warnings.push(event.message.nl);
   } else if (event.event === "build_finished") {
     bar.value = bar.max;
     finished(true);
@@ -71,7 +68,9 @@ function showSummary(report) {
     el("caption", { class: "verborgen", text: "Wat er gebouwd is" }),
     el("thead", {}, el("tr", {}, ...["Oefening", "Versie", "Duur", "Luidheid", ""].map((h) => el("th", { scope: "col", text: h })))),
     el("tbody", {}, ...rows)));
-  const warnings = progress.warnings.length ? progress.warnings : report.warnings.map((w) => w.nl);
+  // Every warning of the build, from its report: also those said before it planned (Google
+  // not reachable, a ratio's advice), which a page gathering them as they came lost.
+  const warnings = [...new Set(report.warnings.map((w) => w.nl))];
   if (warnings.length) {
     box.append(el("h3", { text: "Goed om te weten" }), el("ul", {}, ...warnings.map((w) => el("li", { text: w }))));
   }

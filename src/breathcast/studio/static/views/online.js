@@ -20,6 +20,15 @@ function form() {
   return { ...data, password: $("#wachtwoord").value, site_url: $("#online-adres").value.trim() };
 }
 
+// How the connection goes: a quiet line while it works, a red box when it fails (with the
+// studio's Dutch words, which say what to do).
+function tell(text, failed = false) {
+  const out = $("#verbinding");
+  out.textContent = text;
+  out.classList.toggle("klein", !failed);
+  out.classList.toggle("fout-melding", failed && Boolean(text));
+}
+
 function showKind() {
   const kind = $("#soort").value;
   $("#host-velden").hidden = kind === "folder";
@@ -70,26 +79,24 @@ async function copy(area) {
 }
 
 $("#test-verbinding").addEventListener("click", handled(async () => {
-  const out = $("#verbinding");
-  out.textContent = "Ik probeer je website te bereiken…";
+  tell("Ik probeer je website te bereiken…");
   try {
     const { data } = await api("/api/online/test", { method: "POST", body: form() });
-    out.textContent = `Het lukt: ${data.target} antwoordt.`;
+    tell(`Het lukt: ${data.target} antwoordt.`);
   } catch (error) {
-    out.textContent = error.message;
+    tell(error.message, true);
   }
 }));
 
 $("#online-form").addEventListener("submit", handled(async (event) => {
   event.preventDefault();
-  const out = $("#verbinding");
   const fields = form();
   if (fields.password || fields.kind === "folder") {
-    out.textContent = "Ik bewaar waar je site komt te staan…";
+    tell("Ik bewaar waar je site komt te staan…");
     try {
       await api("/api/online/settings", { method: "POST", body: fields });
     } catch (error) {
-      out.textContent = error.message;
+      tell(error.message, true);
       return;
     }
   }
@@ -97,7 +104,7 @@ $("#online-form").addEventListener("submit", handled(async (event) => {
 }));
 
 async function putOnline(force) {
-  $("#verbinding").textContent = "";
+  tell("");
   $("#online-klaar").replaceChildren();
   await api("/api/online", { method: "POST", body: { allow_preview: $("#voorbeelden").checked, force } });
 }
@@ -119,7 +126,7 @@ export function onDeployEvent(event) {
   } else if (event.event === "deploy_refused") {
     $("#online-voortgang").hidden = true;
     if (event.reason === "needs_force") askToGoOn(event.message.nl);
-    else $("#verbinding").textContent = event.message.nl;
+    else tell(event.message.nl, true);
   } else if (event.event === "deploy_finished") {
     $("#online-stoppen").hidden = true;
     bar.value = bar.max;
@@ -148,7 +155,7 @@ function showDone(report) {
     + (report.removed.length ? `, ${count(report.removed.length, "oud bestand", "oude bestanden")} weggehaald.` : "."));
   if (report.waiting.length) said.push(`${count(report.waiting.length, "oud bestand blijft", "oude bestanden blijven")} nog even staan voor apps die de vorige feed onthouden.`);
   const feed = `${report.address}/feed.xml`;
-  box.replaceChildren(...said.map((text) => el("p", { text })),
+  box.replaceChildren(...said.map((text, i) => el("p", { text, class: i === 0 && report.failed ? "fout-melding" : null })),
     report.failed || report.cancelled ? null : el("p", {},
       el("a", { href: `${report.address}/`, target: "_blank", rel: "noopener", text: "Bekijk je pagina" }), " · ",
       el("a", { href: feed, target: "_blank", rel: "noopener", text: "De podcastfeed" })),

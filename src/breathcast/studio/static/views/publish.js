@@ -16,6 +16,7 @@ $("#publiceer-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const out = $("#gepubliceerd");
   out.textContent = "Bezig met publiceren…";
+  out.classList.remove("fout-melding");
   try {
     const body = { site_url: $("#adres").value, allow_preview: $("#voorbeelden").checked };
     const { data } = await api("/api/publish", { method: "POST", body });
@@ -25,6 +26,7 @@ $("#publiceer-form").addEventListener("submit", async (event) => {
         el("a", { href: data.feed, target: "_blank", text: "De podcastfeed" })));
   } catch (error) {
     out.textContent = error.message; // said where she pressed, not only in the banner
+    out.classList.add("fout-melding");
   }
 });
 
