@@ -487,3 +487,51 @@ def test_every_warning_of_a_build_stays_and_a_failed_connection_is_said_plainly(
             page.close()
     finally:
         running.stop()
+
+
+def test_her_yes_to_the_computer_voice_is_remembered_for_publishing_and_putting_online(
+    project, browser, axe
+):
+    """The tick box for the computer voice stands above both Publiceren and Zet online (both
+    need it), and the studio keeps her choice: a reload, or the studio started again, finds
+    it as she left it (it was unticked on every visit, and sat inside the publish form)."""
+    from conftest import run_cli
+
+    (project / "breathcast.toml").write_text(
+        'ratios = ["4:6"]\nengine = "espeak"\n[podcast]\nowner_email = "anna@example.nl"\n'
+    )
+    assert run_cli(project, "build").exit_code == 0
+    running = RunningStudio(project)
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors, strangers = watched(page, running.url)
+        page.goto(running.url + "#/publiceren")
+        box = page.get_by_role("checkbox", name=re.compile("computerstem"))
+        box.wait_for()
+        assert page.locator("#publiceer-form #voorbeelden").count() == 0  # not the form's alone
+        assert not box.is_checked()
+        with page.expect_response(lambda r: "/api/" in r.url and r.request.method != "GET"):
+            box.check()
+        page.reload()
+        page.wait_for_function("() => document.querySelector('#voorbeelden').checked")
+        page.locator("#adres").fill("https://jouwwebsite.nl/rust")
+        page.get_by_role("button", name="Publiceren").click()
+        page.get_by_text("Gepubliceerd.").wait_for()
+        screenshot(page, "studio-publish-previews-1280")
+        assert (errors, strangers) == ([], [])
+        page.close()
+    finally:
+        running.stop()
+    again = RunningStudio(project)  # the studio started again: her choice is still there
+    try:
+        for width in (390, 1280):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            errors, strangers = watched(page, again.url)
+            page.goto(again.url + "#/publiceren")
+            page.wait_for_function("() => document.querySelector('#voorbeelden').checked")
+            screenshot(page, f"studio-publish-remembered-{width}")
+            assert accessibility_violations(page, axe) == []
+            assert (errors, strangers) == ([], [])
+            page.close()
+    finally:
+        again.stop()

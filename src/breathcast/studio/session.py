@@ -20,6 +20,7 @@ from breathcast.core import (
     load_config,
 )
 from breathcast.script import Length, Lexicon, Script, Speech, parse_script
+from breathcast.studio.choices import Choices
 from breathcast.studio.preview import Preview
 from breathcast.studio.runner import Runner
 from breathcast.studio.workspace import Workspace
@@ -107,6 +108,15 @@ class Studio:
         if name == EngineName.AUTO and engine.name == EngineName.ESPEAK:  # Google was asked
             self.offline_until = self.clock() + OFFLINE_RETRY_S
         return engine
+
+    def previews(self, given: object = None) -> bool:
+        """Whether publish and deploy may take exercises in the computer voice: `given` (her
+        tick, true or false) is kept for the next time; None asks what she chose before."""
+        config = self.config()
+        choices = Choices.of(config)
+        if isinstance(given, bool):
+            choices = choices.with_(config, previews=given)
+        return choices.previews
 
     def project_stamp(self) -> tuple:
         """Changes whenever a build starts or ends, here or in a terminal: the overview

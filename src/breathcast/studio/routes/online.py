@@ -13,6 +13,7 @@ from starlette.routing import Route
 from breathcast.build import check_scripts, find_scripts, page_order
 from breathcast.core import DeploySettings
 from breathcast.site import deploy as online
+from breathcast.studio.choices import Choices
 from breathcast.studio.http import answer, body, in_thread, studio_of
 
 FIELDS = ("kind", "host", "port", "user", "path")
@@ -45,6 +46,7 @@ async def state(request: Request) -> JSONResponse:
                 "kept": bool(config.deploy.remote),
             },  # fmt: skip
             "site_url": address,
+            "previews": Choices.of(config).previews,
             "online": online.deployed(config),
             "published": (site / "feed.xml").is_file(),
             "embeds": [{**e, "page": f"{address}/embed/{e['slug']}.html"} for e in exercises]
@@ -53,6 +55,12 @@ async def state(request: Request) -> JSONResponse:
         }
 
     return answer(await in_thread(read))
+
+
+async def previews(request: Request) -> JSONResponse:
+    """Her yes (or no) to the computer voice on the site, kept as soon as she ticks it."""
+    data = await body(request, "previews")
+    return answer({"previews": studio_of(request).previews(data["previews"])})
 
 
 async def test(request: Request) -> JSONResponse:
@@ -80,7 +88,7 @@ async def start(request: Request) -> JSONResponse:
     if studio.runner.running:
         return answer({"error": "Er loopt al iets (bouwen of online zetten)."}, 409)
     studio.runner.deploy(
-        allow_offline=bool(data.get("allow_preview")),
+        allow_offline=studio.previews(data.get("allow_preview")),  # kept for next time
         force=bool(data.get("force")),  # her yes: replace files of hers, or remove many
     )
     return answer({"started": True}, 202)
@@ -90,5 +98,6 @@ routes = [
     Route("/api/online", state),
     Route("/api/online/test", test, methods=["POST"]),
     Route("/api/online/settings", keep, methods=["POST"]),
+    Route("/api/online/previews", previews, methods=["POST"]),
     Route("/api/online", start, methods=["POST"]),
 ]

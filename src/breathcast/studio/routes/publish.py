@@ -1,4 +1,5 @@
-"""Publishing from the studio: the address is asked for once and remembered."""
+"""Publishing from the studio: the address is asked for once and remembered, and so is her
+yes to the computer voice."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ async def publish(request: Request) -> JSONResponse:
         public_address(config, address)  # refuse a bad address before saving it
         if address != config.podcast.site_url:
             remember(config, "podcast", {"site_url": address})
-        site.publish(load_config(studio.root), address, None, bool(data.get("allow_preview")))
+        previews = studio.previews(data.get("allow_preview"))  # her yes, kept for next time
+        site.publish(load_config(studio.root), address, None, previews)
 
     await in_thread(run)
     return answer({"page": "/site/index.html", "feed": "/site/feed.xml", "site_url": address})

@@ -38,6 +38,12 @@ function showKind() {
 }
 $("#soort").addEventListener("change", showKind);
 
+// Her yes to the computer voice on the site: kept by the studio as soon as she ticks it.
+$("#voorbeelden").addEventListener("change", handled(async (event) => {
+  const { data } = await api("/api/online/previews", { method: "POST", body: { previews: event.target.checked } });
+  event.target.checked = data.previews;
+}));
+
 // What the studio knows: the settings (never the password), and whether online is current.
 export async function showOnline() {
   const { data } = await api("/api/online");
@@ -45,6 +51,7 @@ export async function showOnline() {
     if (data.settings[key]) $(selector).value = data.settings[key];
   }
   if (data.site_url) $("#online-adres").value = data.site_url;
+  $("#voorbeelden").checked = data.previews;
   $("#wachtwoord").placeholder = data.settings.kept ? "bewaard; leeg laten om het te houden" : "";
   showKind();
   const online = data.online;
