@@ -239,3 +239,32 @@ def test_skipped_event_carries_the_episode_as_it_was_built(project):
     seen = events_of(project, engine="espeak")
     skipped = [e for e in seen if isinstance(e, EpisodeSkipped)]
     assert len(skipped) == 1 and skipped[0].episode.loudness_lufs == pytest.approx(-16, abs=0.5)
+
+
+def test_underway_names_the_scripts_a_build_works_on_now():
+    """The script being voiced, then those with an episode started and not yet ended."""
+    from breathcast.build.events import (
+        BuildFinished,
+        BuildReport,
+        ClipVoiced,
+        EpisodeFailed,
+        EpisodeStarted,
+        Underway,
+    )  # fmt: skip
+    from breathcast.core import Said
+    from breathcast.script import Failure
+
+    now = Underway()
+    now.see(ClipVoiced("a.md", 1, 3))
+    assert now.scripts == {"a.md"}
+    now.see(ClipVoiced("a.md", 3, 3))
+    assert now.scripts == frozenset()
+    now.see(EpisodeStarted("a.md", "4:6", "a/a-4-6.mp3"))
+    now.see(EpisodeStarted("a.md", "3:6", "a/a-3-6.mp3"))
+    now.see(EpisodeStarted("b.md", "4:6", "b/b-4-6.mp3"))
+    now.see(EpisodeFailed(Failure("a.md", Said("no"), "4:6")))
+    assert now.scripts == {"a.md", "b.md"}
+    now.see(EpisodeFailed(Failure("a.md", Said("no"), "3:6")))
+    assert now.scripts == {"b.md"}
+    now.see(BuildFinished(BuildReport()))
+    assert now.scripts == frozenset()

@@ -535,3 +535,112 @@ def test_her_yes_to_the_computer_voice_is_remembered_for_publishing_and_putting_
             page.close()
     finally:
         again.stop()
+
+
+def test_during_her_build_the_overview_says_so_and_only_that_exercise_is_busy(
+    project, browser, axe
+):
+    """Her own build: "Je oefeningen worden nu gebouwd", with a way to see it, and "Bezig" on
+    the exercise being built only (it said a terminal was building, and every card was
+    busy)."""
+    from conftest import SMALL_SCRIPT
+
+    (project / "breathcast.toml").write_text(
+        'ratios = ["4:6", "3:6", "4:4", "5:5"]\nengine = "espeak"\n'
+    )
+    longer = SMALL_SCRIPT.replace("title: Korte test", "title: Korte test\nlengths: 1m, 2m")
+    (project / "scripts" / "kort.md").write_text(longer)
+    (project / "scripts" / "b.md").write_text(SMALL_SCRIPT.replace("Korte test", "Bos"))
+    running = RunningStudio(project)
+    try:
+        for width in (1280, 390):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            errors, strangers = watched(page, running.url)
+            page.goto(running.url)
+            page.locator(".kaart").nth(1).wait_for()
+            page.evaluate(
+                """() => {
+                  window.seen = [];
+                  const note = () => window.seen.push({
+                    banner: document.querySelector('#bezig').hidden ? null
+                      : document.querySelector('#bezig').textContent,
+                    busy: [...document.querySelectorAll('.kaart')]
+                      .filter((k) => k.querySelector('.status.building'))
+                      .map((k) => k.querySelector('a').textContent)});
+                  for (const id of ['#oefeningen', '#bezig']) new MutationObserver(note)
+                    .observe(document.querySelector(id), {subtree: true, childList: true,
+                                                          attributes: true});
+                }"""
+            )
+            if width == 390:  # built already: once more, from nothing
+                page.request.post(
+                    running.url + "api/build",
+                    data={"scripts": ["kort.md"], "force": True},
+                    headers={"x-studio-token": running.app.app.state.studio.token},
+                )
+            else:
+                page.locator(".kaart", has_text="Korte test").get_by_role(
+                    "button", name="Bouwen"
+                ).click()
+            page.locator(".kaart .status.building").wait_for(timeout=60_000)
+            banner = page.locator("#bezig")
+            assert banner.text_content().startswith("Je oefeningen worden nu gebouwd."), (
+                banner.text_content()
+            )
+            screenshot(page, f"studio-overview-building-{width}")
+            page.locator("#sluiten").wait_for(state="hidden")
+            banner.get_by_role("button", name="Bekijk hoe het gaat").click()
+            assert page.locator("#bouwen").is_visible()
+            page.wait_for_function(
+                "() => document.querySelector('#bouwstatus').textContent.startsWith('Klaar')",
+                timeout=180_000,
+            )
+            page.wait_for_function(
+                "() => document.querySelector('#bezig').hidden"
+                " && !document.querySelector('.kaart .status.building')"
+            )
+            seen = page.evaluate("window.seen")
+            during = [s for s in seen if s["banner"]]
+            assert during and all("terminal" not in s["banner"] for s in during), during
+            assert {t for s in seen for t in s["busy"]} == {"Korte test"}, seen  # never Bos
+            assert accessibility_violations(page, axe) == []
+            assert (errors, strangers) == ([], [])
+            page.close()
+    finally:
+        running.stop()
+
+
+def test_a_deploy_elsewhere_is_called_a_deploy_not_a_build(project, browser):
+    """The lock names its job: a deploy in a terminal reads "online gezet", not "gebouwd"."""
+    import os
+    import subprocess
+
+    (project / "build").mkdir()
+    sleeper = subprocess.Popen(["sleep", "60"])
+    running = RunningStudio(project)
+    try:
+        (project / "build" / ".breathcast.lock").write_text(
+            json.dumps(
+                {
+                    "pid": sleeper.pid,
+                    "host": os.uname().nodename,
+                    "started": "10:00",
+                    "job": "deploy",
+                }
+            )  # fmt: skip
+        )
+        for width in (1280, 390):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            errors, strangers = watched(page, running.url)
+            page.goto(running.url)
+            page.locator("#bezig").wait_for()
+            said = page.locator("#bezig").text_content()
+            assert said.startswith("Je site wordt nu online gezet, in een terminal of een"), said
+            assert "gebouwd" not in said and page.locator(".status.building").count() == 0
+            screenshot(page, f"studio-overview-deploy-elsewhere-{width}")
+            assert (errors, strangers) == ([], [])
+            page.close()
+    finally:
+        running.stop()
+        sleeper.kill()
+        sleeper.wait()

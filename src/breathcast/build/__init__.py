@@ -40,6 +40,7 @@ PUBLIC = {
     "settings_text": "starter",
     "starter_files": "starter",
     "TextCheck": "project",
+    "Underway": "events",
     "Warned": "events",
     "watch": "housekeeping",
 }

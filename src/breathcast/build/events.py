@@ -4,6 +4,7 @@ warnings, why it could not start, and the report it ends with (report.json)."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -165,3 +166,38 @@ class ReportCollector:
             self.engine, tuple(self.episodes), tuple(self.failures), tuple(self.warnings), cancelled
         )
 
+
+@dataclass
+class Underway:
+    """Which scripts a running build works on right now, from its events as they pass: the
+    one whose lines are being voiced, and those with an episode started and not yet ended."""
+
+    voicing: str | None = None
+    making: Counter[str] = field(default_factory=Counter)
+
+    def see(self, event: Event) -> None:
+        if isinstance(event, ClipVoiced):
+            self.voicing = event.script if event.done < event.total else None
+        elif isinstance(event, EpisodeStarted):
+            self.voicing = None  # voicing is done before the first episode starts
+            self.making[event.script] += 1
+        elif isinstance(event, EpisodeBuilt):
+            self._ended(event.episode.script)
+        elif isinstance(event, EpisodeFailed):
+            if event.failure.ratio:
+                self._ended(event.failure.script)
+            else:  # the whole script failed
+                self.making.pop(event.failure.script, None)
+                self.voicing = None if self.voicing == event.failure.script else self.voicing
+        elif isinstance(event, BuildFinished | BuildRefused):
+            self.voicing, self.making = None, Counter()
+
+    def _ended(self, script: str) -> None:
+        self.making[script] -= 1
+        if self.making[script] <= 0:
+            del self.making[script]
+
+    @property
+    def scripts(self) -> frozenset[str]:
+        """The scripts (their paths, as the events name them) being worked on now."""
+        return frozenset(self.making) | ({self.voicing} if self.voicing else frozenset())

@@ -18,18 +18,37 @@ from breathcast.core import (
     Config,
     ConflictError,
     Event,
+    Job,
     Said,
     ScriptError,
 )
 from breathcast.script import EPISODE_STATUS_WORDS, Length, Lexicon, Note, Script, parse_duration
 from breathcast.sound import Timeline
-from breathcast.studio.status import SCRIPT_STATUS_WORDS, ProjectState, ScriptState
+from breathcast.studio.status import (
+    SCRIPT_STATUS_WORDS,
+    Busy,
+    ProjectState,
+    ScriptState,
+    ScriptStatus,
+)
 from breathcast.voice import TAKE_STATE_WORDS, ImportReport, TakeStore
 
 REFUSAL_WORDS = {
     Refusal.LOCKED: "Er wordt al gebouwd.",
     Refusal.SETTINGS: "De instellingen kloppen niet.",
     Refusal.OTHER: "Bouwen kon niet beginnen.",
+}
+
+BUSY_HERE = {  # a job of this studio
+    Job.BUILD: "Je oefeningen worden nu gebouwd.",
+    Job.PUBLISH: "Je site wordt nu gepubliceerd.",
+    Job.DEPLOY: "Je site wordt nu online gezet.",
+    Job.CLEAN: "De gemaakte bestanden worden nu opgeruimd.",
+}
+BUSY_ELSEWHERE = {  # one in a terminal, or another studio
+    job: f"{words.removesuffix('.')}, in een terminal of een ander venster. Even geduld; dit "
+    "overzicht ververst vanzelf."
+    for job, words in BUSY_HERE.items()
 }
 
 
@@ -42,7 +61,14 @@ def vocabulary() -> dict[str, dict[str, str]]:
         "take_state": dict(TAKE_STATE_WORDS),
         "phase": {phase: words.name for phase, words in PHASE_WORDS.items()},
         "refusal": dict(REFUSAL_WORDS),
+        "busy_here": dict(BUSY_HERE),
+        "busy_elsewhere": dict(BUSY_ELSEWHERE),
     }
+
+
+def busy_now(job: Job | None) -> str:
+    """Why a job cannot start: the one of this studio that runs."""
+    return f"{BUSY_HERE.get(job, BUSY_HERE[Job.BUILD])} Wacht even tot dat klaar is."
 
 
 def said(message: Said) -> dict[str, str]:
@@ -106,22 +132,24 @@ def spoken(config: Config, script: Script) -> list[dict[str, Any]]:
     ]
 
 
-def overview(state: ProjectState, config: Config, building_here: bool) -> dict[str, Any]:
-    building = state.building is not None or building_here
+def overview(state: ProjectState, config: Config, busy: Busy | None) -> dict[str, Any]:
+    """Every script where it stands ("building" only for those a build here works on now),
+    and what holds the project: `building` is {job, here, started}, or None."""
+    working = busy.scripts if busy else frozenset()
     return {
-        "scripts": [_script_state(script) for script in state.scripts],
-        "building": state.building or ({"here": True} if building_here else None),
-        "busy": building,
+        "scripts": [_script_state(script, script.name in working) for script in state.scripts],
+        "building": {"job": busy.job, "here": busy.here, "started": busy.started} if busy else None,
+        "busy": busy is not None,
         "site_url": config.podcast.site_url,
         "engine": config.engine,
     }
 
 
-def _script_state(script: ScriptState) -> dict[str, Any]:
+def _script_state(script: ScriptState, working: bool = False) -> dict[str, Any]:
     return {
         "name": script.name,
         "title": script.title,
-        "status": script.status,
+        "status": ScriptStatus.BUILDING if working else script.status,
         "group": script.group,
         "errors": [located(e) for e in script.errors],
         "voice": script.voice,

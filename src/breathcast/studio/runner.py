@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from breathcast.build import BuildOptions, BuildRefused, build
-from breathcast.core import BreathcastError, Cancel, Config, Event, load_config
+from breathcast.build import BuildOptions, BuildRefused, Underway, build
+from breathcast.core import BreathcastError, Cancel, Config, Event, Job, load_config
 from breathcast.site.deploy import DeployOptions, DeployRefused, deploy
 from breathcast.studio import presenters
 
@@ -24,6 +24,8 @@ class Runner:
         self.root = root
         self.cancel: Cancel | None = None
         self.thread: threading.Thread | None = None
+        self.job: Job | None = None  # what runs (or ran last): a build or a deploy
+        self.underway = Underway()  # the scripts the running build works on now
         self.listeners: set[Listener] = set()
         self.last: list[str] = []  # this (or the last) job's events, for a page that joins
         self._lock = threading.Lock()  # between the job's thread and a page that joins
@@ -39,7 +41,7 @@ class Runner:
             options = BuildOptions.resolve(config, force=force)
             build(config, list(scripts), options, on_event=self._send, cancel=cancel)
 
-        self._start(work, BuildRefused.of)
+        self._start(Job.BUILD, work, BuildRefused.of)
 
     def deploy(self, **given) -> None:
         """Start putting the published site online (`DeployOptions` as `given`)."""
@@ -48,14 +50,18 @@ class Runner:
             options = DeployOptions.resolve(config, **given)
             deploy(config, options, on_event=self._send, cancel=cancel)
 
-        self._start(work, DeployRefused.of)
+        self._start(Job.DEPLOY, work, DeployRefused.of)
 
     def _start(
-        self, work: Callable[[Config, Cancel], None], refused: Callable[[BreathcastError], Event]
+        self,
+        job: Job,
+        work: Callable[[Config, Cancel], None],
+        refused: Callable[[BreathcastError], Event],
     ) -> None:
         self.cancel = cancel = Cancel()
         with self._lock:
             self.last = []
+            self.job, self.underway = job, Underway()
 
         def run() -> None:
             try:
@@ -65,6 +71,12 @@ class Runner:
 
         self.thread = threading.Thread(target=run, name="studio-job")
         self.thread.start()
+
+    def working_on(self) -> frozenset[str]:
+        """The file names of the scripts the running build works on right now."""
+        with self._lock:
+            scripts = self.underway.scripts if self.running else frozenset()
+        return frozenset(Path(script).name for script in scripts)
 
     def stop(self) -> bool:
         if self.running and self.cancel is not None:
@@ -98,6 +110,7 @@ class Runner:
         data = presenters.event(event)
         with self._lock:
             self.last.append(data)
+            self.underway.see(event)
             listeners = list(self.listeners)
         for listener in listeners:
             loop, queue = listener

@@ -3,7 +3,9 @@ build runner, and which voice previews use."""
 
 from __future__ import annotations
 
+import os
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable, Collection
@@ -14,6 +16,7 @@ from breathcast.core import (
     BreathPattern,
     Config,
     EngineName,
+    Job,
     RequestError,
     ScriptError,
     holder,
@@ -23,6 +26,7 @@ from breathcast.script import Length, Lexicon, Script, Speech, parse_script
 from breathcast.studio.choices import Choices
 from breathcast.studio.preview import Preview
 from breathcast.studio.runner import Runner
+from breathcast.studio.status import Busy
 from breathcast.studio.workspace import Workspace
 from breathcast.voice import Engine, VoicingContext, choose_engine, get_engine
 
@@ -118,12 +122,28 @@ class Studio:
             choices = choices.with_(config, previews=given)
         return choices.previews
 
+    def busy(self) -> Busy | None:
+        """What holds the project now: a build or deploy of this studio (with the scripts it
+        works on), or the job named in the lock (this studio's publish, or a terminal's)."""
+        if self.runner.running and self.runner.job is not None:
+            return Busy(self.runner.job, True, None, self.runner.working_on())
+        held = holder(self.config().path("build"))
+        if held is None:
+            return None
+        try:
+            job = Job(held.get("job", Job.BUILD))
+        except ValueError:  # a job of a later breathcast
+            job = Job.BUILD
+        here = held.get("pid") == os.getpid() and held.get("host") == socket.gethostname()
+        return Busy(job, here, held.get("started"))
+
     def project_stamp(self) -> tuple:
-        """Changes whenever a build starts or ends, here or in a terminal: the overview
-        follows it."""
+        """Changes whenever a job starts or ends, here or in a terminal, and as a build here
+        moves from one script to the next: the overview follows it."""
         out = self.config().path("build")
         try:
             built = (out / MANIFEST_NAME).stat().st_mtime_ns
         except OSError:
             built = 0
-        return holder(out) is not None or self.runner.running, built
+        busy = self.busy()
+        return busy is not None, built, busy

@@ -14,6 +14,7 @@ from breathcast.core import (
     Config,
     EngineError,
     EngineName,
+    Job,
     ScriptError,
     WorkspaceError,
     holder,
@@ -70,6 +71,17 @@ class ScriptState:
     takes_recorded: int = 0  # lines and cues with a take of her voice (its current text)
     takes_to_check: int = 0  # of those, placed without confidence, or whose text changed
     takes_total: int = 0  # lines and cues to record (0: no take of hers, and not her voice)
+
+
+@dataclass(frozen=True)
+class Busy:
+    """A job that holds the project now: which one, whether this studio runs it (or one
+    elsewhere: a terminal, another studio), and the scripts a build here works on now."""
+
+    job: Job
+    here: bool
+    started: str | None = None  # "14:05", when it holds the lock
+    scripts: frozenset[str] = frozenset()  # file names in scripts/
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from breathcast.build import Manifest
 from breathcast.core import Said, WorkspaceError
+from breathcast.studio import presenters
 from breathcast.studio.http import answer, body, studio_of
 
 POLL_S = 0.5  # how often an event stream looks at the project for builds elsewhere
@@ -22,7 +23,7 @@ async def start(request: Request) -> JSONResponse:
     data = await body(request)
     studio = studio_of(request)
     if studio.runner.running:
-        return answer({"error": "Er loopt al iets (bouwen of online zetten)."}, 409)
+        return answer({"error": presenters.busy_now(studio.runner.job)}, 409)
     workspace = studio.workspace()
     paths = [str(workspace.path(str(name))) for name in data.get("scripts", [])]
     studio.runner.build(paths, force=bool(data.get("force")))

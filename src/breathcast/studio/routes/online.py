@@ -13,6 +13,7 @@ from starlette.routing import Route
 from breathcast.build import check_scripts, find_scripts, page_order
 from breathcast.core import DeploySettings
 from breathcast.site import deploy as online
+from breathcast.studio import presenters
 from breathcast.studio.choices import Choices
 from breathcast.studio.http import answer, body, in_thread, studio_of
 
@@ -86,7 +87,7 @@ async def start(request: Request) -> JSONResponse:
     data = await body(request)
     studio = studio_of(request)
     if studio.runner.running:
-        return answer({"error": "Er loopt al iets (bouwen of online zetten)."}, 409)
+        return answer({"error": presenters.busy_now(studio.runner.job)}, 409)
     studio.runner.deploy(
         allow_offline=studio.previews(data.get("allow_preview")),  # kept for next time
         force=bool(data.get("force")),  # her yes: replace files of hers, or remove many

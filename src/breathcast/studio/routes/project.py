@@ -42,7 +42,7 @@ async def overview(request: Request) -> JSONResponse:
     studio = studio_of(request)
     config = studio.config()
     state = await in_thread(project_state, config)
-    data = presenters.overview(state, config, studio.runner.running)
+    data = presenters.overview(state, config, await in_thread(studio.busy))
     return answer({**data, "online": deployed(config)})
 
 

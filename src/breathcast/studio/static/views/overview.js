@@ -9,7 +9,7 @@ import { startBuild } from "./build.js";
 
 async function show() {
   const { data } = await api("/api/overview");
-  $("#bezig-elders").hidden = !data.building || Boolean(data.building.here);
+  showBusy(data.building);
   const online = data.online;
   $("#online-kort").textContent = !online ? ""
     : online.current ? `Online sinds ${builtWhen(online.at).replace("gebouwd ", "")}.`
@@ -24,10 +24,30 @@ async function show() {
   $("#oefeningen").replaceChildren(...groups.flatMap((group) => [
     group.name ? el("h2", { class: "groep", text: group.name }) : null,
     el("ul", { class: "kaarten", "aria-label": group.name || "Oefeningen" },
-      ...group.scripts.map((script) => card(script, data.busy, Boolean(group.name)))),
+      ...group.scripts.map((script) => card(script, Boolean(group.name)))),
   ].filter(Boolean)));
   await showBin();
 }
+
+// What holds the project now (a build, a deploy…), here or elsewhere, in the job's own words;
+// her own build or deploy with a way to see how it goes.
+function showBusy(busy) {
+  $("#bezig").hidden = !busy;
+  if (!busy) return;
+  $("#bezig-tekst").textContent = wordFor(WORDS, busy.here ? "busy_here" : "busy_elsewhere", busy.job);
+  $("#bezig-zien").hidden = !(busy.here && (busy.job === "build" || busy.job === "deploy"));
+  $("#bezig-zien").dataset.job = busy.job;
+}
+
+$("#bezig-zien").addEventListener("click", (event) => {
+  if (event.target.dataset.job === "deploy") {
+    location.hash = "#/publiceren";
+    return;
+  }
+  $("#bouwen").hidden = false;
+  $("#kop-bouwen").setAttribute("tabindex", "-1");
+  $("#kop-bouwen").focus();
+});
 
 async function showBin() {
   const { data } = await api("/api/bin");
@@ -54,8 +74,8 @@ $("#nieuw").addEventListener("submit", handled(async (event) => {
   location.hash = `#/bewerken/${encodeURIComponent(data.name)}`;
 }));
 
-function card(script, busy, grouped) {
-  const status = busy ? "building" : script.status;
+function card(script, grouped) {
+  const status = script.status; // "building" only while a build here works on it
   const engines = [...new Set(script.episodes.map((e) => e.engine).filter(Boolean))];
   const name = encodeURIComponent(script.name);
   const takes = takesSummary(script.takes_recorded, script.takes_total, script.takes_to_check);
