@@ -10,6 +10,7 @@ from breathcast.script import (
     Breathe,
     Chapter,
     FadeOut,
+    OptionalPart,
     Pause,
     Speech,
     normalize_text,
@@ -33,8 +34,12 @@ def test_shipped_scripts_round_trip_to_their_source_lines(path):
             assert normalize_text(source) == step.text
         elif isinstance(step, Chapter):
             assert source == f"# {step.title}"
-            if step.optional:  # `[optioneel]` right under its heading
-                assert lines[step.line].strip() == "[optioneel]"
+            if step.optional:  # `[optioneel]` or `[optioneel 2]` right under its heading
+                assert lines[step.line].strip() == f"[optioneel {step.rank or ''}]".replace(
+                    " ]", "]"
+                )
+        elif isinstance(step, OptionalPart):
+            assert source == f"[optioneel {step.rank or ''}]".replace(" ]", "]")
         elif isinstance(step, Pause) and step.seconds is None:
             assert source == ""
         elif isinstance(step, Pause | FadeOut):
@@ -44,6 +49,7 @@ def test_shipped_scripts_round_trip_to_their_source_lines(path):
     body_start = lines.index("---", 1) + 1
     meaningful = {n for n in range(body_start + 1, len(lines) + 1) if lines[n - 1].strip()}
     marks = {s.line + 1 for s in script.steps if isinstance(s, Chapter) and s.optional}
+    marks |= {s.line for s in script.steps if isinstance(s, OptionalPart)}
     assert meaningful == marks | {
         s.line for s in script.steps if not (isinstance(s, Pause) and s.seconds is None)
     }

@@ -25,6 +25,7 @@ from breathcast.script import (
     EpisodeKey,
     FadeOut,
     Lexicon,
+    OptionalPart,
     Pause,
     Script,
     Speech,
@@ -61,7 +62,15 @@ def _step(step: Step) -> list[Any]:
         return ["breathing block", [step.cycles, step.seconds, step.cues], step.line]
     if isinstance(step, FadeOut):
         return ["fade", step.seconds, step.line]
-    return ["chapter", [step.title, step.optional] if step.optional else step.title, step.line]
+    if isinstance(step, OptionalPart):
+        return ["optional paragraph", step.rank, step.line]
+    if step.optional:
+        return [
+            "chapter",
+            [step.title, True, step.rank] if step.rank else [step.title, True],
+            step.line,
+        ]
+    return ["chapter", step.title, step.line]
 
 
 def script_inputs(
@@ -88,7 +97,9 @@ def script_inputs(
         "version": MANIFEST_VERSION,
         "script": {
             "file": Path(script.path).name,
-            "front": {k: [getattr(script, k), script.line_of(k)] for k in ("title", "ambient")},
+            "front": {
+                k: [getattr(script, k), script.line_of(k)] for k in ("title", "ambient", "melody")
+            },
             "steps": [_step(step) for step in script.steps],
         },
         "voice": {**identity, "tempo": tempo},

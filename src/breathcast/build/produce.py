@@ -16,7 +16,7 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait,
 )
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from breathcast.core import (
     Said,
     atomic_write,
 )
-from breathcast.script import Episode, EpisodeKey, Failure, Length, Script
+from breathcast.script import Episode, EpisodeKey, Failure, Length, Script, loose_references
 from breathcast.sound import (
     VERIFY_LOUDNESS_LU,
     VERIFY_PEAK_DB,
@@ -80,9 +80,11 @@ def episode_plan(
     longer pauses fitted to it), with the recurring melody at its places."""
     melody = melody_clip(config.sound, config.root)
     samples = 0 if melody is None else melody.size
-    if length is not None:
-        script = fit(script, clip_lengths, pattern, config.sound, length, samples)
-    return plan(script, clip_lengths, pattern, config.sound, samples)
+    if length is None:
+        return plan(script, clip_lengths, pattern, config.sound, samples)
+    fitted = fit(script, clip_lengths, pattern, config.sound, length, samples)
+    timeline = plan(fitted, clip_lengths, pattern, config.sound, samples)
+    return replace(timeline, warnings=timeline.warnings + loose_references(script, fitted))
 
 
 def episode_mixer(

@@ -19,7 +19,8 @@ MAX_BREATHE_CYCLES = 360
 
 PAUSE_NAMES = ("pauze", "pause")
 BREATHE_NAMES = ("adem", "breathe")
-OPTIONAL_NAMES = ("optioneel", "optional")  # under a heading: shorter lengths leave it out
+OPTIONAL_NAMES = ("optioneel", "optional")  # a chapter or paragraph shorter lengths leave out
+MAX_OPTIONAL_RANK = 99
 FADE_NAMES = ("uitfaden", "fade")  # at the end: the bed goes on, and fades to silence
 MAX_FADE_S = 30 * 60.0
 BREATHE_FLAGS = ("cues",)
@@ -62,6 +63,24 @@ class Chapter:
     title: str
     line: int
     optional: bool = False  # `[optioneel]` under it: left out of the lengths that cannot hold it
+    rank: int | None = None  # `[optioneel 2]`: left out after those marked 1, before 3
+
+
+@dataclass(frozen=True)
+class OptionalPart:
+    """`[optioneel]` at the start of a paragraph inside a chapter: that paragraph, up to the
+    next blank line, is left out of the lengths that cannot hold it. Not heard itself."""
+
+    line: int
+    rank: int | None = None
+
+
+@dataclass(frozen=True)
+class OptionalMark:
+    """What `[optioneel]` or `[optioneel 2]` parses to; the parser puts it on the chapter
+    above it, or makes it an `OptionalPart` for the paragraph below it."""
+
+    rank: int | None
 
 
 @dataclass(frozen=True)
@@ -73,15 +92,12 @@ class FadeOut:
     line: int
 
 
-Step = Speech | Pause | Breathe | Chapter | FadeOut
+Step = Speech | Pause | Breathe | Chapter | OptionalPart | FadeOut
 
 
-OPTIONAL = object()  # what `[optioneel]` parses to: it marks the chapter above it
-
-
-def parse_directive(text: str, number: int, path) -> Step | object:
-    """One bracketed line (`[pauze 5s]`, `[adem 6x cues]`, `[optioneel]`, `[uitfaden 5m]`) as
-    its step; `[optioneel]` as OPTIONAL, which the parser puts on the chapter above it."""
+def parse_directive(text: str, number: int, path) -> Step | OptionalMark:
+    """One bracketed line (`[pauze 5s]`, `[adem 6x cues]`, `[optioneel 2]`, `[uitfaden 5m]`)
+    as its step; `[optioneel …]` as an `OptionalMark`, which the parser places."""
     match = _DIRECTIVE.match(text)
     if not match:
         raise ScriptError(
@@ -118,16 +134,18 @@ def parse_directive(text: str, number: int, path) -> Step | object:
     if name in BREATHE_NAMES:
         return _breathe(name, argument, number, path)
     if name in OPTIONAL_NAMES:
-        if argument:
+        if argument and not (argument.isdigit() and 1 <= int(argument) <= MAX_OPTIONAL_RANK):
             raise ScriptError(
                 path,
                 number,
                 Said(
-                    f"[{name}] stands alone, without {argument!r}: write [{name}]",
-                    f"[{name}] staat op zichzelf, zonder iets erachter",
+                    f"[{name} {argument}]: after [{name}] comes nothing, or the order in which "
+                    f"the parts go, 1 to {MAX_OPTIONAL_RANK}: write [{name}] or [{name} 2]",
+                    f"achter [{name}] staat niets, of een nummer voor de volgorde waarin de "
+                    f"delen wegvallen (1 als eerste): schrijf [{name}] of [{name} 2]",
                 ),
             )
-        return OPTIONAL
+        return OptionalMark(int(argument) if argument else None)
     if name in FADE_NAMES:
         seconds = parse_duration(argument)
         if seconds is None or not 0 < seconds <= MAX_FADE_S:

@@ -191,6 +191,24 @@ def _engine(value: str) -> EngineName:
     return EngineName(value)
 
 
+MELODY_PLACES = {"first": "first", "eerst": "first", "under": "under", "onder": "under"}
+
+
+def _melody(value: str) -> str:
+    """Where the opening melody goes: `first`, before the words (the usual), or `under` them,
+    so the first word comes within seconds (a moment that cannot wait for a melody)."""
+    if value.lower() not in MELODY_PLACES:
+        raise BadValue(
+            Said(
+                f"melody: {value!r} is not a place for the melody; write `melody: under` to "
+                "start speaking over it, or leave the key out",
+                "melody: schrijf melody: onder als de stem meteen over de melodie heen moet "
+                "beginnen, of laat de regel weg",
+            )
+        )
+    return MELODY_PLACES[value.lower()]
+
+
 # Every key, and how its value is read; a `Script` has a field of the same name for each.
 KEYS: dict[str, Callable[[str], Any]] = {
     "title": _text,
@@ -203,6 +221,7 @@ KEYS: dict[str, Callable[[str], Any]] = {
     "engine": _engine,
     "lengths": _lengths,
     "group": _text,  # where the page lists it: "Ademen", "Voor het slapen", "Mini-momenten"
+    "melody": _melody,  # `under`: the first words over the opening melody, within seconds
 }
 
 

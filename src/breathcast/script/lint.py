@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from breathcast.core import Said, at_line
-from breathcast.script.directives import Breathe, Chapter, Pause, Speech
+from breathcast.script.directives import Breathe, Chapter, OptionalPart, Pause, Speech
 from breathcast.script.lexicon import Lexicon
 from breathcast.script.parser import Script
 
@@ -47,9 +47,10 @@ def lint_script(script: Script) -> list[Note]:
                 f"een lange zin ({len(step.text)} tekens); de stem knipt hem rond "
                 f"{LONG_LINE_CHARS} tekens, dus twee zinnen klinken rustiger",
             )
-        if isinstance(step, Chapter) and step.optional and not script.lengths:
+        optional = isinstance(step, Chapter) and step.optional or isinstance(step, OptionalPart)
+        if optional and not script.lengths:
             note(
-                step.line + 1,
+                step.line + isinstance(step, Chapter),
                 "[optioneel] only matters for a script with `lengths:`; this one is made as "
                 "written, with every chapter",
                 "[optioneel] doet alleen iets als er bovenaan lengths: staat; nu blijft elk "
@@ -73,7 +74,7 @@ def lint_script(script: Script) -> list[Note]:
                 "a breathing block with no spoken introduction right before it",
                 "een ademblok zonder zin ervoor; een korte aankondiging helpt om mee te doen",
             )
-        if not (isinstance(step, Pause) and step.seconds is None):
+        if not (isinstance(step, Pause) and step.seconds is None or isinstance(step, OptionalPart)):
             previous = step
     if open_chapter is not None:
         notes.append(_silent_chapter(script, open_chapter))

@@ -13,10 +13,11 @@ from pathlib import Path
 from breathcast.core import BreathPattern, EngineName, Said, ScriptError
 from breathcast.script.directives import (
     BREATH_CUES,
-    OPTIONAL,
     Breathe,
     Chapter,
     FadeOut,
+    OptionalMark,
+    OptionalPart,
     Pause,
     Speech,
     Step,
@@ -39,6 +40,7 @@ class Script:
     engine: EngineName | None = None  # overrides the project's (`opname`: her own voice)
     lengths: tuple[Length, ...] = ()  # made in each of these lengths; () as written
     group: str = ""  # the page's group: "Ademen", "Voor het slapen", "Mini-momenten"
+    melody: str = "first"  # the opening melody before the words, or "under" them
     front_lines: tuple[tuple[str, int], ...] = ()  # (front-matter key, its line)
 
     def length(self, text: str | None) -> Length | None:
@@ -217,8 +219,8 @@ def _body(lines: list[str], start: int, path) -> tuple[Step, ...]:
             steps.append(Chapter(title, number))
         elif stripped.startswith("["):
             step = parse_directive(stripped, number, path)
-            if step is OPTIONAL:
-                steps[-1] = _optional(steps, number, path)
+            if isinstance(step, OptionalMark):
+                _place_optional(steps, step.rank, number, path)
             else:
                 steps.append(step)
         elif "[" in stripped or "]" in stripped:
@@ -250,20 +252,25 @@ def _body(lines: list[str], start: int, path) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def _optional(steps: list[Step], number: int, path) -> Chapter:
-    """The chapter a `[optioneel]` stands under, marked optional."""
-    if not steps or not isinstance(steps[-1], Chapter):
+def _place_optional(steps: list[Step], rank: int | None, number: int, path) -> None:
+    """`[optioneel]` right under a heading marks that chapter; at the start of a paragraph,
+    that paragraph (up to the next blank line)."""
+    if steps and isinstance(steps[-1], Chapter):
+        steps[-1] = replace(steps[-1], optional=True, rank=rank)
+    elif not steps or _is_paragraph(steps[-1]):
+        steps.append(OptionalPart(number, rank))
+    else:
         raise ScriptError(
             path,
             number,
             Said(
-                "[optioneel] belongs right under a chapter heading (# …); it marks that "
-                "chapter as one the shorter lengths may leave out",
-                "[optioneel] hoort direct onder een hoofdstuk (# …): dan mag dat hoofdstuk "
-                "wegvallen in de kortere versies",
+                "[optioneel] belongs right under a chapter heading (# …), to mark that chapter, "
+                "or after a blank line, to mark the paragraph below it, as one the shorter "
+                "lengths may leave out",
+                "[optioneel] hoort direct onder een hoofdstuk (# …) of na een witregel: dan mag "
+                "dat hoofdstuk, of de alinea eronder, wegvallen in de kortere versies",
             ),
         )
-    return replace(steps[-1], optional=True)
 
 
 def _is_paragraph(step: Step) -> bool:

@@ -3,14 +3,17 @@ to fit the length asked for.
 
     fitted = fit(script, clip_lengths, pattern, sound, Length("3m", 180.0))
 
-Breathing blocks change their number of whole breaths (never fewer than MIN_CYCLES, never
-more than MAX_STRETCH times what is written); explicit pauses of STRETCHY_PAUSE_S or longer
-flex within PAUSE_RANGE, and what is still missing (less than a breath) becomes a rest
-after the breathing blocks. A chapter marked `[optioneel]` is left out
-of the lengths that cannot hold it, the last one first, and a chapter is never cut in the
-middle. Every episode lands within TOLERANCE_S of its length, at every ratio (a ratio changes
-the length of a breath, so the count of breaths differs per ratio). Pure arithmetic on the
-plan: nothing is voiced again, so one voice cache serves every length.
+Breathing is the exercise, so words go before breaths: the parts marked `[optioneel]` (a
+chapter, or a paragraph) are left out, in their order (`[optioneel 1]` first, then 2, …, then
+the unnumbered ones, the last first), until the script fits with every breathing block at
+what is written. Only when nothing more may go are breaths taken away, never below
+MIN_CYCLES (or what is written, if fewer). Then breathing blocks change their number of
+whole breaths (never more than MAX_STRETCH times what is written); explicit pauses of
+STRETCHY_PAUSE_S or longer flex within PAUSE_RANGE, and what is still missing (less than a
+breath) becomes a rest after the breathing blocks. Every episode lands within TOLERANCE_S of
+its length, at every ratio (a ratio changes the length of a breath, so the count of breaths
+differs per ratio). Pure arithmetic on the plan: nothing is voiced again, so one voice cache
+serves every length.
 """
 
 from __future__ import annotations
@@ -19,10 +22,23 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from breathcast.core import BreathPattern, Said, ScriptError, SoundSettings
-from breathcast.script import Breathe, Chapter, FadeOut, Length, Pause, Script, Speech, Step, clock
+from breathcast.script import (
+    Breathe,
+    Chapter,
+    FadeOut,
+    Length,
+    OptionalPart,
+    Pause,
+    Script,
+    Speech,
+    Step,
+    clock,
+    leaving_order,
+    script_parts,
+)
 from breathcast.sound.timeline import plan
 
-MIN_CYCLES = 2
+MIN_CYCLES = 4  # a block shorter than this is no longer a breathing exercise
 MAX_STRETCH = 4
 STRETCHY_PAUSE_S = 2.0
 PAUSE_RANGE = (0.75, 1.5)
@@ -45,42 +61,25 @@ def fit(
         return plan(replace(script, steps=steps), clip_lengths, pattern, sound, melody).duration_s
 
     target = length.seconds
-    chapters = _chapters(script.steps)
-    kept = list(range(len(chapters)))
-    while True:
-        steps = tuple(step for i in kept for step in chapters[i])
-        shortest, longest = _range(steps, duration, pattern)
-        droppable = [
-            i for i in kept if _optional(chapters[i]) and _speech_without(chapters, kept, i)
-        ]
-        if shortest <= target + TOLERANCE_S or not droppable:
+    parts = script_parts(script.steps)
+    kept = set(range(len(parts)))
+
+    def steps_of(kept: set[int]) -> tuple[Step, ...]:
+        return tuple(step for i in sorted(kept) for step in parts[i].steps)
+
+    for unit in leaving_order(parts):
+        if _at_written(steps_of(kept), duration, pattern) <= target + AIM_PAST_S:
             break
-        kept.remove(droppable[-1])  # the last optional chapter first
+        if unit <= kept and any(isinstance(s, Speech) for s in steps_of(kept - unit)):
+            kept -= unit
+    steps = steps_of(kept)
+    shortest, longest = _range(steps, duration, pattern)
     if shortest > target + TOLERANCE_S:
         raise _impossible(script, length, pattern, shortest, "short")
     if longest < target - TOLERANCE_S:
         raise _impossible(script, length, pattern, longest, "long")
     # A little past the length: players cut to the whole second, and show 10:00, not 9:59.
     return replace(script, steps=_stretch(steps, duration, pattern, target + AIM_PAST_S))
-
-
-def _speech_without(chapters: list[tuple[Step, ...]], kept: list[int], leaving: int) -> bool:
-    """Whether something is still said when chapter `leaving` is left out."""
-    return any(isinstance(s, Speech) for i in kept if i != leaving for s in chapters[i])
-
-
-def _chapters(steps: tuple[Step, ...]) -> list[tuple[Step, ...]]:
-    """The steps in chapters (what comes before the first heading is one too)."""
-    found: list[list[Step]] = [[]]
-    for step in steps:
-        if isinstance(step, Chapter) and found[-1]:
-            found.append([])
-        found[-1].append(step)
-    return [tuple(c) for c in found if c]
-
-
-def _optional(chapter: tuple[Step, ...]) -> bool:
-    return isinstance(chapter[0], Chapter) and chapter[0].optional
 
 
 def _limits(step: Breathe, pattern: BreathPattern) -> tuple[int, int, int]:
@@ -103,6 +102,12 @@ def _with(steps, cycles: dict[int, int], scale: float = 1.0) -> tuple[Step, ...]
             step = replace(step, seconds=round(step.seconds * scale, 3))
         out.append(step)
     return tuple(out)
+
+
+def _at_written(steps, duration, pattern) -> float:
+    """How long these steps last as written: every block at its breaths, every pause as is."""
+    written = {i: _limits(s, pattern)[0] for i, s in enumerate(steps) if isinstance(s, Breathe)}
+    return duration(_with(steps, written))
 
 
 def _range(steps, duration, pattern) -> tuple[float, float]:
@@ -163,7 +168,9 @@ def _rest_after_blocks(steps: tuple[Step, ...], seconds: float) -> tuple[Step, .
 
 def _impossible(script: Script, length: Length, pattern, reached: float, side: str) -> ScriptError:
     line = script.line_of("lengths")
-    optional = any(isinstance(s, Chapter) and s.optional for s in script.steps)
+    optional = any(
+        isinstance(s, Chapter) and s.optional or isinstance(s, OptionalPart) for s in script.steps
+    )
     fade = next((s for s in script.steps if isinstance(s, FadeOut)), None)
     counts = (
         f" (the closing [uitfaden {clock(fade.seconds)}] counts in it)" if fade else "",
@@ -172,12 +179,13 @@ def _impossible(script: Script, length: Length, pattern, reached: float, side: s
     if side == "short":
         said = Said(
             f"lengths: {length.text} is shorter than this script can be at {pattern}: "
-            f"{clock(reached)}{counts[0]} with every breathing block at {MIN_CYCLES} breaths"
-            + (" and the [optioneel] chapters left out" if optional else "")
-            + "; write a longer length, or mark a chapter [optioneel]",
+            f"{clock(reached)}{counts[0]} with every breathing block at {MIN_CYCLES} breaths "
+            "(or as written, where fewer)"
+            + (" and the [optioneel] parts left out" if optional else "")
+            + "; write a longer length, or mark a chapter or paragraph [optioneel]",
             f"korter dan {clock(reached)} kan niet: ook met elk ademblok op {MIN_CYCLES} "
-            "ademhalingen"
-            + (" en zonder de optionele hoofdstukken" if optional else "")
+            "ademhalingen (of minder, als er minder staan)"
+            + (" en zonder de optionele delen" if optional else "")
             + f" duurt het zo lang, {pattern.in_words}{counts[1]}; kies een langere lengte",
         )
     else:

@@ -70,7 +70,8 @@ class VoiceTrack:
 
 
 class MelodyTrack:
-    """The recurring melody at each of its places (never ducked: no voice is near it)."""
+    """The recurring melody at each of its places (ducked like the bed where a script
+    starts speaking over it)."""
 
     def __init__(self, timeline: Timeline, clip: np.ndarray | None):
         self.spans = timeline.melodies if clip is not None else ()
@@ -190,18 +191,18 @@ class Mixer:
         duck = self.duck(lo, hi)
         pacing = self.tone(lo, hi) * duck
         bed = self.bed(lo, hi) * duck if self.bed is not None else np.zeros(hi - lo, np.float32)
-        return Stems(self.voice(lo, hi), pacing, bed, duck, self.melody(lo, hi))
+        melody = self.melody(lo, hi) * duck
+        return Stems(self.voice(lo, hi), pacing, bed, duck, melody)
 
     def background_k_energy(self) -> np.ndarray:
         """The tone's and the bed's K-weighted energy in each 10 ms step, ducked as they will
         be, without rendering them: with the voice clips' own profiles, this predicts the
         episode's loudness before a sample is made."""
         sr = self.tone.sound.sample_rate
-        energy = self.tone.k_energy(self.length)
+        energy = self.tone.k_energy(self.length) + self.melody.k_energy(self.length, sr)
         if self.bed is not None:
             energy += self.bed.k_energy(sr)
-        energy *= _step_power(self.duck, self.length, step_samples(sr))
-        return energy + self.melody.k_energy(self.length, sr)
+        return energy * _step_power(self.duck, self.length, step_samples(sr))
 
     def mix(self, lo: int, hi: int) -> np.ndarray:
         """The mix as a source (not yet mastered)."""

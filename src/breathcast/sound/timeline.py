@@ -12,6 +12,8 @@ from breathcast.core import BreathPattern, Phase, Said, SoundSettings, at_line
 from breathcast.script import BREATH_CUES, Breathe, Chapter, FadeOut, Pause, Script, Speech
 from breathcast.sound.mp3 import FRAME_SAMPLES
 
+MELODY_ALONE_S = 1.0  # with `melody: under`, its first notes alone before the first word
+
 
 @dataclass(frozen=True)
 class ClipEvent:
@@ -112,7 +114,8 @@ def plan(
     melodies, fade = [], None
     if melody:
         melodies.append(Span(cursor, melody))
-        cursor += melody + samples(sound.melody_gap_s)
+        under = script.melody == "under"  # the words start over it, ducking it
+        cursor += samples(MELODY_ALONE_S) if under else melody + samples(sound.melody_gap_s)
     for step in script.steps:
         if isinstance(step, Chapter):
             chapters.append(ChapterEvent(cursor if started else 0, step.title, step.line))
