@@ -63,12 +63,12 @@ class SoundSettings:
     true_peak_dbtp: float = -1.0  # ceiling for the encoded MP3
     lead_in_s: float = 1.5  # silence before the first sound
     tail_s: float = 4.0  # silence after the last sound
-    line_gap_s: float = 0.9  # after every spoken line
+    line_gap_s: float = 1.8  # after every spoken line: time to follow it (why: README)
     ellipsis_pause_s: float = 1.5  # extra, after a line ending in ... or …
-    paragraph_pause_s: float = 1.8  # a blank line in the script
+    paragraph_pause_s: float = 1.2  # a blank line in the script: added to the gap
     speech_level_dbfs: float = -20.0  # RMS of every voiced clip
     speech_crest_db: float = 11.0  # clip peaks are limited to this far above that RMS
-    tone_level_db: float = -18.0  # pacing tone RMS relative to speech (why: docs/sound.md)
+    tone_level_db: float = -12.5  # pacing tone RMS relative to speech (why: docs/sound.md)
     tone_low_hz: float = 196.0  # G3: end of the exhale
     tone_high_hz: float = 293.7  # D4: top of the inhale
     tone_hold_level: float = 0.5  # tone level on holds, as a share of its full level; 0 = silent
@@ -80,12 +80,12 @@ class SoundSettings:
     music_crossfade_s: float = 3.0  # where a music bed loops
     cue_cycles: int = 2  # [adem 6x cues] speaks cues in this many first cycles
     melody: str = "chime"  # opens (and closes) every exercise; "" for none, or music/… her own
-    melody_level_db: float = -24.0  # its RMS relative to speech: soft, and under the loudness gate
+    melody_level_db: float = -11.5  # its RMS relative to speech: about 11 LU under the voice
     melody_gap_s: float = 1.2  # between the melody and the first (or after the last) words
     duck_db: float = -10.0  # tone and bed under speech
     duck_lookahead_s: float = 0.25  # they are already down when a voice starts
     duck_release_s: float = 0.6  # and come back up this slowly after it
-    duck_hold_s: float = 2.0  # between lines closer than this they stay down: no pumping
+    duck_hold_s: float = 3.5  # between lines closer than this they stay down (a blank line: 3 s)
 
 
 @dataclass(frozen=True)
