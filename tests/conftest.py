@@ -19,7 +19,9 @@ from breathcast.voice.engines.gtts_engine import ENDPOINT_ENV
 REPO = Path(__file__).resolve().parent.parent
 JS = REPO / "tests" / "js"  # the real JavaScript clients: Podcast Index's parser, axe-core
 
-SMALL_PROJECT_TOML = 'ratios = ["4:6"]\n[sound]\ntone_level_db = -18.0\nmelody_level_db = -24.0\n'
+# The small script is 5 s of speech in 50 s: see `project` for why its background is softer.
+SMALL_BACKGROUND = "[sound]\ntone_level_db = -18.0\nmelody_level_db = -24.0\n"
+SMALL_PROJECT_TOML = 'ratios = ["4:6"]\n' + SMALL_BACKGROUND
 SMALL_SCRIPT = """\
 ---
 title: Korte test

@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import podcastparser
 import pytest
-from conftest import SMALL_SCRIPT
+from conftest import SMALL_BACKGROUND, SMALL_SCRIPT
 from conftest import run_cli as run
 from mutagen.oggopus import OggOpus
 from PIL import Image
@@ -27,8 +27,8 @@ NS = {
 CHAPTERED = SMALL_SCRIPT.replace(
     "# Ademen", "# Een hele lange hoofdstuktitel over ademen\nMooi.\n# Kort\nJa.\n# Ademen"
 )
-SETTINGS = """ratios = ["4:6", "3:6"]
-[podcast]
+SETTINGS = f"""ratios = ["4:6", "3:6"]
+{SMALL_BACKGROUND}[podcast]
 owner_name = "Anna de Vries"
 owner_email = "anna@example.nl"
 host = "Anna de Vries"
