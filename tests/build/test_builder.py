@@ -178,6 +178,11 @@ def test_check_passes_shipped_scripts_and_fails_with_file_line(project):
     assert result.exit_code == 1
     assert "kapot.md:5: [pauze 20m] is 1200 s; a pause can be at most 10 minutes" in result.output
     assert "Traceback" not in result.output
+    (project / "scripts" / "kapot.md").write_text("---\ntitle: K\n---\n[adem 3]\nHallo.\n[pauze]\n")
+    result = run(project, "check")  # every line that is not right, each at its file:line
+    errors = [line for line in result.output.splitlines() if line.startswith("error")]
+    assert [e.split(": ")[0].rsplit("/", 1)[1] for e in errors] == ["kapot.md:4", "kapot.md:6"]
+    assert errors[0].endswith("write the number of breaths with an x after it: [adem 3x]")
 
 
 @pytest.mark.slow

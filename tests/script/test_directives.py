@@ -1,6 +1,8 @@
 """The bracketed directives and headings: each step at its line, breaths in whole cycles."""
 
-from breathcast.core import BreathPattern
+import pytest
+
+from breathcast.core import BreathPattern, ScriptError
 from breathcast.script import Breathe, Chapter, Pause, Speech, parse_script
 
 HEADER = "---\ntitle: Test\ndescription: Iets rustigs.\n---\n"
@@ -49,3 +51,30 @@ def test_breathe_duration_rounds_to_whole_cycles():
     assert Breathe(1, seconds=126).cycle_count(pattern) == 13
     assert Breathe(1, seconds=3).cycle_count(pattern) == 1
     assert Breathe(1, cycles=5).cycle_count(BreathPattern.parse("3:6")) == 5
+
+
+@pytest.mark.parametrize(
+    ("written", "right", "ratio"),
+    [
+        ("[adem 4:6 x3]", "[adem 3x]", "4:6"),
+        ("[adem 3x 4:6]", "[adem 3x]", "4:6"),
+        ("[adem 4.5:5.5 x3 cues]", "[adem 3x cues]", "4.5:5.5"),
+        ("[adem 4:6 2m]", "[adem 2m]", "4:6"),
+        ("[adem 3]", "[adem 3x]", None),
+        ("[adem 3 keer]", "[adem 3x]", None),
+        ("[adem x3]", "[adem 3x]", None),
+        ("[breathe 3 times]", "[breathe 3x]", None),
+    ],
+)
+def test_a_breath_written_as_people_try_first_shows_the_right_one(written, right, ratio):
+    """`[adem 4:6 x3]` is what people write first: the error shows `[adem 3x]`, and that the
+    rhythm is chosen per version, not in the text."""
+    with pytest.raises(ScriptError) as info:
+        body(f"Hallo.\n{written}\n")
+    said = info.value.detail
+    assert info.value.line == 6 and said.nl.endswith(right) and said.en.endswith(right)
+    if ratio:
+        assert f"het ademritme ({ratio}) staat niet in de tekst" in said.nl
+        assert "per versie" in said.nl and "chosen" not in said.nl
+    else:
+        assert "met een x erachter" in said.nl

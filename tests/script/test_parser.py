@@ -22,8 +22,6 @@ def body(text: str):
     return parse_script(HEADER + text, "t.md")
 
 
-
-
 def test_values_are_immutable():
     script = body("Hallo.\n")
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -36,8 +34,6 @@ def test_values_are_immutable():
 def test_no_paragraph_pause_at_start_under_heading_or_at_end():
     script = body("\n\n# Begin\n\nHallo.\n\n\n")
     assert script.steps == (Chapter("Begin", 7), Speech("Hallo.", 9))
-
-
 
 
 def test_front_matter_ratios_override():
@@ -115,10 +111,32 @@ def test_helpers():
     assert slugify("日本") == "script"
 
 
+BROKEN = (
+    "---\n"
+    "title: Proef\n"
+    "colour: blauw\n"  # 3: an unknown key
+    "---\n"
+    "# Begin\n"
+    "Adem in.\n"
+    "[adem 4:6 x3]\n"  # 7: the ratio written in the text
+    "[pauze lang]\n"  # 8: no duration
+    "Tekst met [pauze 3s] erin.\n"  # 9: a directive inside a line
+    "[adem 3x]\n"
+    "[optioneel zeker]\n"  # 11: two errors' worth of line, one mark
+)
 
 
+def test_every_line_that_is_not_right_is_said_at_once_one_each():
+    with pytest.raises(ScriptError) as info:
+        parse_script(BROKEN, "scripts/x.md")
+    each = info.value.each()
+    assert [e.line for e in each] == [3, 7, 8, 9, 11]
+    assert (info.value.line, info.value.detail) == (3, each[0].detail)  # still the first
+    assert str(info.value).splitlines() == [str(e) for e in each]  # file:line, a line each
+    assert each[1].detail.nl.endswith("[adem 3x]")
 
 
-
-
-
+def test_one_error_is_one_script_error_as_before():
+    with pytest.raises(ScriptError) as info:
+        parse_script("---\ntitle: T\n---\nHallo.\n[pauze 20m]\n", "x.md")
+    assert type(info.value) is ScriptError and info.value.each() == [info.value]

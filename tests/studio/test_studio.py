@@ -83,6 +83,20 @@ def test_a_text_is_checked_as_she_types_with_errors_at_their_line(studio):
     assert advice["errors"] == [] and advice["ratios"] == [{"ratio": "4:6", "words": "in 4, uit 6"}]
 
 
+def test_every_error_in_the_text_is_sent_at_once_one_per_line(studio):
+    """The editor marks every line that is not right, not only the first."""
+    text = SMALL_SCRIPT.replace("[adem 2x]", "[adem 4:6 x3]\n[pauze lang]")
+    text = text.replace("title: Korte test\n", "title: Korte test\ncolour: blauw\n")
+    data = studio.post("/api/check", json={"name": "kort.md", "text": text}).json()
+    assert [e["line"] for e in data["errors"]] == [3, 13, 14]
+    assert data["errors"][0]["nl"].startswith("colour: is geen bekende instelling")
+    assert data["errors"][2]["nl"] == "[pauze …] heeft een duur nodig, zoals 5s, 1,5s of 2m"
+    assert data["errors"][1]["nl"].endswith("Schrijf alleen hoe vaak: [adem 3x]")
+    (studio.project / "scripts" / "kort.md").write_text(text)
+    (card,) = studio.get("/api/overview").json()["scripts"]
+    assert [e["line"] for e in card["errors"]] == [3, 13, 14]
+
+
 def test_saving_keeps_the_previous_version_and_it_can_be_brought_back(studio):
     read = studio.get("/api/scripts/kort.md").json()
     assert read["text"] == SMALL_SCRIPT and len(read["version"]) == 16

@@ -57,7 +57,7 @@ def check_scripts(paths: Sequence[Path]) -> tuple[list[Script], list[ScriptError
         try:
             script = read_script(path)
         except ScriptError as exc:
-            errors.append(exc)
+            errors += exc.each()  # every line that is not right, not only the first
             continue
         if script.slug in slugs:
             errors.append(
@@ -170,8 +170,8 @@ def script_notes(script: Script, config: Config, with_patterns: bool = False) ->
 
 @dataclass(frozen=True)
 class TextCheck:
-    """One script's text checked as `check` would: its error (it stops at the first, as the
-    parser does) and its advice, each at a line."""
+    """One script's text checked as `check` would: its errors (every line that is not
+    right, one each) and its advice, each at a line."""
 
     script: Script | None
     errors: list[ScriptError]
@@ -183,6 +183,6 @@ def check_text(config: Config, path: str | Path, text: str) -> TextCheck:
     try:
         script = parse_script(text, path)
     except ScriptError as exc:
-        return TextCheck(None, [exc], [])
+        return TextCheck(None, exc.each(), [])
     errors = length_errors(config, script)
     return TextCheck(script, errors, script_notes(script, config, with_patterns=True))

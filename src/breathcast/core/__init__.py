@@ -52,6 +52,8 @@ PUBLIC = {
     "RequestError": "errors",
     "Said": "said",
     "ScriptError": "errors",
+    "script_errors": "errors",
+    "ScriptErrors": "errors",
     "ServeError": "errors",
     "SETTING_WORDS": "setting_words",
     "SoundSettings": "config",

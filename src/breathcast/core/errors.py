@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from breathcast.core.said import Said, at_line
+from breathcast.core.said import Said, at_line, together
 
 
 class BreathcastError(Exception):
@@ -29,6 +29,37 @@ class ScriptError(BreathcastError):
         self.line = line
         self.detail = detail
         super().__init__(at_line(path, line, detail))
+
+    def each(self) -> list[ScriptError]:
+        """Every error this one carries, each at its line: itself."""
+        return [self]
+
+
+class ScriptErrors(ScriptError):
+    """Every error in one script, one per line, in the order of its lines (the parser does
+    not stop at the first). It is the first one (its `path`, `line`, `detail`); its message
+    says them all, a line each; `each()` gives them one by one."""
+
+    def __init__(self, errors: list[ScriptError]):
+        self.errors = errors
+        first = errors[0]
+        self.path, self.line, self.detail = first.path, first.line, first.detail
+        BreathcastError.__init__(self, together(e.said for e in errors))
+
+    def each(self) -> list[ScriptError]:
+        return list(self.errors)
+
+
+def script_errors(errors: list[ScriptError]) -> ScriptError | None:
+    """The errors found in one script as one: None for none, itself for one, else a
+    `ScriptErrors` with the first of each line, in the order of the lines."""
+    by_line: dict[int, ScriptError] = {}
+    for error in sorted((e for found in errors for e in found.each()), key=lambda e: e.line):
+        by_line.setdefault(error.line, error)
+    found = list(by_line.values())
+    if len(found) <= 1:
+        return found[0] if found else None
+    return ScriptErrors(found)
 
 
 class PatternError(BreathcastError, ValueError):

@@ -29,6 +29,10 @@ BREATH_CUES = {phase: phase.words.cue for phase in Phase}
 
 _DIRECTIVE = re.compile(r"^\[\s*([^\]\s]*)\s*([^\]]*?)\s*\]$")
 _CYCLES = re.compile(r"^(\d+)x$")
+# What people write first for "three breaths at 4:6": `[adem 4:6 x3]`, `[adem 3]`,
+# `[adem 3 keer]`, `[adem x3]`. The ratio is chosen per version, never in the text.
+_RATIO = re.compile(r"^\d+(?:[.,]\d+)?(?::\d+(?:[.,]\d+)?){1,3}$")
+_COUNT = re.compile(r"^[x×*]?\s*(\d+)\s*(?:[x×*]|keer|maal|times|cycles?)?$")
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ def parse_directive(text: str, number: int, path) -> Step | OptionalMark:
                 number,
                 Said(
                     en=f"[{name} {argument}]: expected a duration like 5s, 1.5s or 2m",
-                    nl=f"[{name} …] heeft een duur nodig, zoals 5s, 1.5s of 2m",
+                    nl=f"[{name} …] heeft een duur nodig, zoals 5s, 1,5s of 2m",
                 ),
             )
         if seconds > MAX_PAUSE_S:
@@ -172,6 +176,9 @@ def parse_directive(text: str, number: int, path) -> Step | OptionalMark:
 
 
 def _breathe(name: str, argument: str, number: int, path) -> Breathe:
+    hint = _breathe_hint(name, argument)
+    if hint is not None:
+        raise ScriptError(path, number, hint)
     amount, *flags = argument.lower().split() or [""]
     for flag in flags:
         if flag not in BREATHE_FLAGS:
@@ -222,3 +229,35 @@ def _breathe(name: str, argument: str, number: int, path) -> Breathe:
             ),
         )
     return Breathe(number, seconds=seconds, cues=cues)
+
+
+def _breathe_hint(name: str, argument: str) -> Said | None:
+    """The right way to write a breathing block that is written the way people try first:
+    a ratio in it (`[adem 4:6 x3]`), or a count without its x (`[adem 3]`, `[adem 3 keer]`,
+    `[adem x3]`); None for one written right (or too far off to guess)."""
+    words = argument.lower().split()
+    ratios = [w for w in words if _RATIO.match(w)]
+    flags = [w for w in words if w in BREATHE_FLAGS]
+    rest = " ".join(w for w in words if w not in ratios and w not in flags)
+    count = _COUNT.match(rest)
+    if count and not _CYCLES.match(rest):
+        amount = f"{int(count.group(1))}x"
+    elif ratios and (_CYCLES.match(rest) or parse_duration(rest)):
+        amount = rest
+    elif ratios:
+        amount = "6x"
+    else:
+        return None
+    right = f"[{name} {' '.join([amount, *flags])}]"
+    if not ratios:
+        return Said(
+            f"write the number of breaths with an x after it: {right}",
+            f"schrijf het aantal keer met een x erachter, zonder spatie: {right}",
+        )
+    ratio, how = ratios[0], "hoe vaak" if amount.endswith("x") else "hoe lang"
+    return Said(
+        f"the ratio ({ratio}) is not written in the text: each version of the exercise has "
+        f"its own (ratios: in the front matter, or the settings); write {right}",
+        f"het ademritme ({ratio}) staat niet in de tekst: dat kies je per versie, bij "
+        f"Ademritme. Schrijf alleen {how}: {right}",
+    )

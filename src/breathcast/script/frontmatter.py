@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from breathcast.core import BreathPattern, EngineName, PatternError, Said, ScriptError
+from breathcast.core import (
+    BreathPattern,
+    EngineName,
+    PatternError,
+    Said,
+    ScriptError,
+    script_errors,
+)
 
 MIN_TEMPO, MAX_TEMPO = 0.5, 2.0
 MIN_LENGTH_S, MAX_LENGTH_S = 20.0, 3 * 3600.0
@@ -234,19 +241,33 @@ class FrontMatter:
 
 def read_front_matter(lines: list[str], path: str | Path) -> FrontMatter:
     """The keys of the front matter that opens `lines` (none if it does not open with
-    `---`), each read by its parser; a `ScriptError` at the first line that is not right."""
-    raw, body_start = _raw(lines, path)
+    `---`), each read by its parser; a `ScriptError` at every line that is not right."""
+    front, errors = front_matter(lines, path)
+    if errors:
+        raise script_errors(errors)
+    return front
+
+
+def front_matter(lines: list[str], path: str | Path) -> tuple[FrontMatter, list[ScriptError]]:
+    """The front matter's keys that read well, and an error at each line that does not (a
+    front matter never closed is an error at once: where the text starts is not known)."""
+    errors: list[ScriptError] = []
+    raw, body_start = _raw(lines, path, errors)
     values = {}
     for key, (value, line) in raw.items():
         try:
             values[key] = KEYS[key](value)
         except BadValue as bad:
-            raise ScriptError(path, line, bad.said) from None
-    return FrontMatter(values, {key: line for key, (_, line) in raw.items()}, body_start)
+            errors.append(ScriptError(path, line, bad.said))
+    front = FrontMatter(values, {key: line for key, (_, line) in raw.items()}, body_start)
+    return front, errors
 
 
-def _raw(lines: list[str], path) -> tuple[dict[str, tuple[str, int]], int]:
-    """{key: (value, line)} and the index of the first body line."""
+def _raw(
+    lines: list[str], path, errors: list[ScriptError]
+) -> tuple[dict[str, tuple[str, int]], int]:
+    """{key: (value, line)} and the index of the first body line; a line it cannot read is
+    an error in `errors`, and left out."""
     if not lines or lines[0].strip() != FENCE:
         return {}, 0
     meta: dict[str, tuple[str, int]] = {}
@@ -259,35 +280,30 @@ def _raw(lines: list[str], path) -> tuple[dict[str, tuple[str, int]], int]:
         key, sep, value = raw.partition(":")
         key = key.strip().lower()
         if not sep or not key:
-            raise ScriptError(
-                path,
-                number,
-                Said(
-                    f"expected `key: value` in the front matter, got {raw.strip()!r}",
-                    "tussen de twee regels --- staat elke instelling als naam: waarde",
-                ),
+            problem = Said(
+                f"expected `key: value` in the front matter, got {raw.strip()!r}",
+                "tussen de twee regels --- staat elke instelling als naam: waarde",
             )
-        if key not in KEYS:
+        elif key not in KEYS:
             known = ", ".join(KEYS)
-            raise ScriptError(
-                path,
-                number,
-                Said(
-                    f"unknown front-matter key {key!r}; known keys: {known}",
-                    f"{key}: is geen bekende instelling; je kunt kiezen uit {known}",
-                ),
+            problem = Said(
+                f"unknown front-matter key {key!r}; known keys: {known}",
+                f"{key}: is geen bekende instelling; je kunt kiezen uit {known}",
             )
-        if key in meta:
+        elif key in meta:
             first = meta[key][1]
-            raise ScriptError(
-                path,
-                number,
-                Said(
-                    f"{key!r} is set twice (first on line {first})",
-                    f"{key}: staat er twee keer (ook op regel {first}); laat er één staan",
-                ),
+            problem = Said(
+                f"{key!r} is set twice (first on line {first})",
+                f"{key}: staat er twee keer (ook op regel {first}); laat er één staan",
             )
+        else:
+            problem = None
+        if problem is not None:
+            errors.append(ScriptError(path, number, problem))
+            continue
         meta[key] = (" ".join(value.split()), number)
+    if errors:  # its lines say more than that it never closed (a missing --- reads as keys)
+        raise script_errors(errors)
     raise ScriptError(
         path,
         1,

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from breathcast.core import BreathPattern, EngineName, Said, ScriptError
+from breathcast.core import BreathPattern, EngineName, Said, ScriptError, script_errors
 from breathcast.script.directives import (
     BREATH_CUES,
     Breathe,
@@ -23,7 +23,7 @@ from breathcast.script.directives import (
     Step,
     parse_directive,
 )
-from breathcast.script.frontmatter import MUSIC_FOLDER, Length, read_front_matter
+from breathcast.script.frontmatter import MUSIC_FOLDER, Length, front_matter
 
 
 @dataclass(frozen=True)
@@ -135,43 +135,54 @@ def read_script(path: str | Path) -> Script:
 
 
 def parse_script(data: bytes | str, path: str | Path = "<script>") -> Script:
-    """Parse script text (or UTF-8 bytes) into a `Script`."""
+    """Parse script text (or UTF-8 bytes) into a `Script`; a `ScriptError` naming every line
+    that is not right (a `ScriptErrors` when there are several), not only the first."""
     text = _decode(data, path) if isinstance(data, bytes) else data
     lines = text.splitlines()
-    front = read_front_matter(lines, path)
-    if not front.values.get("title"):
-        raise ScriptError(
-            path,
-            front.lines.get("title", 1),
-            Said(
-                "the script has no title; start it with front matter:\n"
-                "  ---\n  title: Water & Rust\n  ---",
-                "het script heeft nog geen titel. Begin bovenaan met drie regels: ---, "
-                "title: Water & Rust, en weer ---",
-            ),
+    front, errors = front_matter(lines, path)
+    if not front.values.get("title") and not any(
+        e.line == front.lines.get("title") for e in errors
+    ):
+        errors.append(
+            ScriptError(
+                path,
+                front.lines.get("title", 1),
+                Said(
+                    "the script has no title; start it with front matter:\n"
+                    "  ---\n  title: Water & Rust\n  ---",
+                    "het script heeft nog geen titel. Begin bovenaan met drie regels: ---, "
+                    "title: Water & Rust, en weer ---",
+                ),
+            )
         )
-    steps = _body(lines, front.body_start, path)
+    steps = _body(lines, front.body_start, path, errors)
     if not any(isinstance(s, Speech) for s in steps):
-        raise ScriptError(
-            path,
-            min(front.body_start + 1, max(len(lines), 1)),
-            Said(
-                "the script has no spoken lines; write at least one line of text",
-                "er staat nog geen enkele zin in; schrijf minstens één regel tekst",
-            ),
+        errors.append(
+            ScriptError(
+                path,
+                min(front.body_start + 1, max(len(lines), 1)),
+                Said(
+                    "the script has no spoken lines; write at least one line of text",
+                    "er staat nog geen enkele zin in; schrijf minstens één regel tekst",
+                ),
+            )
         )
     fade = next((s for s in steps if isinstance(s, FadeOut)), None)
     if fade is not None and not front.values.get("ambient"):
-        raise ScriptError(
-            path,
-            fade.line,
-            Said(
-                "[uitfaden …] lets the bed go on and fade, but this script has none: add "
-                "`ambient: water` (or your music from music/) to the front matter",
-                "[uitfaden …] laat het water of je muziek zacht uitklinken, maar dit script "
-                "heeft er geen: zet ambient: water bovenaan",
-            ),
+        errors.append(
+            ScriptError(
+                path,
+                fade.line,
+                Said(
+                    "[uitfaden …] lets the bed go on and fade, but this script has none: add "
+                    "`ambient: water` (or your music from music/) to the front matter",
+                    "[uitfaden …] laat het water of je muziek zacht uitklinken, maar dit script "
+                    "heeft er geen: zet ambient: water bovenaan",
+                ),
+            )
         )
+    if errors:
+        raise script_errors(errors)
     return Script(
         path=str(path),
         steps=steps,
@@ -196,60 +207,71 @@ def _decode(data: bytes, path: str | Path) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _body(lines: list[str], start: int, path) -> tuple[Step, ...]:
+def _body(lines: list[str], start: int, path, errors: list[ScriptError]) -> tuple[Step, ...]:
+    """The steps of the text below the front matter; a line that is not right is an error in
+    `errors` and left out, and the lines after it are read on."""
     steps: list[Step] = []
     for index in range(start, len(lines)):
         number, raw = index + 1, lines[index]
-        stripped = raw.strip()
-        if not stripped:
-            # One paragraph pause per run of blank lines; none at the start or under a heading.
-            if steps and not isinstance(steps[-1], Chapter) and not _is_paragraph(steps[-1]):
-                steps.append(Pause(None, number))
-        elif stripped.startswith("#"):
-            title = normalize_text(stripped.lstrip("#"))
-            if not title:
-                raise ScriptError(
-                    path,
-                    number,
-                    Said(
-                        en="a chapter heading needs a title, e.g. `# Aankomen`",
-                        nl="een hoofdstuk heeft een naam nodig, bijvoorbeeld # Aankomen",
-                    ),
-                )
-            steps.append(Chapter(title, number))
-        elif stripped.startswith("["):
-            step = parse_directive(stripped, number, path)
-            if isinstance(step, OptionalMark):
-                _place_optional(steps, step.rank, number, path)
-            else:
-                steps.append(step)
-        elif "[" in stripped or "]" in stripped:
-            raise ScriptError(
-                path,
-                number,
-                Said(
-                    en="a directive like [pauze 3s] must stand on a line of its own; "
-                    "put it on the next line",
-                    nl="een aanwijzing zoals [pauze 3s] staat op een eigen regel; "
-                    "zet hem op de volgende regel",
-                ),
-            )
-        else:
-            steps.append(Speech(normalize_text(stripped), number))
+        try:
+            _line(steps, number, raw.strip(), path)
+        except ScriptError as exc:
+            errors.append(exc)
     # A paragraph pause at the very end says nothing; the episode has its own tail.
     while steps and _is_paragraph(steps[-1]):
         steps.pop()
     fades = [s for s in steps if isinstance(s, FadeOut)]
     if fades and steps[-1] is not fades[0] or len(fades) > 1:
-        raise ScriptError(
-            path,
-            fades[0].line if steps[-1] is not fades[0] else fades[1].line,
-            Said(
-                "[uitfaden …] ends the script: put it on its last line, once",
-                "[uitfaden …] staat op de laatste regel van het script, en maar één keer",
-            ),
+        errors.append(
+            ScriptError(
+                path,
+                fades[0].line if steps[-1] is not fades[0] else fades[1].line,
+                Said(
+                    "[uitfaden …] ends the script: put it on its last line, once",
+                    "[uitfaden …] staat op de laatste regel van het script, en maar één keer",
+                ),
+            )
         )
     return tuple(steps)
+
+
+def _line(steps: list[Step], number: int, stripped: str, path) -> None:
+    """One line of the text, added to `steps`; a `ScriptError` if it is not right."""
+    if not stripped:
+        # One paragraph pause per run of blank lines; none at the start or under a heading.
+        if steps and not isinstance(steps[-1], Chapter) and not _is_paragraph(steps[-1]):
+            steps.append(Pause(None, number))
+    elif stripped.startswith("#"):
+        title = normalize_text(stripped.lstrip("#"))
+        if not title:
+            raise ScriptError(
+                path,
+                number,
+                Said(
+                    en="a chapter heading needs a title, e.g. `# Aankomen`",
+                    nl="een hoofdstuk heeft een naam nodig, bijvoorbeeld # Aankomen",
+                ),
+            )
+        steps.append(Chapter(title, number))
+    elif stripped.startswith("["):
+        step = parse_directive(stripped, number, path)
+        if isinstance(step, OptionalMark):
+            _place_optional(steps, step.rank, number, path)
+        else:
+            steps.append(step)
+    elif "[" in stripped or "]" in stripped:
+        raise ScriptError(
+            path,
+            number,
+            Said(
+                en="a directive like [pauze 3s] must stand on a line of its own; "
+                "put it on the next line",
+                nl="een aanwijzing zoals [pauze 3s] staat op een eigen regel; "
+                "zet hem op de volgende regel",
+            ),
+        )
+    else:
+        steps.append(Speech(normalize_text(stripped), number))
 
 
 def _place_optional(steps: list[Step], rank: int | None, number: int, path) -> None:

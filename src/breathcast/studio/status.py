@@ -106,13 +106,13 @@ def project_state(config: Config) -> ProjectState:
             last = _last_good(config, path)
             if last is not None:  # shown as it last read well, in its place, with the error
                 broken[id(last)] = ScriptState(
-                    path.name, last.title, ScriptStatus.HAS_ERRORS, last.group, [exc]
+                    path.name, last.title, ScriptStatus.HAS_ERRORS, last.group, exc.each()
                 )
                 scripts.append(last)
                 continue
             text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
             title, group = front_value(text, "title") or path.stem, front_value(text, "group")
-            errors.append(ScriptState(path.name, title, ScriptStatus.HAS_ERRORS, group, [exc]))
+            errors.append(ScriptState(path.name, title, ScriptStatus.HAS_ERRORS, group, exc.each()))
     states = [
         broken.get(id(script)) or _script_state(script, config, context, manifest)
         for _, group in page_order(scripts)
