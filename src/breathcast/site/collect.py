@@ -116,7 +116,13 @@ def collect(config: Config, base_url: str, site: Path, allow_offline: bool) -> C
     build_dir = config.path("build")
     manifest = Manifest.load(build_dir, config.root)
     if not manifest.entries:
-        raise PublishError(f"nothing to publish in {build_dir}/; run `breathcast build` first")
+        raise PublishError(
+            Said(
+                f"nothing to publish in {build_dir}/; run `breathcast build` first",
+                "Er is nog niets gebouwd om te publiceren. Bouw eerst je oefeningen, bij Je "
+                "oefeningen met Alles bouwen.",
+            )
+        )
     scripts, errors = check_scripts(find_scripts(config))
     if errors:
         raise errors[0]

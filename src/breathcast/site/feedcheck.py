@@ -21,6 +21,10 @@ NS = {
 }
 PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+")
 DURATION_SLACK_S = 1.0
+AGAIN = "Er ging iets mis met de feed. Publiceer opnieuw; lukt het dan niet, vraag om hulp."
+COVER = "Kies bij Instellingen een omslagfoto voor je podcast."
+PLAIN = "Schrijf het adres van je site zonder spaties en zonder letters met accenten."
+CATEGORY = "Kies bij Instellingen bij welk onderwerp je podcast hoort."
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class Problem:
     rule: str
     detail: str
     fix: str
+    nl: str = ""  # what is wrong and what she does, in Dutch, in her words (no tag names)
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.detail}; {self.fix}"
@@ -84,7 +89,14 @@ def check_site(site: Path) -> list[Problem]:
     try:
         xml = (site / "feed.xml").read_text(encoding="utf-8")
     except OSError:
-        return [Problem("a feed", f"{site}/feed.xml is missing", "run `breathcast publish`")]
+        return [
+            Problem(
+                "a feed",
+                f"{site}/feed.xml is missing",
+                "run `breathcast publish`",
+                "Er is nog geen feed. Publiceer eerst.",
+            )
+        ]
     return check_feed(xml, SiteFolder(site))
 
 
@@ -94,11 +106,11 @@ def check_feed(xml: str, files: SiteFiles) -> list[Problem]:
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
-        return [Problem("well-formed XML", str(exc), "report this: breathcast wrote it")]
+        return [Problem("well-formed XML", str(exc), "report this: breathcast wrote it", AGAIN)]
     channel = root.find("channel")
     self_link = channel.find("atom:link", NS) if channel is not None else None
     if channel is None or self_link is None:
-        return [Problem("RSS 2.0", "no channel with its own address", "publish it again")]
+        return [Problem("RSS 2.0", "no channel with its own address", "publish it again", AGAIN)]
     feed = _Feed(channel, self_link.get("href", "").removesuffix("/feed.xml"), files)
     return [problem for rule in RULES for problem in rule(feed)]
 
@@ -110,7 +122,7 @@ def _artwork(feed: _Feed) -> Iterator[Problem]:
     images += [(item.findtext("title"), item.find("itunes:image", NS)) for item in feed.items()]
     for owner, element in images:
         if element is None:
-            yield Problem("artwork", f"{owner} has no itunes:image", "give it a cover")
+            yield Problem("artwork", f"{owner} has no itunes:image", "give it a cover", COVER)
             continue
         url = element.get("href", "")
         name = url.rsplit("/", 1)[-1]
@@ -119,10 +131,16 @@ def _artwork(feed: _Feed) -> Iterator[Problem]:
                 "artwork",
                 f"{owner}'s image {name!r} has no plain .jpg or .png name",
                 "name the image with letters, digits, - and _ only",
+                "De naam van de omslagfoto mag alleen letters, cijfers, - en _ hebben. " + COVER,
             )
         entry = feed.local(url)
         if entry is None:
-            yield Problem("artwork", f"{owner}'s image {url} is not in the site", "publish again")
+            yield Problem(
+                "artwork",
+                f"{owner}'s image {url} is not in the site",
+                "publish again",
+                "De omslagfoto staat niet bij je site. Publiceer opnieuw.",
+            )
             continue
         with opened(entry) as data, Image.open(data) as image:
             size, kind, mode = image.size, image.format, image.mode
@@ -137,18 +155,21 @@ def _artwork(feed: _Feed) -> Iterator[Problem]:
                 f"{owner}'s image is a {kind} of {size[0]}x{size[1]} px in {mode}",
                 f"use a square RGB JPEG or PNG of {COVER_MIN_PX} to {COVER_MAX_PX} px "
                 "([podcast] cover)",
+                f"De omslagfoto is nu {size[0]} bij {size[1]} pixels. Podcast-apps willen een "
+                f"vierkante foto (JPG of PNG) van {COVER_MIN_PX} tot {COVER_MAX_PX} pixels "
+                "breed, in kleur. " + COVER,
             )
 
 
 def _category(feed: _Feed) -> Iterator[Problem]:
     element = feed.channel.find("itunes:category", NS)
     if element is None:
-        yield Problem("category", "the feed names no category", "set [podcast] category")
+        yield Problem("category", "the feed names no category", "set [podcast] category", CATEGORY)
         return
     sub = element.find("itunes:category", NS)
     problem = category_problem(element.get("text", ""), "" if sub is None else sub.get("text", ""))
     if problem:
-        yield Problem("category", problem, "set [podcast] category and subcategory")
+        yield Problem("category", problem, "set [podcast] category and subcategory", CATEGORY)
 
 
 def _owner(feed: _Feed) -> Iterator[Problem]:
@@ -158,6 +179,7 @@ def _owner(feed: _Feed) -> Iterator[Problem]:
             "owner email",
             "the feed has no owner email" if not address else f"{address!r} is no email",
             "set [podcast] owner_email in breathcast.toml: Apple writes to it",
+            "Vul bij Instellingen je e-mailadres in: Apple gebruikt het om je te bereiken.",
         )
 
 
@@ -170,7 +192,21 @@ def _descriptions(feed: _Feed) -> Iterator[Problem]:
                 "description",
                 f"{title!r} has " + ("no description" if not text else "its title as description"),
                 "write a description ([podcast] description, or the script's description:)",
+                _description_nl(element is feed.channel, title, bool(text)),
             )
+
+
+def _description_nl(podcast: bool, title: str, written: bool) -> str:
+    what = "je podcast" if podcast else f"‘{title}’"
+    wrong = (
+        "staat nog geen beschrijving" if not written else "is de beschrijving gelijk aan de titel"
+    )
+    if podcast:
+        return f"Bij {what} {wrong}. Schrijf bij Instellingen een paar zinnen over je podcast."
+    return (
+        f"Bij {what} {wrong}. Schrijf bovenaan de oefening een regel description: met een "
+        "zin over wat je luisteraar ermee doet."
+    )
 
 
 def _unique(feed: _Feed) -> Iterator[Problem]:
@@ -179,7 +215,12 @@ def _unique(feed: _Feed) -> Iterator[Problem]:
         ("GUID", [i.findtext("guid") for i in feed.items()]),
     ):
         for value in {v for v in values if values.count(v) > 1}:
-            yield Problem(f"unique {what}s", f"{value} is used twice", "rename one of the scripts")
+            yield Problem(
+                f"unique {what}s",
+                f"{value} is used twice",
+                "rename one of the scripts",
+                "Twee oefeningen krijgen hetzelfde adres. Geef er een een andere naam.",
+            )
 
 
 def enclosures(item: ET.Element) -> list[tuple[str, int]]:
@@ -203,6 +244,7 @@ def _lengths(feed: _Feed) -> Iterator[Problem]:
                     "enclosure length",
                     f"{url} is declared {length} bytes but is {actual}",
                     "publish again, so the feed describes the files beside it",
+                    "Een geluidsbestand is anders dan de feed zegt. Publiceer opnieuw.",
                 )
 
 
@@ -222,6 +264,8 @@ def _durations(feed: _Feed) -> Iterator[Problem]:
                 "duration",
                 f"{item.findtext('title')!r} says {declared:g} s, its audio is {actual}",
                 "publish again after the build",
+                f"‘{item.findtext('title')}’ duurt anders dan de feed zegt. Bouw en publiceer "
+                "opnieuw.",
             )
 
 
@@ -230,10 +274,12 @@ def _ascii_urls(feed: _Feed) -> Iterator[Problem]:
         for attribute in ("href", "url", "uri"):
             value = element.get(attribute)
             if value is not None and not value.isascii():
-                yield Problem("ASCII URLs", f"{value!r} is not ASCII", "use an ASCII --base-url")
+                yield Problem(
+                    "ASCII URLs", f"{value!r} is not ASCII", "use an ASCII --base-url", PLAIN
+                )
     for text in [feed.channel.findtext("link", "")]:
         if not text.isascii():
-            yield Problem("ASCII URLs", f"{text!r} is not ASCII", "use an ASCII --base-url")
+            yield Problem("ASCII URLs", f"{text!r} is not ASCII", "use an ASCII --base-url", PLAIN)
 
 
 RULES: tuple[Callable[[_Feed], Iterator[Problem]], ...] = (

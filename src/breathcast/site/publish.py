@@ -119,8 +119,8 @@ def check(rendered: Rendered) -> None:
             Said(
                 en="the feed would be refused by podcast apps, so nothing was published:\n"
                 + "\n".join(f"  - {problem}" for problem in problems),
-                nl="podcast-apps zouden de feed weigeren, dus er is nog niets gepubliceerd: "
-                + "; ".join(f"{p.rule}: {p.fix}" for p in problems),
+                nl="Podcast-apps zouden je feed nu weigeren, dus er is nog niets gepubliceerd. "
+                + " ".join(p.nl for p in problems),
             ),
         )
 
