@@ -83,4 +83,4 @@ def test_a_cue_longer_than_its_phase_is_dropped_with_a_warning():
     assert tuple(str(w) for w in t.warnings) == (
         "s.md:5: the cue 'Vasthouden.' (2.0 s) is longer than its 1.5 s phase, so it is left out",
     )
-    assert t.warnings[0].nl.startswith("s.md, regel 5: het woordje 'Vasthouden.' (2.0 s) duurt")
+    assert t.warnings[0].nl.startswith("s.md, regel 5: het woordje ‘Vasthouden.’ duurt 2 seconden")

@@ -153,7 +153,7 @@ def make_episode(
                 write_opus_tags(files[".opus"], tags)
 
         warnings += [
-            n.also(f" (at {key.pattern})", f" (bij {key.pattern})") for n in timeline.warnings
+            n.also(f" (at {key.pattern})", f" (bij {key.pattern.dutch})") for n in timeline.warnings
         ]
 
         def mix(lo: int, hi: int) -> np.ndarray:

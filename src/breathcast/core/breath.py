@@ -126,9 +126,20 @@ class BreathPattern:
         return ", ".join(f"{phase.words.short} {s:g}" for phase, s in self.phases)
 
     @property
+    def in_dutch(self) -> str:
+        """`in_words` as Dutch writes numbers, for her screens and the page: `in 4,5, uit 5,5`
+        (`in_words` stays in titles, tags and the feed, as they were published)."""
+        return ", ".join(f"{phase.words.short} {_dutch(s)}" for phase, s in self.phases)
+
+    @property
+    def dutch(self) -> str:
+        """The ratio as Dutch writes it: `4,5:5,5`."""
+        return str(self).replace(".", ",")
+
+    @property
     def in_counts(self) -> str:
-        """Dutch, for the download page: `in 4 tellen, uit 6 tellen`."""
-        return ", ".join(f"{phase.words.counted} {s:g} tellen" for phase, s in self.phases)
+        """Dutch, for the download page: `in 4 tellen, uit 6 tellen`, `in 4,5 tellen`."""
+        return ", ".join(f"{phase.words.counted} {_dutch(s)} tellen" for phase, s in self.phases)
 
     @property
     def per_minute(self) -> float:
@@ -142,8 +153,9 @@ class BreathPattern:
                 Said(
                     f"{self} is {self.per_minute:.1f} breaths/min; slow breathing is < "
                     f"{SLOW_BREATHING_PER_MIN:g}/min (about 6/min is ideal)",
-                    f"{self} is {_dutch(self.per_minute)} ademhalingen per minuut; rustig ademen "
-                    f"is minder dan {SLOW_BREATHING_PER_MIN:g} per minuut (ongeveer 6 is fijn)",
+                    f"{self.dutch} is {_dutch(self.per_minute)} ademhalingen per minuut; rustig "
+                    f"ademen is minder dan {SLOW_BREATHING_PER_MIN:g} per minuut (ongeveer 6 is "
+                    "fijn)",
                 )
             )
         if self.exhale < self.inhale:
@@ -151,7 +163,7 @@ class BreathPattern:
                 Said(
                     f"{self} breathes out ({self.exhale:g} s) shorter than in "
                     f"({self.inhale:g} s); a longer exhale is what calms",
-                    f"bij {self} is de uitademing korter dan de inademing; een langere "
+                    f"bij {self.dutch} is de uitademing korter dan de inademing; een langere "
                     "uitademing geeft juist rust",
                 )
             )
@@ -161,8 +173,8 @@ class BreathPattern:
                 Said(
                     f"{self} holds the breath for {longest_hold:g} s; holds over "
                     f"{LONG_HOLD_S:g} s can feel straining, especially in pregnancy",
-                    f"bij {self} houd je de adem {longest_hold:g} seconden vast; langer dan "
-                    f"{LONG_HOLD_S:g} seconden kan spannen, zeker in de zwangerschap",
+                    f"bij {self.dutch} houd je de adem {_dutch(longest_hold)} seconden vast; "
+                    f"langer dan {LONG_HOLD_S:g} seconden kan spannen, zeker in de zwangerschap",
                 )
             )
         return notes

@@ -177,9 +177,9 @@ def miss_warning(dest: str | Path, measured: Loudness, sound: SoundSettings) -> 
         f"{dest} measures {level:.1f} LUFS, not {sound.loudness_lufs:.1f}: "
         "its quiet parts carry too much of it for the limiter; more speech, or a softer tone "
         "or melody (tone_level_db, melody_level_db), brings it closer",
-        f"{Path(dest).name} klinkt als {level:.1f} LUFS in plaats van "
-        f"{sound.loudness_lufs:.1f}: er is veel stilte en ademen en weinig stem; iets meer "
-        "tekst, of een zachtere toon of melodie, helpt",
+        f"{Path(dest).name} klinkt iets {'zachter' if level < sound.loudness_lufs else 'luider'} "
+        "dan je andere oefeningen: er is veel stilte en ademen en weinig stem. Iets meer "
+        "tekst, of een zachtere toon of melodie, maakt het even luid als de rest.",
     )
 
 

@@ -180,8 +180,9 @@ def _cues(
                 Said(
                     f"the cue {text!r} ({length / sr:.1f} s) is longer than its "
                     f"{phase.length / sr:g} s phase, so it is left out",
-                    f"het woordje {text!r} ({length / sr:.1f} s) duurt langer dan de fase van "
-                    f"{phase.length / sr:g} s, dus de stem zegt het daar niet",
+                    f"het woordje ‘{text}’ duurt {_seconds(length / sr)}, langer dan het "
+                    f"{phase.kind.words.name} ({_seconds(phase.length / sr)}), dus daar zegt de "
+                    "stem het niet; bij een rustiger ademritme past het wel",
                 )
             )
             continue
@@ -197,3 +198,9 @@ def _breath_block(start: int, step: Breathe, pattern: BreathPattern, sr: int) ->
             begin, elapsed = round(elapsed * sr), elapsed + seconds
             phases.append(PhaseEvent(start + begin, round(elapsed * sr) - begin, kind, cycle))
     return BreathBlock(start, round(elapsed * sr), step.line, tuple(phases))
+
+
+def _seconds(value: float) -> str:
+    """Seconds as Dutch says them: `0,9 seconde`, `2 seconden`."""
+    shown = f"{round(value, 1):g}".replace(".", ",")
+    return f"{shown} seconde" if round(value, 1) < 2 else f"{shown} seconden"

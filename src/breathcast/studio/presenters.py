@@ -78,7 +78,7 @@ def said(message: Said) -> dict[str, str]:
 def ratio(pattern: BreathPattern | str) -> dict[str, str]:
     """A ratio with its words for listeners: {"ratio": "4:6", "words": "in 4, uit 6"}."""
     pattern = BreathPattern.parse(pattern) if isinstance(pattern, str) else pattern
-    return {"ratio": str(pattern), "words": pattern.in_words}
+    return {"ratio": str(pattern), "words": pattern.in_dutch}
 
 
 def length(made: Length) -> dict[str, str]:
@@ -241,7 +241,7 @@ def _with_words(value: Any) -> Any:
         return value
     out = {k: _with_words(v) for k, v in value.items()}
     if isinstance(out.get("ratio"), str) and out["ratio"]:
-        out["ratio_words"] = BreathPattern.parse(out["ratio"]).in_words
+        out["ratio_words"] = BreathPattern.parse(out["ratio"]).in_dutch
     if isinstance(out.get("length"), str) and out["length"]:
         seconds = parse_duration(out["length"])
         out["length_words"] = Length(out["length"], seconds).words if seconds else out["length"]

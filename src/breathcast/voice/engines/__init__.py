@@ -128,7 +128,7 @@ def choose_engine(
                 f"{exc}, so this build uses the offline espeak voice: fine for a preview, "
                 "robotic for listeners. For the final audio, run `breathcast build --engine "
                 "gtts` online.",
-                "Google is nu niet bereikbaar, dus deze keer spreekt de computerstem (espeak): "
+                "Google is nu niet bereikbaar, dus deze keer spreekt de computerstem: "
                 "goed om te oefenen, niet om te delen. Bouw opnieuw als je weer online bent.",
             )
         )
