@@ -241,7 +241,7 @@ def _published(
         ratio_slug=key.pattern.slug,
         length=key.length.slug if key.length else "",
         length_words=key.length.words if key.length else "",
-        words=key.pattern.in_words,
+        words=key.pattern.in_dutch,  # the page; titles keep in_words
         counts=key.pattern.in_counts,
         anchor=key.stem,
         minutes=f"{clock(seconds)} min",
