@@ -12,7 +12,15 @@ import re
 from functools import cache
 from pathlib import Path
 
-from breathcast.core import ConfigError
+from breathcast.core import (
+    Config,
+    ConfigError,
+    Said,
+    SettingsError,
+    atomic_write,
+    load_config,
+    write_settings,
+)
 from breathcast.sound import Timeline
 
 COVER_MIN_PX, COVER_MAX_PX = 1400, 3000
@@ -68,8 +76,6 @@ def chapters_json(timeline: Timeline) -> str:
 
 def cover_image(root: Path, configured: str, title: str, subtitle: str) -> tuple[bytes, str]:
     """The project's square cover (JPEG or PNG, 1400-3000 px), or a calm generated one."""
-    from PIL import Image
-
     candidates = [root / configured] if configured else [root / "music" / n for n in COVER_NAMES]
     for path in candidates:
         if not path.resolve().is_relative_to(root.resolve()):  # `..`, absolute, symlinks out
@@ -82,22 +88,55 @@ def cover_image(root: Path, configured: str, title: str, subtitle: str) -> tuple
                 raise ConfigError(f"cover = {configured!r}: no such file")
             continue
         data = path.read_bytes()
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                size, kind = image.size, image.format
-        except OSError as exc:
-            raise ConfigError(f"{path}: not a readable image ({exc})") from exc
-        if (
-            kind not in ("JPEG", "PNG")
-            or size[0] != size[1]
-            or not (COVER_MIN_PX <= size[0] <= COVER_MAX_PX)
-        ):
-            raise ConfigError(
-                f"{path} is a {kind} of {size[0]}x{size[1]} px; podcast apps need a square "
-                f"JPEG or PNG of {COVER_MIN_PX} to {COVER_MAX_PX} px"
-            )
-        return data, "image/jpeg" if kind == "JPEG" else "image/png"
+        return data, cover_kind(data, str(path))
     return _generated_cover(title, subtitle), "image/png"
+
+
+def cover_kind(data: bytes, name: str = "the image") -> str:
+    """`image/jpeg` or `image/png` for a cover podcast apps take (square, JPEG or PNG, 1400
+    to 3000 px); a `ConfigError` that says what it is otherwise."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            size, kind = image.size, image.format
+    except OSError as exc:
+        raise ConfigError(
+            Said(
+                f"{name}: not a readable image ({exc})",
+                "Dit bestand is geen plaatje dat de studio kan lezen. Kies een JPEG- of "
+                "PNG-bestand.",
+            )
+        ) from exc
+    if (
+        kind not in ("JPEG", "PNG")
+        or size[0] != size[1]
+        or not (COVER_MIN_PX <= size[0] <= COVER_MAX_PX)
+    ):
+        raise ConfigError(
+            Said(
+                f"{name} is a {kind} of {size[0]}x{size[1]} px; podcast apps need a square "
+                f"JPEG or PNG of {COVER_MIN_PX} to {COVER_MAX_PX} px",
+                f"Dit plaatje is {size[0]} bij {size[1]} pixels. Podcast-apps willen een "
+                f"vierkant plaatje (JPEG of PNG) van {COVER_MIN_PX} tot {COVER_MAX_PX} pixels "
+                "breed en hoog.",
+            )
+        )
+    return "image/jpeg" if kind == "JPEG" else "image/png"
+
+
+def put_cover(config: Config, data: bytes) -> Config:
+    """Her own cover, checked as the build checks it, into music/ (`cover.jpg` or
+    `cover.png`) and named as `[podcast] cover`; the settings as they are now. A cover that
+    podcast apps would refuse is a `SettingsError` at the cover, and nothing is written."""
+    try:
+        kind = cover_kind(data, "the chosen image")
+    except ConfigError as exc:  # said at the cover's field
+        raise SettingsError(exc.said, {"cover": exc.said}) from exc
+    name = f"music/cover{'.jpg' if kind == 'image/jpeg' else '.png'}"
+    atomic_write(config.root / name, data)
+    write_settings(config.root, {"podcast": {"cover": name}})
+    return load_config(config.root)
 
 
 @cache  # the same for every ratio of a script

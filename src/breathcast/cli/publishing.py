@@ -28,13 +28,27 @@ from breathcast.core import load_config
     is_flag=True,
     help="Publish episodes voiced by espeak too (they are previews).",
 )
+@click.option(
+    "--owner-email",
+    default=None,
+    help="Your email address, which Apple asks for; remembered as [podcast] owner_email.",
+)
 @click.pass_obj
-def publish(project: Path, base_url, out, allow_offline_voice) -> None:
-    """Write the download page and the podcast feed for every built episode."""
+def publish(project: Path, base_url, out, allow_offline_voice, owner_email) -> None:
+    """Write the download page and the podcast feed for every built episode.
+
+    --base-url and --owner-email are remembered in the settings, so they are given once;
+    whatever still stands in the way is said at once."""
+    from breathcast.core import save_settings
     from breathcast.site.publish import publish as publish_site
 
     with library_errors():
-        site = publish_site(load_config(project), base_url, out, allow_offline_voice)
+        config = load_config(project)
+        given = {"site_url": base_url, "owner_email": owner_email}
+        given = {name: value for name, value in given.items() if value}
+        if given:
+            config = save_settings(config, given).config  # checked, then remembered
+        site = publish_site(config, None, out, allow_offline_voice)
     click.echo(f"published {site}/index.html and {site}/feed.xml")
 
 

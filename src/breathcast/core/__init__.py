@@ -55,11 +55,16 @@ PUBLIC = {
     "script_errors": "errors",
     "ScriptErrors": "errors",
     "ServeError": "errors",
+    "SettingsError": "errors",
     "SETTING_WORDS": "setting_words",
+    "save_settings": "settings_file",
+    "settings_choices": "settings_file",
+    "settings_values": "settings_file",
     "SoundSettings": "config",
     "together": "said",
     "VoiceSettings": "config",
     "WorkspaceError": "errors",
+    "write_settings": "settings_file",
 }
 __all__ = sorted(PUBLIC)
 __getattr__, __dir__ = face(__name__, PUBLIC)

@@ -168,6 +168,11 @@ def load_config(root: str | Path = ".") -> Config:
     return _from_dict(data, root, source)
 
 
+def settings_from(data: dict[str, Any], root: Path, source: str) -> Config:
+    """Settings as `load_config` reads them from a file's table: every rule it keeps."""
+    return _from_dict(data, root, source)
+
+
 def _check_folders(config: Config, source: str) -> None:
     """The folders breathcast empties (`clean`: the build; `clean --voice`: the voice cache)
     are folders of their own inside the project, never the project itself, and never hold
@@ -289,39 +294,33 @@ def _section(cls, values: Any, source: str, name: str | None, skip: tuple[str, .
 def remember(config: Config, table: str, values: dict[str, Any]) -> None:
     """Write settings of one table into the project's settings file, keeping its comments
     and layout (the studio saves the site address this way, once)."""
-    import tomlkit
+    from breathcast.core.settings_file import write_settings
 
-    from breathcast.core.files import atomic_write
-
-    toml_path, pyproject = config.root / "breathcast.toml", config.root / "pyproject.toml"
-    path = pyproject if not toml_path.is_file() and pyproject.is_file() else toml_path
-    try:
-        document = (
-            tomlkit.parse(path.read_text(encoding="utf-8"))
-            if path.is_file()
-            else tomlkit.document()
-        )
-    except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
-        raise ConfigError(f"{path}: cannot read the settings: {exc}") from exc
-    settings = document
-    if path == pyproject:
-        settings = document.setdefault("tool", tomlkit.table()).setdefault(
-            "breathcast", tomlkit.table()
-        )
-    section = settings.setdefault(table, tomlkit.table())
-    for key, value in values.items():
-        section[key] = value
-    atomic_write(path, tomlkit.dumps(document).encode("utf-8"))
+    write_settings(config.root, {table: values})
 
 
 def public_address(config: Config, base_url: str | None) -> str:
-    """--base-url, else `[podcast] site_url`; ASCII http(s) either way."""
+    """--base-url, else `[podcast] site_url`; ASCII http(s) either way. Refused with
+    `needs=("site_url",)`: she gives it where she publishes, and it is remembered."""
     address = (base_url or config.podcast.site_url).rstrip("/")
     if not address:
         raise PublishError(
-            "where will the site live? Pass --base-url https://example.nl/rust, or set "
-            "[podcast] site_url in breathcast.toml"
+            Said(
+                "where will the site live? Pass --base-url https://example.nl/rust (it is "
+                "remembered)",
+                "Waar komt je site te staan? Vul het adres van je website in, zoals "
+                "https://jouwwebsite.nl/rust.",
+            ),
+            needs=("site_url",),
         )
     if not _ADDRESS.fullmatch(address):
-        raise PublishError(f"--base-url {address!r} must be an ASCII http(s) URL")
+        raise PublishError(
+            Said(
+                f"--base-url {address!r} must be an ASCII http(s) URL",
+                "Dit adres kan de studio niet gebruiken. Schrijf het hele adres van je "
+                "website, zoals https://jouwwebsite.nl/rust, zonder spaties en zonder "
+                "letters met accenten.",
+            ),
+            needs=("site_url",),
+        )
     return address

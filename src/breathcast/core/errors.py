@@ -70,6 +70,15 @@ class ConfigError(BreathcastError):
     """`breathcast.toml` or `[tool.breathcast]` holds a bad value."""
 
 
+class SettingsError(ConfigError):
+    """Settings the studio was given cannot be used, so nothing was written: `fields` says
+    what is wrong at each field (the studio's name of it), in both languages."""
+
+    def __init__(self, message: str | Said, fields: dict[str, Said]):
+        super().__init__(message)
+        self.fields = fields
+
+
 class EngineError(BreathcastError):
     """A speech engine is unusable or failed to voice a line.
 
@@ -107,7 +116,12 @@ class BuildCancelled(BreathcastError):
 
 
 class PublishError(BreathcastError):
-    """The site cannot be published as asked."""
+    """The site cannot be published as asked. `needs` names what she can give right where
+    she publishes (`site_url`, `owner_email`, `previews`), all of it at once."""
+
+    def __init__(self, message: str | Said, needs: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.needs = tuple(needs)
 
 
 class DeployError(BreathcastError):

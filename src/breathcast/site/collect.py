@@ -100,6 +100,7 @@ class Collected:
     media: dict[str, Path | bytes]  # site-relative, content-hashed name -> its bytes
     cover: str  # the podcast's own cover, site-relative
     first_published: dict[str, str]  # GUID -> the date it first appeared in the feed
+    previews: tuple[str, ...] = ()  # built files in a preview voice (allowed, or not asked)
 
     @property
     def exercises(self) -> list[Exercise]:
@@ -135,20 +136,9 @@ def collect(config: Config, base_url: str, site: Path, allow_offline: bool) -> C
                     record = manifest.entries.get(key.path)
                     if record is not None and (build_dir / key.path).is_file():
                         built.setdefault(script.path, []).append((key, record.episode))
-    previews = [r.path for versions in built.values() for _, r in versions if r.preview]
+    previews = tuple(r.path for versions in built.values() for _, r in versions if r.preview)
     if previews and not allow_offline:
-        raise PublishError(
-            Said(
-                en="these episodes are previews, not the final audio (the offline espeak voice, or "
-                "your own voice with lines filled in by another): "
-                + ", ".join(previews)
-                + "; rebuild them online with `breathcast build --engine gtts`, record the "
-                "missing lines (`breathcast takes` lists them), "
-                "or publish anyway with --allow-offline-voice",
-                nl="sommige oefeningen hebben nog de computerstem; bouw ze opnieuw als je online "
-                "bent, of zet het vinkje voor voorbeelden aan",
-            ),
-        )
+        raise PublishError(previews_said(previews), needs=("previews",))
     try:
         first_published = json.loads((site / PUBLISHED_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -183,6 +173,21 @@ def collect(config: Config, base_url: str, site: Path, allow_offline: bool) -> C
         media=media,
         cover=cover,
         first_published=first_published,
+        previews=previews,
+    )
+
+
+def previews_said(previews: Sequence[str]) -> Said:
+    """Why episodes in a preview voice wait, and what to do."""
+    return Said(
+        en="these episodes are previews, not the final audio (the offline espeak voice, or "
+        "your own voice with lines filled in by another): "
+        + ", ".join(previews)
+        + "; rebuild them online with `breathcast build --engine gtts`, record the "
+        "missing lines (`breathcast takes` lists them), "
+        "or publish anyway with --allow-offline-voice",
+        nl="sommige oefeningen hebben nog de computerstem; bouw ze opnieuw als je online "
+        "bent, of zet het vinkje voor voorbeelden aan",
     )
 
 

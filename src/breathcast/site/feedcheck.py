@@ -25,6 +25,7 @@ AGAIN = "Er ging iets mis met de feed. Publiceer opnieuw; lukt het dan niet, vra
 COVER = "Kies bij Instellingen een omslagfoto voor je podcast."
 PLAIN = "Schrijf het adres van je site zonder spaties en zonder letters met accenten."
 CATEGORY = "Kies bij Instellingen bij welk onderwerp je podcast hoort."
+OWNER_RULE = "owner email"  # publish asks for it where she publishes
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def _owner(feed: _Feed) -> Iterator[Problem]:
     address = feed.channel.findtext("itunes:owner/itunes:email", "", NS).strip()
     if not EMAIL.fullmatch(address):
         yield Problem(
-            "owner email",
+            OWNER_RULE,
             "the feed has no owner email" if not address else f"{address!r} is no email",
             "set [podcast] owner_email in breathcast.toml: Apple writes to it",
             "Vul bij Instellingen je e-mailadres in: Apple gebruikt het om je te bereiken.",

@@ -30,15 +30,21 @@ from breathcast.core import (
     atomic_write,
     project_lock,
     public_address,
+    together,
 )
-from breathcast.site.collect import PUBLISHED_NAME, Collected, Exercise, collect
-from breathcast.site.feedcheck import check_feed
+from breathcast.site.collect import PUBLISHED_NAME, Collected, Exercise, collect, previews_said
+from breathcast.site.feedcheck import OWNER_RULE, check_feed
 
 FEED_NAME, PAGE_NAME = "feed.xml", "index.html"
 EMBED_FOLDER = "embed"  # a small player per exercise, for her blog (embed/<slug>.html)
 # Written in this order, after the media they point to: the pages' scripts before the pages.
 ASSETS = ("sw.js", "site.js", "embed.js")
 PRUNED = ("audio", "covers", EMBED_FOLDER)  # what publish alone writes there, it may remove
+STAND_IN = "https://example.invalid"  # renders the feed to check it while the address is asked
+OWNER_NEEDED = Said(
+    "Apple needs an owner email to reach you: pass --owner-email you@example.nl (it is remembered)",
+    "Vul je e-mailadres in: Apple vraagt het om je podcast te kunnen tonen.",
+)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -70,11 +76,34 @@ def publish(
     that podcast apps reject feeds for."""
     site = out or config.path("build") / "site"
     with project_lock(config.path("build"), Job.PUBLISH):  # never while a deploy reads the site
-        rendered = render(collect(config, public_address(config, base_url), site, allow_offline))
-        check(rendered)
+        needs: list[tuple[str, Said]] = []
+        try:
+            address = public_address(config, base_url)
+        except PublishError as exc:  # said with all else that stands in the way
+            needs.append(("site_url", exc.said))
+            address = STAND_IN
+        collected = collect(config, address, site, allow_offline=True)
+        if collected.previews and not allow_offline:
+            needs.append(("previews", previews_said(collected.previews)))
+        rendered = render(collected)
+        problems = check_feed(rendered.pages[FEED_NAME].decode("utf-8"), rendered.files)
+        if any(p.rule == OWNER_RULE for p in problems):
+            needs.append(("owner_email", OWNER_NEEDED))
+            problems = [p for p in problems if p.rule != OWNER_RULE]
+        if needs or problems:
+            raise _refused(needs, problems)
         write(rendered)
         prune(rendered)
     return site
+
+
+def _refused(needs: list[tuple[str, Said]], problems: list) -> PublishError:
+    """Everything that stands in the way, at once: what she can give where she publishes
+    (`needs`), then the feed's other problems."""
+    said = together([s for _, s in needs], "\n")
+    if problems:
+        said = together([said, _problems_said(problems)] if needs else [_problems_said(problems)])
+    return PublishError(said, needs=tuple(name for name, _ in needs))
 
 
 def render(collected: Collected) -> Rendered:
@@ -115,14 +144,16 @@ def check(rendered: Rendered) -> None:
     """The feed against every rule that gets feeds rejected, on the files it will have."""
     problems = check_feed(rendered.pages[FEED_NAME].decode("utf-8"), rendered.files)
     if problems:
-        raise PublishError(
-            Said(
-                en="the feed would be refused by podcast apps, so nothing was published:\n"
-                + "\n".join(f"  - {problem}" for problem in problems),
-                nl="Podcast-apps zouden je feed nu weigeren, dus er is nog niets gepubliceerd. "
-                + " ".join(p.nl for p in problems),
-            ),
-        )
+        raise PublishError(_problems_said(problems))
+
+
+def _problems_said(problems: list) -> Said:
+    return Said(
+        en="the feed would be refused by podcast apps, so nothing was published:\n"
+        + "\n".join(f"  - {problem}" for problem in problems),
+        nl="Podcast-apps zouden je feed nu weigeren, dus er is nog niets gepubliceerd. "
+        + " ".join(p.nl for p in problems),
+    )
 
 
 def write(rendered: Rendered) -> None:

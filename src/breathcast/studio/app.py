@@ -19,6 +19,7 @@ from breathcast.core import (
     ProjectLockedError,
     RequestError,
     ScriptError,
+    SettingsError,
     WorkspaceError,
 )
 from breathcast.studio import presenters
@@ -30,6 +31,7 @@ from breathcast.studio.routes import (
     project,
     publish,
     scripts,
+    settings,
     takes,
 )
 from breathcast.studio.security import TOO_LARGE_NL, BodyTooLarge, Guard
@@ -43,6 +45,7 @@ STATUS = {  # the answer for each kind of library error; any other is 422
     ScriptError: 400,
     PatternError: 400,
     RequestError: 400,
+    SettingsError: 400,  # said at its fields; nothing was saved
 }
 
 
@@ -60,6 +63,7 @@ def create_app(root: Path, hosts: set[str], origins: set[str]) -> Guard:
         *build.routes,
         *publish.routes,
         *online.routes,
+        *settings.routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         Mount("/site", StaticFiles(directory=site, check_dir=False)),
     ]

@@ -19,8 +19,10 @@ from breathcast.core import (
     ConflictError,
     Event,
     Job,
+    PublishError,
     Said,
     ScriptError,
+    SettingsError,
 )
 from breathcast.script import EPISODE_STATUS_WORDS, Length, Lexicon, Note, Script, parse_duration
 from breathcast.sound import Timeline
@@ -99,6 +101,10 @@ def problem(exc: BreathcastError, status: int) -> JSONResponse:
         body.update(error=exc.detail.nl, line=exc.line)
     if isinstance(exc, ConflictError):  # both versions stay: the page lets her choose
         body.update(disk_text=exc.disk_text, disk_version=exc.disk_version)
+    if isinstance(exc, SettingsError):  # nothing saved: the words at each field
+        body.update(fields={name: said.nl for name, said in exc.fields.items()})
+    if isinstance(exc, PublishError) and exc.needs:  # the fields publish asks for, at once
+        body.update(needs=list(exc.needs))
     return JSONResponse(body, status_code=status)
 
 
@@ -113,6 +119,18 @@ def checked(config: Config, result: TextCheck) -> dict[str, Any]:
         "ratios": [ratio(p) for p in patterns_for(script, config)] if script else [],
         "lengths": [length(n) for n in script.lengths] if script else [],
         "engine": (script.engine if script else None) or config.engine,
+        "front": front(config, script) if script else None,
+    }
+
+
+def front(config: Config, script: Script) -> dict[str, Any]:
+    """What the exercise's own form shows: its lengths, its own ratios (empty: the
+    project's), its group, and the project's ratios to choose from."""
+    return {
+        "lengths": [length(n) for n in script.lengths],
+        "ratios": [str(p) for p in script.ratios],
+        "group": script.group,
+        "project_ratios": [ratio(p) for p in config.ratios],
     }
 
 

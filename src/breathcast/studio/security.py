@@ -23,6 +23,7 @@ MAX_BODY = 2_000_000  # JSON and script text: a script is a few kB
 UPLOADS = [
     (re.compile(r"/api/scripts/[^/]+/takes/\d+"), 100_000_000),
     (re.compile(r"/api/scripts/[^/]+/reading"), 1_000_000_000),
+    (re.compile(r"/api/settings/cover"), 50_000_000),  # her cover: up to 3000 px, as saved
 ]
 
 

@@ -1,5 +1,5 @@
-"""Publishing from the studio: the address is asked for once and remembered, and so is her
-yes to the computer voice."""
+"""Publishing from the studio: the address and her e-mail are asked for where she publishes,
+once, and remembered; so is her yes to the computer voice."""
 
 from __future__ import annotations
 
@@ -7,25 +7,29 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from breathcast.core import load_config, public_address, remember
+from breathcast.core import save_settings
 from breathcast.site import publish as site
 from breathcast.studio.http import answer, body, in_thread, studio_of
 
 
 async def publish(request: Request) -> JSONResponse:
+    """Publish, with what she filled in where she publishes (the site address, her e-mail)
+    checked and remembered first; whatever still stands in the way is said at once, with
+    the fields it needs (`needs`)."""
     data = await body(request)
     studio = studio_of(request)
-    config = studio.config()
-    address = str(data.get("site_url") or config.podcast.site_url).strip()
+    given = {name: str(data.get(name) or "").strip() for name in ("site_url", "owner_email")}
+    given = {name: value for name, value in given.items() if value}
 
-    def run() -> None:
-        public_address(config, address)  # refuse a bad address before saving it
-        if address != config.podcast.site_url:
-            remember(config, "podcast", {"site_url": address})
+    def run() -> str:
+        config = studio.config()
+        if given:
+            config = save_settings(config, given).config  # at its field if it is not right
         previews = studio.previews(data.get("allow_preview"))  # her yes, kept for next time
-        site.publish(load_config(studio.root), address, None, previews)
+        site.publish(config, None, None, previews)
+        return config.podcast.site_url
 
-    await in_thread(run)
+    address = await in_thread(run)
     return answer({"page": "/site/index.html", "feed": "/site/feed.xml", "site_url": address})
 
 

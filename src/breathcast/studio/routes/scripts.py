@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from breathcast.build import check_text
-from breathcast.script import set_key
+from breathcast.script import FRONT_WORDS, WRITING, set_key
 from breathcast.studio import presenters
 from breathcast.studio.http import answer, body, in_thread, studio_of
 from breathcast.studio.workspace import Document
@@ -45,15 +45,26 @@ async def save(request: Request) -> JSONResponse:
 
 
 async def set_front_matter(request: Request) -> JSONResponse:
-    """One key of the front matter, set through the parser: every other byte stays."""
-    data = await body(request, "key", "value", "version")
+    """Keys of the front matter (`key` and `value`, or several as `keys`), set through the
+    parser: every other byte stays, and a value the parser refuses saves nothing."""
+    data = await body(request, "version")
+    keys = data.get("keys")
+    if not isinstance(keys, dict):
+        keys = {str((await body(request, "key"))["key"]): data.get("value")}
     name = request.path_params["name"]
     workspace = studio_of(request).workspace()
-    current = workspace.read(name)
-    value = None if data["value"] is None else str(data["value"])
-    text = set_key(current.text, str(data["key"]), value, workspace.path(name))
+    text = workspace.read(name).text
+    for key, value in keys.items():
+        value = None if value is None else str(value)
+        text = set_key(text, str(key), value, workspace.path(name))
     saved = workspace.save(name, text, str(data["version"]))
     return answer(await in_thread(_document, request, saved))
+
+
+async def writing_help(request: Request) -> JSONResponse:
+    """Hulp: how to write an exercise, each part with a Dutch example (from the library, as
+    the reference says it), and what each front-matter key is for."""
+    return answer({"writing": [asdict(h) for h in WRITING], "front": FRONT_WORDS})
 
 
 async def create(request: Request) -> JSONResponse:
@@ -103,6 +114,7 @@ async def earlier(request: Request) -> JSONResponse:
 
 routes = [
     Route("/api/check", check, methods=["POST"]),
+    Route("/api/help", writing_help),
     Route("/api/scripts", create, methods=["POST"]),
     Route("/api/scripts/{name}/copy", copy, methods=["POST"]),
     Route("/api/scripts/{name}", remove, methods=["DELETE"]),
