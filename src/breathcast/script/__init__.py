@@ -17,6 +17,7 @@ PUBLIC = {
     "FadeOut": "directives",
     "Failure": "episode",
     "FILE_NAME": "lexicon",
+    "FRONT_WORDS": "help",
     "leaving_order": "parts",
     "Length": "frontmatter",
     "Lexicon": "lexicon",
@@ -40,6 +41,7 @@ PUBLIC = {
     "slugify": "parser",
     "Speech": "directives",
     "Step": "directives",
+    "WRITING": "help",
 }
 __all__ = sorted(PUBLIC)
 __getattr__, __dir__ = face(__name__, PUBLIC)
