@@ -186,7 +186,7 @@ def _impossible(script: Script, length: Length, pattern, reached: float, side: s
             f"korter dan {clock(reached)} kan niet: ook met elk ademblok op {MIN_CYCLES} "
             "ademhalingen (of minder, als er minder staan)"
             + (" en zonder de optionele delen" if optional else "")
-            + f" duurt het zo lang, {pattern.in_words}{counts[1]}; kies een langere lengte",
+            + f" duurt het zo lang, {pattern.in_dutch}{counts[1]}; kies een langere lengte",
         )
     else:
         said = Said(
@@ -194,7 +194,7 @@ def _impossible(script: Script, length: Length, pattern, reached: float, side: s
             f"{clock(reached)}{counts[0]} with every breathing block at {MAX_STRETCH} times its "
             "breaths; write a shorter length, or a longer breathing block",
             f"langer dan {clock(reached)} kan niet: ook met elk ademblok {MAX_STRETCH} keer "
-            f"zo lang duurt het niet langer, {pattern.in_words}{counts[1]}; kies een kortere "
+            f"zo lang duurt het niet langer, {pattern.in_dutch}{counts[1]}; kies een kortere "
             "lengte",
         )
     return ScriptError(script.path, line, said)
