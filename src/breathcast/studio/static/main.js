@@ -12,6 +12,8 @@ import "./views/episode.js";
 import "./views/lexicon.js";
 import "./views/publish.js";
 import "./views/help.js";
+import "./views/settings.js";
+import "./views/exercise.js";
 
 // One stream of events: a greeting (is this still the studio that made the page?), every
 // build's and deploy's events, and a word when a build here or in a terminal starts or ends.

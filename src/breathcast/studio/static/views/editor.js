@@ -128,11 +128,13 @@ export async function ensureSaved() {
   return true;
 }
 
-// One key of the front matter, set by the studio (through the same parser as the build).
+// Keys of the front matter, set by the studio (through the same parser as the build): one
+// (`key`, `value`), or several at once as an object of keys and values (null: taken out).
 export async function setFrontMatter(key, value) {
   if (!(await ensureSaved())) return false;
+  const keys = typeof key === "object" ? { keys: key } : { key, value };
   const { status, data } = await api(`/api/scripts/${encodeURIComponent(editor.name)}/front`, {
-    method: "POST", body: { key, value, version: editor.version },
+    method: "POST", body: { ...keys, version: editor.version },
   });
   if (status === 409 && data.disk_version !== undefined) {
     showConflict(textarea.value, data);
