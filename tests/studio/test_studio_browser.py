@@ -451,7 +451,7 @@ def test_every_warning_of_a_build_stays_and_a_failed_connection_is_said_plainly(
             )
             said = page.locator("#samenvatting").inner_text()
             assert "Google is nu niet bereikbaar" in said, said  # said before the plan
-            assert "0.5:1.5 is 30 ademhalingen per minuut" in said, said
+            assert "0,5:1,5 is 30 ademhalingen per minuut" in said, said
             assert "het woordje 'Adem in.'" in said, said  # said as the build went
             screenshot(page, f"studio-build-warnings-{width}")
             page.locator("#sluiten").click()
