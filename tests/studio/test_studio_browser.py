@@ -452,7 +452,10 @@ def test_every_warning_of_a_build_stays_and_a_failed_connection_is_said_plainly(
             said = page.locator("#samenvatting").inner_text()
             assert "Google is nu niet bereikbaar" in said, said  # said before the plan
             assert "0,5:1,5 is 30 ademhalingen per minuut" in said, said
-            assert "het woordje 'Adem in.'" in said, said  # said as the build went
+            assert "het woordje ‘Adem in.’" in said, said  # said as the build went
+            loudness = page.locator("#samenvatting tbody td:nth-child(4)").all_inner_texts()
+            assert set(loudness) <= {"even luid als de rest", "iets zachter", "iets luider"}
+            assert loudness and "LUFS" not in said  # it showed "-16.0 LUFS"
             screenshot(page, f"studio-build-warnings-{width}")
             page.locator("#sluiten").click()
 

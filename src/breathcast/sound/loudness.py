@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -168,10 +169,32 @@ def loudness_range(short_term_lufs: np.ndarray) -> float:
     return float(high - low)
 
 
+class LoudnessLevel(StrEnum):
+    """How an episode sounds next to the others: what her screens say instead of LUFS."""
+
+    EVEN = "even"
+    SOFTER = "softer"
+    LOUDER = "louder"
+
+
+LOUDNESS_LEVEL_WORDS = {
+    LoudnessLevel.EVEN: "even luid als de rest",
+    LoudnessLevel.SOFTER: "iets zachter",
+    LoudnessLevel.LOUDER: "iets luider",
+}
+
+
+def loudness_level(measured_lufs: float, target_lufs: float) -> LoudnessLevel:
+    """Even within MISS_WARNING_LU of the target (no listener hears that), else which way."""
+    if abs(measured_lufs - target_lufs) <= MISS_WARNING_LU:
+        return LoudnessLevel.EVEN
+    return LoudnessLevel.SOFTER if measured_lufs < target_lufs else LoudnessLevel.LOUDER
+
+
 def miss_warning(dest: str | Path, measured: Loudness, sound: SoundSettings) -> Said | None:
     """What to tell the user when an episode did not reach the loudness target."""
     level = measured.in_mode(sound.loudness_mode)
-    if abs(sound.loudness_lufs - level) <= MISS_WARNING_LU:
+    if loudness_level(level, sound.loudness_lufs) is LoudnessLevel.EVEN:
         return None
     return Said(
         f"{dest} measures {level:.1f} LUFS, not {sound.loudness_lufs:.1f}: "

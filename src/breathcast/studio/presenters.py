@@ -25,7 +25,7 @@ from breathcast.core import (
     SettingsError,
 )
 from breathcast.script import EPISODE_STATUS_WORDS, Length, Lexicon, Note, Script, parse_duration
-from breathcast.sound import Timeline
+from breathcast.sound import LOUDNESS_LEVEL_WORDS, Timeline, loudness_level
 from breathcast.studio.status import (
     SCRIPT_STATUS_WORDS,
     Busy,
@@ -65,6 +65,7 @@ def vocabulary() -> dict[str, dict[str, str]]:
         "refusal": dict(REFUSAL_WORDS),
         "busy_here": dict(BUSY_HERE),
         "busy_elsewhere": dict(BUSY_ELSEWHERE),
+        "loudness_level": dict(LOUDNESS_LEVEL_WORDS),
     }
 
 
@@ -246,18 +247,21 @@ def lexicon(parsed: Lexicon | ScriptError) -> dict[str, Any]:
     return {"errors": [], "entries": entries}
 
 
-def event(built: Event) -> str:
+def event(built: Event, target_lufs: float) -> str:
     """A build event as the page reads it: the library's JSON, and wherever it names a
-    ratio or a length (an episode started, planned, built, in the report), their words."""
-    return json.dumps(_with_words(built.to_dict()), ensure_ascii=False)
+    ratio or a length (an episode started, planned, built, in the report), their words; an
+    episode's loudness as a code (even, softer, louder than `target_lufs`), never in LUFS."""
+    return json.dumps(_with_words(built.to_dict(), target_lufs), ensure_ascii=False)
 
 
-def _with_words(value: Any) -> Any:
+def _with_words(value: Any, target_lufs: float) -> Any:
     if isinstance(value, list | tuple):
-        return [_with_words(v) for v in value]
+        return [_with_words(v, target_lufs) for v in value]
     if not isinstance(value, dict):
         return value
-    out = {k: _with_words(v) for k, v in value.items()}
+    out = {k: _with_words(v, target_lufs) for k, v in value.items()}
+    if isinstance(out.get("loudness_lufs"), int | float):
+        out["loudness_level"] = loudness_level(out["loudness_lufs"], target_lufs)
     if isinstance(out.get("ratio"), str) and out["ratio"]:
         out["ratio_words"] = BreathPattern.parse(out["ratio"]).in_dutch
     if isinstance(out.get("length"), str) and out["length"]:

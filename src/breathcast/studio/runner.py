@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from breathcast.build import BuildOptions, BuildRefused, Underway, build
-from breathcast.core import BreathcastError, Cancel, Config, Event, Job, load_config
+from breathcast.core import BreathcastError, Cancel, Config, Event, Job, SoundSettings, load_config
 from breathcast.site.deploy import DeployOptions, DeployRefused, deploy
 from breathcast.studio import presenters
 
@@ -29,6 +29,7 @@ class Runner:
         self.listeners: set[Listener] = set()
         self.last: list[str] = []  # this (or the last) job's events, for a page that joins
         self._lock = threading.Lock()  # between the job's thread and a page that joins
+        self.target_lufs = SoundSettings().loudness_lufs  # the job's, once its settings are read
 
     @property
     def running(self) -> bool:
@@ -65,7 +66,9 @@ class Runner:
 
         def run() -> None:
             try:
-                work(load_config(self.root), cancel)
+                config = load_config(self.root)
+                self.target_lufs = config.sound.loudness_lufs
+                work(config, cancel)
             except BreathcastError as exc:  # another build holds the lock, a check refused
                 self._send(refused(exc))
 
@@ -107,7 +110,7 @@ class Runner:
                 self.listeners.discard(listener)
 
     def _send(self, event: Event) -> None:
-        data = presenters.event(event)
+        data = presenters.event(event, self.target_lufs)
         with self._lock:
             self.last.append(data)
             self.underway.see(event)

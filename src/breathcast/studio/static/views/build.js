@@ -62,7 +62,7 @@ function showSummary(report) {
   const rows = report.episodes.map((e) => el("tr", {},
     el("td", { text: e.title }), el("td", { text: [e.length_words, e.ratio_words].filter(Boolean).join(" · ") }),
     el("td", { text: clock(e.duration_s) }),
-    el("td", { text: `${e.loudness_lufs.toFixed(1)} LUFS` }),
+    el("td", { text: wordFor(WORDS, "loudness_level", e.loudness_level) }),
     el("td", { text: wordFor(WORDS, "episode_status", e.status) })));
   box.replaceChildren(el("table", {},
     el("caption", { class: "verborgen", text: "Wat er gebouwd is" }),
