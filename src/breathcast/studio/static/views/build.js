@@ -42,7 +42,7 @@ export function onBuildEvent(event) {
     progress.done += 1;
     bar.value = progress.done;
   } else if (event.event === "build_finished") {
-    bar.value = bar.max;
+    if (!event.report.cancelled) bar.value = bar.max; // stopped: the bar stays where it got
     finished(true);
     showSummary(event.report);
     document.dispatchEvent(new CustomEvent("build-finished", { detail: event.report }));
@@ -56,18 +56,22 @@ export function onBuildEvent(event) {
 function showSummary(report) {
   const box = $("#samenvatting");
   const built = report.episodes.filter((e) => e.status === "built").length;
-  $("#bouwstatus").textContent = report.cancelled
-    ? `Gestopt. ${built} ${built === 1 ? "aflevering is" : "afleveringen zijn"} klaar en bewaard.`
-    : `Klaar: ${built} gemaakt, ${report.episodes.length - built} waren al goed.`;
+  $("#bouwstatus").textContent = !report.cancelled
+    ? `Klaar: ${built} gemaakt, ${report.episodes.length - built} waren al goed.`
+    : built ? `Gestopt. ${built} ${built === 1 ? "aflevering is" : "afleveringen zijn"} klaar en bewaard.`
+    : "Gestopt, voordat er een aflevering klaar was.";
   const rows = report.episodes.map((e) => el("tr", {},
     el("td", { text: e.title }), el("td", { text: [e.length_words, e.ratio_words].filter(Boolean).join(" · ") }),
     el("td", { text: clock(e.duration_s) }),
     el("td", { text: wordFor(WORDS, "loudness_level", e.loudness_level) }),
     el("td", { text: wordFor(WORDS, "episode_status", e.status) })));
-  box.replaceChildren(el("table", {},
-    el("caption", { class: "verborgen", text: "Wat er gebouwd is" }),
-    el("thead", {}, el("tr", {}, ...["Oefening", "Versie", "Duur", "Luidheid", ""].map((h) => el("th", { scope: "col", text: h })))),
-    el("tbody", {}, ...rows)));
+  box.replaceChildren(); // stopped before any was made: no empty table
+  if (rows.length) {
+    box.append(el("table", {},
+      el("caption", { class: "verborgen", text: "Wat er gebouwd is" }),
+      el("thead", {}, el("tr", {}, ...["Oefening", "Versie", "Duur", "Luidheid", ""].map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", {}, ...rows)));
+  }
   // Every warning of the build, from its report: also those said before it planned (Google
   // not reachable, a ratio's advice), which a page gathering them as they came lost.
   const warnings = [...new Set(report.warnings.map((w) => w.nl))];

@@ -134,6 +134,14 @@ function markProblems(fields) {
   if (first) (first.matches("fieldset") ? first.querySelector("input") : first).focus();
 }
 
+// Her podcast's name at the top and on the tab, as she just saved it (not as it was when
+// the page was opened).
+function showTitle(title) {
+  if (!title) return;
+  $(".merk .project").textContent = title;
+  document.title = `Studio · ${title}`;
+}
+
 form.addEventListener("submit", handled(async (event) => {
   event.preventDefault();
   const status = $("#instellingen-status");
@@ -143,6 +151,7 @@ form.addEventListener("submit", handled(async (event) => {
     const { data } = await api("/api/settings", { method: "POST", body: { values: values() } });
     fillForm(data);
     clearProblems();
+    showTitle(data.values.title);
     status.textContent = data.changed.length ? "Bewaard." : "Er was niets veranderd.";
     status.className = "goed-melding";
   } catch (error) {
