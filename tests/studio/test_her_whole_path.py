@@ -208,6 +208,7 @@ def walk(page, screens, url, project, host, address, user, password) -> None:
 
     # Its lengths and ratio, ticked in "Lengte en ademritmes".
     form = page.locator("#oefening-form")
+    form.locator("summary").click()  # folded, under its name
     form.get_by_label("3 minuten").check()
     form.get_by_label("in 4, uit 4").uncheck()
     form.get_by_label("in 3, uit 6").uncheck()

@@ -84,6 +84,7 @@ def test_she_fills_in_her_settings_and_an_exercises_lengths_then_publishes(studi
         page.goto(url + "#/bewerken/kort.md")
         form = page.locator("#oefening-form")
         form.wait_for()
+        form.locator("summary").click()  # folded, under its name
         form.get_by_label("Andere lengte, in minuten").fill("1")
         form.get_by_role("button", name="Erbij").click()
         form.get_by_label("in 4, uit 6").uncheck()

@@ -214,7 +214,7 @@ _EXPLAINED = [
     (
         r"no such host",
         "that host name does not exist; check the spelling of the host",
-        "Dit adres van de host bestaat niet; kijk de spelling na.",
+        "Deze server bestaat niet; kijk de spelling van de naam na.",
     ),
     (
         r"connection refused",
@@ -238,7 +238,7 @@ _EXPLAINED = [
         r"no space left|quota|disk full|insufficient storage|\b552 |\b507\b",
         "the host's disk is full; make room there (or ask your host for more), then deploy "
         "again: what was sent is kept",
-        "De schijf van je website is vol. Maak daar ruimte, of vraag je host om meer, en zet "
+        "De schijf van je website is vol. Maak daar ruimte, of vraag je hostingbedrijf om meer, en zet "
         "het daarna opnieuw online.",
     ),
     (
@@ -259,6 +259,6 @@ def explain(error: str) -> Said:
     return Said(
         f"the host refused: {detail}",
         "Je website gaf een antwoord dat de studio niet kent, dus het lukte niet. Kijk de "
-        "gegevens hierboven na en probeer het opnieuw; lukt het dan nog niet, vraag je host "
+        "gegevens hierboven na en probeer het opnieuw; lukt het dan nog niet, vraag je hostingbedrijf "
         "om hulp.",
     )
