@@ -238,8 +238,8 @@ _EXPLAINED = [
         r"no space left|quota|disk full|insufficient storage|\b552 |\b507\b",
         "the host's disk is full; make room there (or ask your host for more), then deploy "
         "again: what was sent is kept",
-        "De schijf van je website is vol. Maak daar ruimte, of vraag je hostingbedrijf om meer, en zet "
-        "het daarna opnieuw online.",
+        "De schijf van je website is vol. Maak daar ruimte, of vraag je hostingbedrijf om "
+        "meer, en zet het daarna opnieuw online.",
     ),
     (
         r"directory not found|doesn't exist|no such file",
@@ -259,6 +259,6 @@ def explain(error: str) -> Said:
     return Said(
         f"the host refused: {detail}",
         "Je website gaf een antwoord dat de studio niet kent, dus het lukte niet. Kijk de "
-        "gegevens hierboven na en probeer het opnieuw; lukt het dan nog niet, vraag je hostingbedrijf "
-        "om hulp.",
+        "gegevens hierboven na en probeer het opnieuw; lukt het dan nog niet, vraag je "
+        "hostingbedrijf om hulp.",
     )
