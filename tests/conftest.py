@@ -5,6 +5,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,20 @@ def pytest_runtest_makereport(item, call):
     if report.skipped and os.environ.get("CI") and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where nothing may be: {report.longrepr}"
+
+
+@contextmanager
+def studio_client(project: Path):
+    """The studio's app on `project`, as a page talks to it (its token sent), stopped after."""
+    from starlette.testclient import TestClient
+
+    from breathcast.studio.app import create_app
+
+    app = create_app(project, {"testserver"}, {"http://testserver"})
+    with TestClient(app, base_url="http://testserver") as client:  # one event loop, as uvicorn
+        client.headers["x-studio-token"] = app.app.state.studio.token
+        client.project = project
+        client.studio = app.app.state.studio
+        yield client
+        client.studio.runner.stop()
+        client.studio.runner.join(30)

@@ -6,12 +6,10 @@ and a decimal comma in every number."""
 import re
 
 import pytest
-from conftest import SMALL_SCRIPT
-from starlette.testclient import TestClient
+from conftest import SMALL_SCRIPT, studio_client
 from test_studio import sse_events
 
 from breathcast.core import BreathPattern
-from breathcast.studio.app import create_app
 
 HOST = "testserver"
 ORIGIN = f"http://{HOST}"
@@ -56,14 +54,8 @@ def test_the_test_itself_tells_english_and_jargon_from_dutch():
 
 @pytest.fixture
 def studio(project):
-    app = create_app(project, {HOST}, {ORIGIN})
-    with TestClient(app, base_url=ORIGIN) as client:
-        client.headers["x-studio-token"] = app.app.state.studio.token
-        client.project = project
-        client.studio = app.app.state.studio
+    with studio_client(project) as client:
         yield client
-        client.studio.runner.stop()
-        client.studio.runner.join(30)
 
 
 def settings(project, text: str) -> None:

@@ -6,13 +6,11 @@ through the parser; and publish asking for all it needs at once, where it is nee
 import io
 
 import pytest
-from conftest import SMALL_BACKGROUND
+from conftest import SMALL_BACKGROUND, studio_client
 from PIL import Image
-from starlette.testclient import TestClient
 
 from breathcast.build import settings_text
 from breathcast.core import load_config
-from breathcast.studio.app import create_app
 
 HOST = "testserver"
 ORIGIN = f"http://{HOST}"
@@ -26,14 +24,8 @@ HER_SETTINGS = (
 @pytest.fixture
 def studio(project):
     (project / "breathcast.toml").write_text(HER_SETTINGS, encoding="utf-8")
-    app = create_app(project, {HOST}, {ORIGIN})
-    with TestClient(app, base_url=ORIGIN) as client:
-        client.headers["x-studio-token"] = app.app.state.studio.token
-        client.project = project
-        client.studio = app.app.state.studio
+    with studio_client(project) as client:
         yield client
-        client.studio.runner.stop()
-        client.studio.runner.join(30)
 
 
 def image(width: int, height: int, kind: str = "PNG") -> bytes:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SMALL_SCRIPT, start_cli
+from conftest import SMALL_SCRIPT, start_cli, studio_client
 from measure import dominant_frequency, rms_db
 from readings import make_reading
 from starlette.testclient import TestClient
@@ -28,18 +28,12 @@ ORIGIN = f"http://{HOST}"
 
 @pytest.fixture
 def studio(project):
-    app = create_app(project, {HOST}, {ORIGIN})
     (project / "breathcast.toml").write_text(
         '# my settings\nratios = ["4:6"]\nengine = "espeak"\n[podcast]\n'
         'owner_email = "anna@example.nl"\n'
     )
-    with TestClient(app, base_url=ORIGIN) as client:  # one event loop, as under uvicorn
-        client.headers["x-studio-token"] = app.app.state.studio.token
-        client.project = project
-        client.studio = app.app.state.studio
+    with studio_client(project) as client:
         yield client
-        client.studio.runner.stop()
-        client.studio.runner.join(30)
 
 
 WITH_HER_VOICE = SMALL_SCRIPT.replace(
