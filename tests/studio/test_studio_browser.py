@@ -540,6 +540,44 @@ def test_her_yes_to_the_computer_voice_is_remembered_for_publishing_and_putting_
         again.stop()
 
 
+def test_what_she_ticks_and_types_while_the_page_still_loads_stays(project, browser):
+    """The page asks the studio for her settings and her choice as it opens; she may tick
+    and type before the answers come. They came after, and undid the tick (a CI run failed on
+    "Clicking the checkbox did not change its state") and could put the saved address over
+    the one she typed. The answers are held here until she has done both."""
+    (project / "breathcast.toml").write_text(
+        'ratios = ["4:6"]\nengine = "espeak"\n[podcast]\nsite_url = "https://oud.nl/rust"\n'
+    )
+    running = RunningStudio(project)
+    try:
+        page = browser.new_page(viewport={"width": 390, "height": 900})
+        held = []
+
+        def answer_late(path: str):
+            """The held request for `path`, once it is held (it is asked for after the one
+            before is answered)."""
+            while not any(route.request.url.endswith(path) for route in held):
+                page.wait_for_timeout(10)  # polls for the request, not a fixed wait
+            return next(route for route in held if route.request.url.endswith(path))
+
+        page.route(re.compile(r"/api/(settings|online)$"), lambda route: held.append(route))
+        page.goto(running.url + "#/publiceren")
+        settings = answer_late("/api/settings")
+        page.locator("#adres").fill("https://jouwwebsite.nl/rust")
+        settings.continue_()  # her saved address arrives after she typed one
+        online = answer_late("/api/online")
+        kept = online.fetch()  # what the studio kept, answered before she ticks
+        with page.expect_response(re.compile(r"/api/online/previews$")):
+            page.locator("#voorbeelden").check()
+        with page.expect_response(re.compile(r"/api/online$")):
+            online.fulfill(response=kept)  # and arriving after it
+        assert page.locator("#voorbeelden").is_checked()
+        assert page.locator("#adres").input_value() == "https://jouwwebsite.nl/rust"
+        page.close()
+    finally:
+        running.stop()
+
+
 def test_during_her_build_the_overview_says_so_and_only_that_exercise_is_busy(
     project, browser, axe
 ):

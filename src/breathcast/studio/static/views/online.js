@@ -40,6 +40,7 @@ $("#soort").addEventListener("change", showKind);
 
 // Her yes to the computer voice on the site: kept by the studio as soon as she ticks it.
 $("#voorbeelden").addEventListener("change", handled(async (event) => {
+  event.target.dataset.touched = "ja"; // hers now: a load still on its way does not undo it
   const { data } = await api("/api/online/previews", { method: "POST", body: { previews: event.target.checked } });
   event.target.checked = data.previews;
 }));
@@ -51,7 +52,7 @@ export async function showOnline() {
     if (data.settings[key]) $(selector).value = data.settings[key];
   }
   if (data.site_url) $("#online-adres").value = data.site_url;
-  $("#voorbeelden").checked = data.previews;
+  if (!$("#voorbeelden").dataset.touched) $("#voorbeelden").checked = data.previews;
   $("#wachtwoord").placeholder = data.settings.kept ? "bewaard; leeg laten om het te houden" : "";
   showKind();
   const online = data.online;

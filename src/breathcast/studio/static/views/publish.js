@@ -8,8 +8,9 @@ import { showOnline } from "./online.js";
 
 async function show() {
   const { data } = await api("/api/settings");
-  if (data.values.site_url) $("#adres").value = data.values.site_url; // never over what she typed
-  if (data.values.owner_email) $("#eigenaar").value = data.values.owner_email;
+  // Never over what she typed while the settings were on their way.
+  if (data.values.site_url && !$("#adres").value) $("#adres").value = data.values.site_url;
+  if (data.values.owner_email && !$("#eigenaar").value) $("#eigenaar").value = data.values.owner_email;
   $("#eigenaar-veld").hidden = Boolean(data.values.owner_email); // asked where it is needed
   await showOnline();
 }
