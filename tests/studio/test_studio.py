@@ -159,6 +159,21 @@ def test_a_line_and_the_episode_from_a_line_can_be_heard(studio):
     assert missing.status_code == 400 and missing.json()["error"] == "op deze regel staat geen zin"
 
 
+def test_a_line_that_moved_since_the_page_drew_it_is_found_by_its_words(studio):
+    """Her length saved from the form puts three lines into the front matter: a row drawn
+    before that still asks for line 7. By its words it is the line now on 10, not "op deze
+    regel staat geen zin" (her whole path lost a play that way, once in CI)."""
+    kort = studio.project / "scripts" / "kort.md"
+    front = "title: Korte test\nlengths: 1m\nratios: 4:6\ngroup: Ademen"
+    kort.write_text(SMALL_SCRIPT.replace("title: Korte test", front))
+    moved = studio.get("/api/scripts/kort.md/line/7.wav", params={"text": "Adem rustig in."})
+    assert moved.status_code == 200, moved.text
+    now = studio.get("/api/scripts/kort.md/line/10.wav")
+    assert moved.content == now.content  # the same line, sample for sample
+    other = studio.get("/api/scripts/kort.md/line/7.wav", params={"text": "Iets anders."})
+    assert other.status_code == 400  # words it does not have are still no line
+
+
 def test_pronunciations_can_be_edited_and_heard(studio):
     empty = studio.get("/api/lexicon").json()
     assert (empty["text"], empty["version"], empty["entries"]) == ("", "", [])

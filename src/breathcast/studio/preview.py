@@ -82,9 +82,14 @@ class Preview:
 
     def line(self, line: int, text: str | None = None) -> Stretch:
         """One spoken line on its own, at the loudness the episode gives speech: a line, or
-        the breathing cue `text` of the block on that line."""
+        the breathing cue `text` of the block on that line; with `text`, a line that moved
+        since the page drew it is found by its words."""
         spoken = self.script.spoken
         speech = next((s for s in spoken if s.line == line and text in (None, s.text)), None)
+        if speech is None and text is not None:
+            # The page's row may be from before a save moved its line: the same words, nearest.
+            same = [s for s in spoken if s.text == text]
+            speech = min(same, key=lambda s: abs(s.line - line), default=None)
         if speech is None:
             raise ScriptError(
                 self.script.path,

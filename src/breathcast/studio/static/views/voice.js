@@ -11,9 +11,15 @@ const path = () => `/api/scripts/${encodeURIComponent(editor.name)}`;
 
 document.addEventListener("script-checked", (event) => showSpoken(event.detail.spoken));
 
+let shown = ""; // the lines as last drawn
+
 function showSpoken(spoken) {
   if (recorder.media) return; // not while she records: the row she records in stays
-  $("#zinnen").replaceChildren(...spoken.map(lineRow));
+  // Drawn again only when they changed: a save of the length or the group leaves the rows
+  // (and a button she is pressing) where they are.
+  const now = JSON.stringify([editor.name, spoken]);
+  if (now !== shown) $("#zinnen").replaceChildren(...spoken.map(lineRow));
+  shown = now;
   const recorded = spoken.filter((l) => l.take === "ok" || l.take === "check").length;
   $("#opnames-stand").textContent = spoken.length
     ? `${recorded} van de ${spoken.length} zinnen in je eigen stem opgenomen.` : "";
@@ -32,7 +38,7 @@ function lineRow(line) {
       el("span", { class: `opname ${line.take}`, title: line.take_source, text: wordFor(WORDS, "take_state", line.take) })),
     el("span", { text: line.text }),
     el("span", { class: "knoppen" },
-      el("button", { type: "button", class: "speel", "aria-label": `Speel zin, ${which}`, text: "Speel zin", onclick: () => playLine(line.line, query) }),
+      el("button", { type: "button", class: "speel", "aria-label": `Speel zin, ${which}`, text: "Speel zin", onclick: () => playLine(line.line, line.text) }),
       line.cue ? null : el("button", { type: "button", class: "speel", "aria-label": `Speel vanaf hier, ${which}`, text: "Speel vanaf hier", onclick: () => playFrom(line.line) }),
       hasTake ? el("button", { type: "button", class: "speel", "aria-label": `Je opname, ${which}`, text: "Je opname", onclick: () => playTake(line.line, query) }) : null,
       el("button", { type: "button", class: "opnemen", "aria-label": `${recordWord}, ${which}`, text: recordWord, onclick: () => record(line, row, query, which) }),
@@ -48,10 +54,10 @@ function listen(url, label) {
   player.play().catch(() => {});
 }
 
-const playLine = handled(async (line, query = "") => {
-  if (!(await ensureSaved())) return;
-  const joiner = query ? "&" : "?";
-  listen(`${path()}/line/${line}.wav${query}${joiner}v=${editor.version}`, `Regel ${line}`);
+const playLine = handled(async (line, text) => {
+  if (!(await ensureSaved())) return; // a save may move the line: its words still find it
+  const query = new URLSearchParams({ text, v: editor.version });
+  listen(`${path()}/line/${line}.wav?${query}`, `Regel ${line}`);
 });
 
 const playTake = handled(async (line, query = "") => {
