@@ -16,6 +16,11 @@ def say(said: Said) -> None:
     click.echo(said.en)
 
 
+def _refuse(said: Said) -> None:
+    """A clean exit with both languages, for what stops her first commands."""
+    raise click.ClickException(f"{said.en}\n{said.nl}")
+
+
 @cli.command()
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
@@ -49,11 +54,12 @@ def shortcut(ctx: click.Context) -> None:
 
     project = project_for(ctx, ctx.obj)
     if project is None:
-        said = Said(
-            "no project yet: make one with `breathcast init`, then run `breathcast shortcut`",
-            "Er is nog geen project: maak er eerst een met `breathcast init`.",
+        _refuse(
+            Said(
+                "no project yet: make one with `breathcast init`, then run `breathcast shortcut`",
+                "Er is nog geen project: maak er eerst een met `breathcast init`.",
+            )
         )
-        raise click.ClickException(f"{said.en}\n{said.nl}")
     with library_errors(dutch_too=True):
         made = make_launchers(project)
     say(made.said)
@@ -93,11 +99,12 @@ def studio_project(ctx: click.Context, project: Path) -> Path:
         )
     )
     if not click.confirm("Ja / yes?", default=True):
-        said = Said(
-            "nothing was made; make a project with `breathcast init FOLDER`",
-            "Er is niets gemaakt. Een project maak je met `breathcast init MAP`.",
+        _refuse(
+            Said(
+                "nothing was made; make a project with `breathcast init FOLDER`",
+                "Er is niets gemaakt. Een project maak je met `breathcast init MAP`.",
+            )
         )
-        raise click.ClickException(f"{said.en}\n{said.nl}")
     from breathcast.build import init_project
 
     with library_errors(dutch_too=True):
